@@ -1,0 +1,29 @@
+"""jupyterlab-leap-buckets: a bucket browser for LEAP's JupyterHub (server extension)."""
+
+try:
+    from ._version import __version__
+except ImportError:  # a source tree that was never built
+    import warnings
+
+    warnings.warn("Importing 'jupyterlab_leap_buckets' outside a proper installation.")
+    __version__ = "dev"
+
+
+def _jupyter_labextension_paths():
+    return [{"src": "labextension", "dest": "jupyterlab-leap-buckets"}]
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "jupyterlab_leap_buckets"}]
+
+
+def _load_jupyter_server_extension(server_app):
+    from .config import LeapBuckets
+    from .routes import setup_route_handlers
+    from .service import BucketService
+
+    config = LeapBuckets(parent=server_app)
+    service = BucketService(config)
+    setup_route_handlers(server_app.web_app, service)
+    who = service.username or "unknown user (writes and deletes off)"
+    server_app.log.info(f"leap-buckets: {len(service.roots)} roots for {who}")

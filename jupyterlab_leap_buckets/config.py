@@ -1,0 +1,157 @@
+"""Configuration of the server extension as traitlets, with LEAP's buckets as defaults.
+
+Everything here can be set in `jupyter_server_config.py`, for example::
+
+    c.LeapBuckets.username = "alice"                       # else $JUPYTERHUB_USER
+    c.LeapBuckets.root_overrides = {"scratch": {"bucket": "my-scratch"}}
+    c.LeapBuckets.roots = [ {...}, ... ]                   # replace LEAP's roots entirely
+
+A root is a dict with these keys (all but id/provider/bucket optional):
+  id, label, provider ("gcs" | "s3"), bucket, endpoint (S3 endpoint URL, or a GCS API
+  endpoint), anonymous (bool), key / secret (S3 keys; else $AWS_ACCESS_KEY_ID and
+  $AWS_SECRET_ACCESS_KEY, or the keys of `s3_key`/`s3_secret`), home, writable,
+  deletable (prefix templates where "{username}" is replaced; writable "" = anywhere,
+  null = read-only; deletable null = no deletes), expiryDays (int or null).
+"""
+
+import copy
+import os
+
+from traitlets import Dict, Int, List, Unicode
+from traitlets.config import Configurable
+
+OSN_ENDPOINT = "https://nyu1.osn.mghpcc.org"
+
+LEAP_ROOTS = [
+    {
+        "id": "scratch",
+        "label": "Scratch",
+        "provider": "gcs",
+        "bucket": "leap-scratch",
+        "home": "{username}/",
+        "writable": "{username}/",
+        "deletable": "{username}/",
+        "expiryDays": 7,
+    },
+    {
+        "id": "persistent",
+        "label": "Persistent",
+        "provider": "gcs",
+        "bucket": "leap-persistent",
+        "home": "{username}/",
+        "writable": "{username}/",
+        "deletable": "{username}/",
+        "expiryDays": None,
+    },
+    {
+        # Users who were given OSN keys push data here from HPC. Deletions on OSN are
+        # coordinated with LEAP's Data and Compute team, so they are off by default.
+        "id": "osn-inbox",
+        "label": "OSN inbox",
+        "provider": "s3",
+        "bucket": "leap-pangeo-inbox",
+        "endpoint": OSN_ENDPOINT,
+        "anonymous": False,
+        "home": "",
+        "writable": "",
+        "deletable": None,
+        "expiryDays": None,
+    },
+    {
+        "id": "osn-manual",
+        "label": "OSN manual",
+        "provider": "s3",
+        "bucket": "leap-pangeo-manual",
+        "endpoint": OSN_ENDPOINT,
+        "anonymous": True,
+        "home": "",
+        "writable": None,
+        "deletable": None,
+        "expiryDays": None,
+    },
+    {
+        "id": "osn-pipeline",
+        "label": "OSN pipeline",
+        "provider": "s3",
+        "bucket": "leap-pangeo-pipeline",
+        "endpoint": OSN_ENDPOINT,
+        "anonymous": True,
+        "home": "",
+        "writable": None,
+        "deletable": None,
+        "expiryDays": None,
+    },
+]
+
+
+class LeapBuckets(Configurable):
+    """Which buckets the panel shows, who the user is and how to reach the services."""
+
+    username = Unicode(
+        "",
+        help="The user's name, which selects their home prefix. Empty: $JUPYTERHUB_USER.",
+    ).tag(config=True)
+
+    roots = List(
+        Dict(),
+        default_value=copy.deepcopy(LEAP_ROOTS),
+        help="The roots the panel shows (see the module's docstring for the keys).",
+    ).tag(config=True)
+
+    root_overrides = Dict(
+        default_value={},
+        help="Per root id, keys to change in `roots` without restating the rest.",
+    ).tag(config=True)
+
+    gcs_endpoint = Unicode(
+        None,
+        allow_none=True,
+        help="GCS API endpoint for every gcs root, e.g. an emulator. Default: "
+        "$STORAGE_EMULATOR_HOST, else Google. With an emulator, no credentials are sent.",
+    ).tag(config=True)
+
+    gcs_token = Unicode(
+        None,
+        allow_none=True,
+        help="gcsfs `token`: None = Application Default Credentials; 'anon'; or the path "
+        "of a service-account JSON file.",
+    ).tag(config=True)
+
+    s3_endpoint = Unicode(
+        None,
+        allow_none=True,
+        help="Endpoint that replaces every s3 root's own endpoint (for emulators).",
+    ).tag(config=True)
+
+    s3_key = Unicode(None, allow_none=True, help="S3 access key for non-anonymous roots.").tag(
+        config=True
+    )
+    s3_secret = Unicode(None, allow_none=True, help="S3 secret key for non-anonymous roots.").tag(
+        config=True
+    )
+
+    max_page_size = Int(1000, help="Largest page `list` returns.").tag(config=True)
+
+    zarr_probe_folders = Int(
+        100,
+        help="Most folders one `list` page holds, since each is probed for Zarr metadata "
+        "(at most 4 lookups per folder, so at most 4 x this many extra requests per page).",
+    ).tag(config=True)
+
+    def resolved_username(self) -> str:
+        return self.username or os.environ.get("JUPYTERHUB_USER", "")
+
+    def resolved_gcs_endpoint(self):
+        if self.gcs_endpoint:
+            return self.gcs_endpoint.rstrip("/")
+        emulator = os.environ.get("STORAGE_EMULATOR_HOST", "")
+        if emulator:
+            return emulator if emulator.startswith("http") else f"http://{emulator}"
+        return None
+
+    def root_specs(self) -> list:
+        specs = []
+        for spec in self.roots:
+            merged = {**spec, **self.root_overrides.get(spec.get("id"), {})}
+            specs.append(merged)
+        return specs

@@ -1,0 +1,161 @@
+"""HTTP routes of ../shared/API.md; thin: they parse, call the domain code, answer."""
+
+import functools
+import json
+import logging
+import re
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+
+from .errors import ApiError, bad_request
+from .listing import list_page
+from .paths import check_key
+from .service import BucketService
+from .storage.errors import translate
+
+log = logging.getLogger(__name__)
+
+CHUNK = 4 * 1024 * 1024  # bytes read from the bucket per request while streaming
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+def api_errors(method):
+    """Answer ApiErrors with their status and JSON body, and anything else with a 500
+    that says what to do, never a traceback."""
+
+    @functools.wraps(method)
+    async def wrapper(self, *args, **kwargs):
+        try:
+            return await method(self, *args, **kwargs)
+        except ApiError as err:
+            self._send_error(err)
+        except Exception:  # noqa: BLE001 - the boundary: log it, answer in the API's format
+            log.exception("leap-buckets: %s %s failed", self.request.method, self.request.uri)
+            self._send_error(
+                ApiError(500, "internal", "The server failed unexpectedly; see its log and retry.")
+            )
+
+    return wrapper
+
+
+class BaseHandler(APIHandler):
+    def initialize(self, service: BucketService):
+        self.service = service
+
+    def _send_error(self, err: ApiError):
+        if self._headers_written:
+            log.warning("leap-buckets: %s after the response started", err.message)
+            self.finish()
+            return
+        self.clear()
+        self.set_status(err.status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(err.to_json()))
+
+
+class RootsHandler(BaseHandler):
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self):
+        self.finish(json.dumps(self.service.describe()))
+
+
+class ListHandler(BaseHandler):
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self):
+        root = self.service.root(self.get_argument("root", None))
+        path = check_key(self.get_argument("path", root.home), folder=True)
+        limit = _int_argument(self.get_argument("limit", None), self.service.config.max_page_size)
+        store = self.service.store(root)
+        try:
+            page = await list_page(
+                store,
+                root,
+                path,
+                self.get_argument("cursor", None),
+                min(limit, self.service.config.max_page_size),
+                self.service.config.zarr_probe_folders,
+            )
+        except Exception as exc:
+            raise translate(exc, root, f"Listing {path or 'the bucket'}") from None
+        if page.pop("empty") and path and path != root.home:
+            raise ApiError(404, "not-found", f"There is no folder {root.url}{path}; it may have been moved or deleted.")
+        self.finish(json.dumps(page))
+
+
+class ObjectHandler(BaseHandler):
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self):
+        root = self.service.root(self.get_argument("root", None))
+        path = check_key(self.get_argument("path", None), folder=False)
+        store = self.service.store(root)
+        try:
+            info = await store.head(path)
+        except Exception as exc:
+            raise translate(exc, root, f"Reading {path}") from None
+        if info is None:
+            raise ApiError(404, "not-found", f"There is no object {root.url}{path}.")
+        start, end = _byte_range(self.request.headers.get("Range"), info.size)
+        self.set_status(206 if end - start < info.size or "Range" in self.request.headers else 200)
+        if self.get_status() == 206:
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{info.size}")
+        self.set_header("Content-Type", "application/octet-stream")
+        # Objects are user data: never let the browser run them as a page of this origin.
+        self.set_header("Content-Security-Policy", "sandbox")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Accept-Ranges", "bytes")
+        self.set_header("Content-Length", str(end - start))
+        if info.etag:
+            self.set_header("ETag", info.etag if info.etag.startswith('"') else f'"{info.etag}"')
+        # Stream: at most CHUNK bytes of the object are in memory at once.
+        for offset in range(start, end, CHUNK):
+            try:
+                data = await store.read(path, offset, min(offset + CHUNK, end))
+            except Exception as exc:
+                raise translate(exc, root, f"Reading {path}") from None
+            self.write(data)
+            await self.flush()
+        self.finish()
+
+
+def _int_argument(value, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise bad_request(f"'limit' must be a whole number above 0, not {value!r}.")
+    return int(value)
+
+
+def _byte_range(header, size: int):
+    """[start, end) for a single-range `Range` header; 416 when it cannot be met."""
+    if not header:
+        return 0, size
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        raise ApiError(416, "bad-range", f"Only one byte range like 'bytes=0-99' is supported, not {header!r}.")
+    first, last = match.groups()
+    if first == "":
+        start, end = max(0, size - int(last)), size
+    else:
+        start = int(first)
+        end = min(size, int(last) + 1) if last else size
+    if start >= size or start >= end:
+        raise ApiError(416, "bad-range", f"The range {header!r} lies outside the object's {size} bytes.")
+    return start, end
+
+
+def setup_route_handlers(web_app, service: BucketService):
+    base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
+    kwargs = {"service": service}
+    web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base, "roots"), RootsHandler, kwargs),
+            (url_path_join(base, "list"), ListHandler, kwargs),
+            (url_path_join(base, "object"), ObjectHandler, kwargs),
+        ],
+    )

@@ -1,0 +1,40 @@
+"""The roots of this server's user and one store per root, made when first used."""
+
+import logging
+
+from .config import LeapBuckets
+from .errors import ApiError
+from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
+from .storage import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+class BucketService:
+    def __init__(self, config: LeapBuckets):
+        self.config = config
+        raw_name = config.resolved_username()
+        self.username = valid_username(raw_name)
+        if raw_name and not self.username:
+            log.warning("leap-buckets: ignoring unusable username %r", raw_name)
+        self.roots = resolve_roots(config.root_specs(), self.username)
+        self._stores = {}
+
+    def describe(self) -> dict:
+        return {
+            "user": self.username,
+            "roots": [root.to_api() for root in self.roots],
+            "notice": None if self.username else NO_USERNAME,
+        }
+
+    def root(self, root_id) -> Root:
+        if not root_id:
+            raise ApiError(400, "bad-request", "The request needs a 'root' (see GET roots).")
+        return find_root(self.roots, root_id)
+
+    def store(self, root: Root) -> Store:
+        # Stores hold an HTTP session bound to the running event loop, so they are made
+        # lazily, inside a request, and reused for every later one.
+        if root.id not in self._stores:
+            self._stores[root.id] = open_store(root, self.config)
+        return self._stores[root.id]

@@ -1,0 +1,125 @@
+"""Fixtures: a Jupyter server with the extension, pointed at the real emulators that
+`scripts/stack up && scripts/stack seed` started (fake-gcs-server and moto's S3 server),
+and independent clients to check what our server says against."""
+
+import json
+import os
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+GCS_PORT = int(os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443"))
+S3_PORT = int(os.environ.get("LEAP_BUCKETS_S3_PORT", "5555"))
+GCS = f"http://127.0.0.1:{GCS_PORT}"
+S3 = f"http://127.0.0.1:{S3_PORT}"
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+
+def _answers(url: str) -> bool:
+    try:
+        requests.get(url, timeout=2)
+        return True
+    except requests.RequestException:
+        return False
+
+
+@pytest.fixture(scope="session")
+def emulators():
+    """The tests need the real emulators: fail (never skip) with what to run."""
+    missing = [url for url in (f"{GCS}/storage/v1/b", S3) if not _answers(url)]
+    if missing:
+        pytest.fail(
+            f"emulators not answering at {missing}: run `scripts/stack up && scripts/stack seed`",
+            pytrace=False,
+        )
+
+
+def extension_config(**overrides) -> dict:
+    config = {
+        "username": "demo",
+        "gcs_endpoint": GCS,
+        "s3_endpoint": S3,
+        "s3_key": "testing",
+        "s3_secret": "testing",
+    }
+    config.update(overrides)
+    return {
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_leap_buckets": True}},
+        "LeapBuckets": config,
+    }
+
+
+@pytest.fixture
+def jp_server_config():
+    return extension_config()
+
+
+@pytest.fixture
+def api(emulators, jp_fetch):
+    """GET a route of the API; returns (status, parsed JSON), without raising on 4xx."""
+
+    async def call(route, **params):
+        params = {k: v for k, v in params.items() if v is not None}
+        response = await jp_fetch(
+            "leap-buckets", "api", route, params=params, method="GET", raise_error=False
+        )
+        return response.code, json.loads(response.body)
+
+    return call
+
+
+async def list_all(api, root, path, limit=1000):
+    """Every entry of a folder, page by page through the API, and the number of pages."""
+    entries, cursor, pages = [], None, 0
+    while True:
+        status, body = await api("list", root=root, path=path, limit=str(limit), cursor=cursor)
+        assert status == 200, body
+        entries += body["entries"]
+        pages += 1
+        cursor = body["cursor"]
+        if cursor is None:
+            return entries, pages
+
+
+def gcs_independent_keys(bucket: str, prefix: str) -> list:
+    """Object names as @google-cloud/storage (Node) sees them: our server's code is not
+    involved."""
+    out = subprocess.run(
+        ["node", str(REPO / "scripts" / "independent" / "gcs-list.mjs"), bucket, prefix],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "LEAP_BUCKETS_GCS_PORT": str(GCS_PORT)},
+    )
+    return [line for line in out.stdout.splitlines() if line]
+
+
+def gcs_put(bucket: str, name: str, data: bytes = b"x"):
+    """Write an object through the emulator's own JSON API (not through our server)."""
+    quoted = urllib.parse.quote(name, safe="")
+    url = f"{GCS}/upload/storage/v1/b/{bucket}/o?uploadType=media&name={quoted}"
+    requests.post(url, data=data, timeout=30).raise_for_status()
+
+
+def gcs_get(bucket: str, name: str) -> bytes:
+    quoted = urllib.parse.quote(name, safe="")
+    response = requests.get(f"{GCS}/storage/v1/b/{bucket}/o/{quoted}?alt=media", timeout=30)
+    response.raise_for_status()
+    return response.content
+
+
+def s3_client():
+    return boto3.client(
+        "s3",
+        endpoint_url=S3,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
