@@ -44,6 +44,17 @@ class BaseHandler(APIHandler):
     def initialize(self, service: BucketService):
         self.service = service
 
+    def arg(self, name: str, default=None):
+        """A query argument exactly as sent. Tornado's get_argument strips white space
+        and turns control characters into spaces, which would change an object key."""
+        values = self.request.query_arguments.get(name)
+        if not values:
+            return default
+        try:
+            return values[-1].decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_request(f"The argument {name!r} is not valid UTF-8.") from None
+
     def _send_error(self, err: ApiError):
         if self._headers_written:
             log.warning("leap-buckets: %s after the response started", err.message)
@@ -66,16 +77,16 @@ class ListHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
     async def get(self):
-        root = self.service.root(self.get_argument("root", None))
-        path = check_key(self.get_argument("path", root.home), folder=True)
-        limit = _int_argument(self.get_argument("limit", None), self.service.config.max_page_size)
+        root = self.service.root(self.arg("root"))
+        path = check_key(self.arg("path", root.home), folder=True)
+        limit = _int_argument(self.arg("limit"), self.service.config.max_page_size)
         store = self.service.store(root)
         try:
             page = await list_page(
                 store,
                 root,
                 path,
-                self.get_argument("cursor", None),
+                self.arg("cursor"),
                 min(limit, self.service.config.max_page_size),
                 self.service.config.zarr_probe_folders,
             )
@@ -90,8 +101,8 @@ class ObjectHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
     async def get(self):
-        root = self.service.root(self.get_argument("root", None))
-        path = check_key(self.get_argument("path", None), folder=False)
+        root = self.service.root(self.arg("root"))
+        path = check_key(self.arg("path"), folder=False)
         store = self.service.store(root)
         try:
             info = await store.head(path)

@@ -5,7 +5,10 @@ gcsfs's public file API lists whole folders; for paging with a cursor we call it
 
 from typing import Optional
 
-import gcsfs
+# gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
+# type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
+# emulator). The core class speaks the JSON API only, which is all this module uses.
+from gcsfs.core import GCSFileSystem
 
 from .base import ObjectInfo, RawPage, parse_time
 
@@ -13,7 +16,7 @@ from .base import ObjectInfo, RawPage, parse_time
 class GcsStore:
     def __init__(self, bucket: str, endpoint: Optional[str], token):
         self.bucket = bucket
-        self.fs = gcsfs.GCSFileSystem(
+        self.fs = GCSFileSystem(
             token=token,
             endpoint_url=endpoint,
             asynchronous=True,
