@@ -24,3 +24,16 @@ class TestNoS3Keys:
     async def test_anonymous_roots_need_no_keys(self, api):
         status, body = await api("list", root="osn-manual", path="")
         assert status == 200 and body["entries"]
+
+
+class TestStorageEmulatorHost:
+    @pytest.fixture
+    def jp_server_config(self, monkeypatch):
+        from .conftest import GCS_PORT
+
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", f"127.0.0.1:{GCS_PORT}")
+        return extension_config(gcs_endpoint=None)
+
+    async def test_gcs_endpoint_follows_storage_emulator_host(self, api):
+        status, body = await api("list", root="scratch", path="demo/")
+        assert status == 200 and any(e["name"] == "README.md" for e in body["entries"])
