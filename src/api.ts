@@ -1,0 +1,57 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { API_NAMESPACE, requestAPI } from './request';
+import { IListPage, IRootsReply } from './tokens';
+
+/**
+ * Typed calls of the server's API. The model takes this interface, so tests can give it
+ * a stand-in.
+ */
+export interface IBucketsApi {
+  getRoots(): Promise<IRootsReply>;
+  listPage(
+    root: string,
+    path: string,
+    cursor: string | null,
+    limit: number
+  ): Promise<IListPage>;
+  objectUrl(root: string, path: string): string;
+}
+
+export class BucketsApi implements IBucketsApi {
+  constructor(
+    private readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  getRoots(): Promise<IRootsReply> {
+    return requestAPI<IRootsReply>('roots', {}, this.settings);
+  }
+
+  listPage(
+    root: string,
+    path: string,
+    cursor: string | null,
+    limit: number
+  ): Promise<IListPage> {
+    const query = Private.query({ root, path, cursor, limit: String(limit) });
+    return requestAPI<IListPage>(`list${query}`, {}, this.settings);
+  }
+
+  objectUrl(root: string, path: string): string {
+    return URLExt.join(
+      this.settings.baseUrl,
+      API_NAMESPACE,
+      `object${Private.query({ root, path })}`
+    );
+  }
+}
+
+namespace Private {
+  export function query(params: Record<string, string | null>): string {
+    const parts = Object.entries(params)
+      .filter(([, value]) => value !== null)
+      .map(([key, value]) => `${key}=${encodeURIComponent(value as string)}`);
+    return parts.length ? `?${parts.join('&')}` : '';
+  }
+}

@@ -1,0 +1,35 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { refreshIcon } from '@jupyterlab/ui-components';
+
+import { bucketIcon } from './icons';
+import { BucketPanel } from './widgets/panel';
+
+/** Command ids: `leap-buckets:<verb-noun>`. */
+export namespace CommandIDs {
+  export const openPanel = 'leap-buckets:open-panel';
+  export const refresh = 'leap-buckets:refresh';
+}
+
+export const PALETTE_CATEGORY = 'LEAP Buckets';
+
+export function addCommands(
+  app: JupyterFrontEnd,
+  panel: BucketPanel,
+  palette: ICommandPalette | null
+): void {
+  app.commands.addCommand(CommandIDs.openPanel, {
+    label: 'Open the Buckets Panel',
+    icon: bucketIcon,
+    execute: () => app.shell.activateById(panel.id)
+  });
+  app.commands.addCommand(CommandIDs.refresh, {
+    label: 'Refresh the Bucket Listing',
+    icon: refreshIcon,
+    isEnabled: () => panel.model.root !== null,
+    execute: () => panel.model.refresh()
+  });
+  for (const command of [CommandIDs.openPanel, CommandIDs.refresh]) {
+    palette?.addItem({ command, category: PALETTE_CATEGORY });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Pure helpers for the listing: sizes, dates, order, breadcrumbs.
+ */
+import { IEntry, ISortState } from './tokens';
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** "0 B", "512 B", "1.5 KB", "12.0 MB": decimal units, as the cloud consoles show. */
+export function formatSize(size: number | null): string {
+  if (size === null || size === undefined) {
+    return '';
+  }
+  if (size < 1000) {
+    return `${size} B`;
+  }
+  let value = size;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** A short local date and time, e.g. "2026-11-25 14:03"; "" for null. */
+export function formatDate(iso: string | null): string {
+  if (!iso) {
+    return '';
+  }
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) {
+    return '';
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
+/** Folders and stores first, then files; within each, by the sort key. */
+export function sortEntries(entries: IEntry[], sort: ISortState): IEntry[] {
+  const sign = sort.ascending ? 1 : -1;
+  const byName = (a: IEntry, b: IEntry) =>
+    a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+  const compare = (a: IEntry, b: IEntry): number => {
+    const folderA = a.type !== 'file';
+    const folderB = b.type !== 'file';
+    if (folderA !== folderB) {
+      return folderA ? -1 : 1;
+    }
+    let result = 0;
+    if (sort.key === 'size') {
+      result = (a.size ?? -1) - (b.size ?? -1);
+    } else if (sort.key === 'modified') {
+      result = (a.modified ?? '').localeCompare(b.modified ?? '');
+    }
+    return sign * (result || byName(a, b));
+  };
+  return [...entries].sort(compare);
+}
+
+export interface ICrumb {
+  label: string;
+  path: string;
+}
+
+/** The breadcrumbs of a folder path: the root itself, then one per segment. */
+export function breadcrumbs(rootLabel: string, path: string): ICrumb[] {
+  const crumbs: ICrumb[] = [{ label: rootLabel, path: '' }];
+  let acc = '';
+  for (const segment of path.split('/').filter(s => s.length > 0)) {
+    acc += `${segment}/`;
+    crumbs.push({ label: segment, path: acc });
+  }
+  return crumbs;
+}
+
+/** The parent folder of a folder path ("" at the top). */
+export function parentPath(path: string): string {
+  const trimmed = path.replace(/\/$/, '');
+  const cut = trimmed.lastIndexOf('/');
+  return cut < 0 ? '' : trimmed.slice(0, cut + 1);
+}

@@ -1,0 +1,204 @@
+/**
+ * The state of the bucket browser, without DOM: roots, the current root and folder, the
+ * entries loaded so far (page by page), loading and error state, and the sort order.
+ * Widgets render it and listen to `changed`.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IBucketsApi } from './api';
+import { sortEntries } from './format';
+import { ApiError } from './request';
+import { IEntry, IRoot, ISortState, SortKey } from './tokens';
+
+export interface IModelError {
+  code: string;
+  message: string;
+}
+
+export class BucketBrowserModel {
+  constructor(api: IBucketsApi, options: BucketBrowserModel.IOptions = {}) {
+    this.api = api;
+    this.pageSize = options.pageSize ?? 1000;
+    this.showHidden = options.showHidden ?? false;
+  }
+
+  readonly api: IBucketsApi;
+  pageSize: number;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  get roots(): IRoot[] {
+    return this._roots;
+  }
+  get user(): string | null {
+    return this._user;
+  }
+  get notice(): string | null {
+    return this._notice;
+  }
+  get root(): IRoot | null {
+    return this._root;
+  }
+  get path(): string {
+    return this._path;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get error(): IModelError | null {
+    return this._error;
+  }
+  /** More pages exist beyond what is loaded. */
+  get hasMore(): boolean {
+    return this._cursor !== null;
+  }
+  get sort(): ISortState {
+    return this._sort;
+  }
+  get showHidden(): boolean {
+    return this._showHidden;
+  }
+  set showHidden(value: boolean) {
+    this._showHidden = value;
+    this._resort();
+  }
+  /** The loaded entries, sorted, hidden ones left out unless asked for. */
+  get entries(): IEntry[] {
+    return this._view;
+  }
+
+  /** Load the roots and open the default root at the user's home. */
+  async initialize(defaultRoot = ''): Promise<void> {
+    this._begin();
+    try {
+      const reply = await this.api.getRoots();
+      this._roots = reply.roots;
+      this._user = reply.user;
+      this._notice = reply.notice ?? null;
+    } catch (error) {
+      this._fail(error);
+      return;
+    }
+    const root = this._roots.find(r => r.id === defaultRoot) ?? this._roots[0];
+    if (!root) {
+      this._fail(new ApiError('no-roots', 'No roots are configured on the server; see c.LeapBuckets.roots.', 0));
+      return;
+    }
+    await this.open(root.id, root.home);
+  }
+
+  /** Switch to another root, at its home. */
+  async setRoot(id: string): Promise<void> {
+    const root = this._roots.find(r => r.id === id);
+    if (root) {
+      await this.open(root.id, root.home);
+    }
+  }
+
+  /** Open a folder (a path ending in "/", or "" for the bucket's root). */
+  async cd(path: string): Promise<void> {
+    if (this._root) {
+      await this.open(this._root.id, path);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    if (this._root) {
+      await this.open(this._root.id, this._path);
+    }
+  }
+
+  /** Fetch the next page, if any and if none is on its way. */
+  async loadMore(): Promise<void> {
+    if (!this._root || this._cursor === null || this._loading) {
+      return;
+    }
+    await this._fetch(this._generation, this._cursor);
+  }
+
+  setSort(key: SortKey): void {
+    const ascending = this._sort.key === key ? !this._sort.ascending : true;
+    this._sort = { key, ascending };
+    this._resort();
+  }
+
+  async open(rootId: string, path: string): Promise<void> {
+    const root = this._roots.find(r => r.id === rootId) ?? null;
+    this._root = root;
+    this._path = path;
+    this._loaded = [];
+    this._view = [];
+    this._cursor = null;
+    this._generation++;
+    await this._fetch(this._generation, null);
+  }
+
+  private async _fetch(generation: number, cursor: string | null): Promise<void> {
+    const root = this._root;
+    if (!root) {
+      return;
+    }
+    this._begin();
+    try {
+      const page = await this.api.listPage(root.id, this._path, cursor, this.pageSize);
+      if (generation !== this._generation) {
+        return; // the user went elsewhere meanwhile
+      }
+      this._loaded = this._loaded.concat(page.entries);
+      this._cursor = page.cursor;
+      this._loading = false;
+      this._resort();
+    } catch (error) {
+      if (generation === this._generation) {
+        this._cursor = null;
+        this._fail(error);
+      }
+    }
+  }
+
+  private _begin(): void {
+    this._loading = true;
+    this._error = null;
+    this._changed.emit();
+  }
+
+  private _fail(error: unknown): void {
+    this._loading = false;
+    this._error =
+      error instanceof ApiError
+        ? { code: error.code, message: error.message }
+        : { code: 'error', message: String((error as Error)?.message ?? error) };
+    this._changed.emit();
+  }
+
+  private _resort(): void {
+    const visible = this._showHidden
+      ? this._loaded
+      : this._loaded.filter(entry => !entry.name.startsWith('.'));
+    this._view = sortEntries(visible, this._sort);
+    this._changed.emit();
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _roots: IRoot[] = [];
+  private _user: string | null = null;
+  private _notice: string | null = null;
+  private _root: IRoot | null = null;
+  private _path = '';
+  private _loaded: IEntry[] = [];
+  private _view: IEntry[] = [];
+  private _cursor: string | null = null;
+  private _loading = false;
+  private _error: IModelError | null = null;
+  private _sort: ISortState = { key: 'name', ascending: true };
+  private _showHidden = false;
+  private _generation = 0;
+}
+
+export namespace BucketBrowserModel {
+  export interface IOptions {
+    pageSize?: number;
+    showHidden?: boolean;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Types of the server's HTTP API (../shared/API.md) and the plugin's ids.
+ */
+
+export const PLUGIN_ID = 'jupyterlab-leap-buckets:plugin';
+export const PANEL_ID = 'leap-buckets-panel';
+
+export type Provider = 'gcs' | 's3';
+export type EntryType = 'file' | 'directory' | 'zarr';
+
+export interface IRoot {
+  id: string;
+  label: string;
+  provider: Provider;
+  bucket: string;
+  url: string;
+  /** Where the panel opens; "" for the bucket's root. */
+  home: string;
+  /** Prefix inside which writes are allowed; null = read-only. */
+  writable: string | null;
+  /** Prefix inside which deletes are allowed; null = none. */
+  deletable: string | null;
+  expiryDays: number | null;
+}
+
+export interface IRootsReply {
+  user: string | null;
+  roots: IRoot[];
+  /** A sentence to show when writing is off (e.g. the username is unknown). */
+  notice?: string | null;
+}
+
+export interface IEntry {
+  name: string;
+  path: string;
+  type: EntryType;
+  size: number | null;
+  modified: string | null;
+  created: string | null;
+  expires: string | null;
+}
+
+export interface IListPage {
+  entries: IEntry[];
+  cursor: string | null;
+}
+
+export type SortKey = 'name' | 'size' | 'modified';
+
+export interface ISortState {
+  key: SortKey;
+  ascending: boolean;
+}

@@ -1,0 +1,281 @@
+import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
+
+import { formatDate, formatSize, parentPath } from '../format';
+import { zarrIcon } from '../icons';
+import { BucketBrowserModel } from '../model';
+import { IEntry, SortKey } from '../tokens';
+
+/** Row height in pixels: fixed, so only the visible rows need to exist in the DOM. */
+export const ROW_HEIGHT = 26;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 20;
+/** Fetch the next page when the user scrolls within this many rows of the end. */
+const PREFETCH_ROWS = 200;
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'size', label: 'Size' },
+  { key: 'modified', label: 'Modified' }
+];
+
+/**
+ * The folder's entries as rows. Windowed: a spacer gives the scroll height of every
+ * loaded row and only the rows in view are in the DOM, so a folder of 100,000 objects
+ * scrolls as smoothly as one of ten. DOM events are handled in one `handleEvent`.
+ */
+export class Listing extends Widget {
+  constructor(private readonly model: BucketBrowserModel) {
+    super();
+    this.addClass('jp-LeapBuckets-listing');
+    this.node.tabIndex = 0;
+    this._header = document.createElement('div');
+    this._header.className = 'jp-LeapBuckets-header';
+    for (const column of COLUMNS) {
+      const cell = document.createElement('div');
+      cell.className = `jp-LeapBuckets-headerCell jp-LeapBuckets-col-${column.key}`;
+      cell.dataset.sort = column.key;
+      cell.textContent = column.label;
+      this._header.appendChild(cell);
+    }
+    this._content = document.createElement('div');
+    this._content.className = 'jp-LeapBuckets-content';
+    this._spacer = document.createElement('div');
+    this._spacer.className = 'jp-LeapBuckets-spacer';
+    this._rows = document.createElement('div');
+    this._rows.className = 'jp-LeapBuckets-rows';
+    this._rows.setAttribute('role', 'listbox');
+    this._status = document.createElement('div');
+    this._status.className = 'jp-LeapBuckets-status';
+    this._spacer.appendChild(this._rows);
+    this._content.append(this._spacer, this._status);
+    this.node.append(this._header, this._content);
+    model.changed.connect(this._onModelChanged, this);
+  }
+
+  /** The selected entries' paths. */
+  get selection(): string[] {
+    return [...this._selected];
+  }
+
+  protected onAfterAttach(): void {
+    this._header.addEventListener('click', this);
+    this._content.addEventListener('scroll', this, { passive: true });
+    this._rows.addEventListener('click', this);
+    this._rows.addEventListener('dblclick', this);
+    this.node.addEventListener('keydown', this);
+    this._render();
+  }
+
+  protected onBeforeDetach(): void {
+    this._header.removeEventListener('click', this);
+    this._content.removeEventListener('scroll', this);
+    this._rows.removeEventListener('click', this);
+    this._rows.removeEventListener('dblclick', this);
+    this.node.removeEventListener('keydown', this);
+  }
+
+  protected onResize(): void {
+    this._render();
+  }
+
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case 'scroll':
+        if (!this._frame) {
+          this._frame = requestAnimationFrame(() => {
+            this._frame = 0;
+            this._render();
+          });
+        }
+        break;
+      case 'click':
+        this._onClick(event as MouseEvent);
+        break;
+      case 'dblclick':
+        this._onDblClick(event as MouseEvent);
+        break;
+      case 'keydown':
+        this._onKeyDown(event as KeyboardEvent);
+        break;
+    }
+  }
+
+  private _onModelChanged(): void {
+    const where = `${this.model.root?.id}|${this.model.path}`;
+    if (where !== this._where) {
+      this._where = where;
+      this._selected.clear();
+      this._anchor = -1;
+      this._content.scrollTop = 0;
+    }
+    this._render();
+  }
+
+  private _onClick(event: MouseEvent): void {
+    const sort = (event.target as HTMLElement).closest<HTMLElement>('[data-sort]');
+    if (sort) {
+      this.model.setSort(sort.dataset.sort as SortKey);
+      return;
+    }
+    const index = this._rowIndex(event);
+    if (index < 0) {
+      return;
+    }
+    const path = this.model.entries[index].path;
+    if (event.shiftKey && this._anchor >= 0) {
+      const [from, to] = [Math.min(this._anchor, index), Math.max(this._anchor, index)];
+      this._selected = new Set(this.model.entries.slice(from, to + 1).map(e => e.path));
+    } else if (event.metaKey || event.ctrlKey) {
+      this._selected.has(path) ? this._selected.delete(path) : this._selected.add(path);
+      this._anchor = index;
+    } else {
+      this._selected = new Set([path]);
+      this._anchor = index;
+    }
+    this._render();
+  }
+
+  private _onDblClick(event: MouseEvent): void {
+    const index = this._rowIndex(event);
+    if (index >= 0) {
+      this._open(this.model.entries[index]);
+    }
+  }
+
+  private _onKeyDown(event: KeyboardEvent): void {
+    const entries = this.model.entries;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      const next = Math.max(0, Math.min(entries.length - 1, this._anchor + step));
+      if (entries[next]) {
+        this._anchor = next;
+        this._selected = new Set([entries[next].path]);
+        this._scrollIntoView(next);
+        this._render();
+      }
+      event.preventDefault();
+    } else if (event.key === 'Enter' && entries[this._anchor]) {
+      this._open(entries[this._anchor]);
+      event.preventDefault();
+    } else if (event.key === 'Backspace' && this.model.path) {
+      void this.model.cd(parentPath(this.model.path));
+      event.preventDefault();
+    }
+  }
+
+  private _open(entry: IEntry): void {
+    if (entry.type !== 'file') {
+      void this.model.cd(entry.path);
+    }
+  }
+
+  private _rowIndex(event: MouseEvent): number {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    return row ? Number(row.dataset.index) : -1;
+  }
+
+  private _scrollIntoView(index: number): void {
+    const top = index * ROW_HEIGHT;
+    const view = this._content;
+    if (top < view.scrollTop) {
+      view.scrollTop = top;
+    } else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight) {
+      view.scrollTop = top + ROW_HEIGHT - view.clientHeight;
+    }
+  }
+
+  private _render(): void {
+    const model = this.model;
+    const entries = model.entries;
+    this._header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
+      const active = cell.dataset.sort === model.sort.key;
+      cell.classList.toggle('jp-mod-selected', active);
+      cell.classList.toggle('jp-mod-descending', active && !model.sort.ascending);
+    });
+    this._spacer.style.height = `${entries.length * ROW_HEIGHT}px`;
+    const height = this._content.clientHeight || 600;
+    const first = Math.max(0, Math.floor(this._content.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(entries.length, Math.ceil((this._content.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    this._rows.textContent = '';
+    const fragment = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      fragment.appendChild(Private.row(entries[i], i, this._selected.has(entries[i].path)));
+    }
+    this._rows.appendChild(fragment);
+    this._renderStatus();
+    if (model.hasMore && !model.loading && last + PREFETCH_ROWS >= entries.length) {
+      void model.loadMore();
+    }
+  }
+
+  private _renderStatus(): void {
+    const model = this.model;
+    let text = '';
+    if (model.loading) {
+      text = model.entries.length ? 'Loading more…' : 'Loading…';
+    } else if (!model.error && model.root && model.entries.length === 0) {
+      text = 'This folder is empty.';
+    } else if (model.hasMore) {
+      text = `${model.entries.length.toLocaleString()} items so far; scroll for more`;
+    }
+    this._status.textContent = text;
+    this._status.classList.toggle('jp-mod-loading', model.loading);
+    this._status.hidden = text === '';
+  }
+
+  private _header: HTMLElement;
+  private _content: HTMLElement;
+  private _spacer: HTMLElement;
+  private _rows: HTMLElement;
+  private _status: HTMLElement;
+  private _selected = new Set<string>();
+  private _anchor = -1;
+  private _where = '';
+  private _frame = 0;
+}
+
+namespace Private {
+  const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
+
+  function icon(entry: IEntry): LabIcon {
+    return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
+  }
+
+  export function row(entry: IEntry, index: number, selected: boolean): HTMLElement {
+    const el = document.createElement('div');
+    el.className = 'jp-LeapBuckets-row';
+    el.classList.toggle('jp-mod-selected', selected);
+    el.setAttribute('role', 'option');
+    el.setAttribute('aria-selected', String(selected));
+    el.dataset.index = String(index);
+    el.dataset.path = entry.path;
+    el.dataset.type = entry.type;
+    el.title = `${entry.name}\n${TYPE_LABEL[entry.type]}${entry.expires ? `\nExpires ${entry.expires}` : ''}`;
+    const name = document.createElement('span');
+    name.className = 'jp-LeapBuckets-col-name';
+    const iconEl = document.createElement('span');
+    icon(entry).element({ container: iconEl, tag: 'span', className: 'jp-LeapBuckets-icon', elementPosition: 'center' });
+    name.appendChild(iconEl);
+    const text = document.createElement('span');
+    text.className = 'jp-LeapBuckets-name';
+    text.textContent = entry.name;
+    name.appendChild(text);
+    if (entry.type === 'zarr') {
+      const tag = document.createElement('span');
+      tag.className = 'jp-LeapBuckets-tag';
+      tag.textContent = 'Zarr';
+      name.appendChild(tag);
+    }
+    const size = document.createElement('span');
+    size.className = 'jp-LeapBuckets-col-size';
+    size.textContent = formatSize(entry.size);
+    const modified = document.createElement('span');
+    modified.className = 'jp-LeapBuckets-col-modified';
+    modified.textContent = formatDate(entry.modified);
+    modified.title = entry.modified ?? '';
+    el.append(name, size, modified);
+    return el;
+  }
+}

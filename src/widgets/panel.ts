@@ -1,0 +1,98 @@
+import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
+import { Panel, Widget } from '@lumino/widgets';
+
+import { bucketIcon } from '../icons';
+import { BucketBrowserModel } from '../model';
+import { Breadcrumbs } from './breadcrumbs';
+import { Listing } from './listing';
+import { RootSwitcher } from './rootSwitcher';
+
+/** Show that the panel loads only when loading takes longer than this (ms). */
+const LOADING_DELAY = 100;
+
+/**
+ * The sidebar panel: root switcher and refresh, a notice when writing is off,
+ * breadcrumbs, the listing, and errors with what to do and a retry button.
+ */
+export class BucketPanel extends Panel {
+  constructor(readonly model: BucketBrowserModel) {
+    super();
+    this.id = 'leap-buckets-panel';
+    this.addClass('jp-LeapBuckets-panel');
+    this.title.icon = bucketIcon;
+    this.title.caption = 'Buckets';
+
+    const top = new Widget();
+    top.addClass('jp-LeapBuckets-top');
+    this.rootSwitcher = new RootSwitcher(model);
+    const refresh = new ToolbarButton({
+      icon: refreshIcon,
+      tooltip: 'Refresh the listing',
+      className: 'jp-LeapBuckets-refresh',
+      onClick: () => void model.refresh()
+    });
+    this.addWidget(top);
+    top.node.append(this.rootSwitcher.node, refresh.node);
+    this._notice = Private.div('jp-LeapBuckets-notice');
+    this._errorBox = Private.div('jp-LeapBuckets-error');
+    this.breadcrumbs = new Breadcrumbs(model);
+    this.listing = new Listing(model);
+    const notice = new Widget({ node: this._notice });
+    const error = new Widget({ node: this._errorBox });
+    this.addWidget(notice);
+    this.addWidget(this.breadcrumbs);
+    this.addWidget(error);
+    this.addWidget(this.listing);
+    model.changed.connect(this._onChanged, this);
+    this._onChanged();
+  }
+
+  readonly rootSwitcher: RootSwitcher;
+  readonly breadcrumbs: Breadcrumbs;
+  readonly listing: Listing;
+
+  private _onChanged(): void {
+    const model = this.model;
+    this.rootSwitcher.render();
+    this.breadcrumbs.render();
+    this._notice.textContent = model.notice ?? '';
+    this._notice.hidden = !model.notice;
+    this._renderError();
+    window.clearTimeout(this._loadingTimer);
+    if (model.loading) {
+      this._loadingTimer = window.setTimeout(() => this.addClass('jp-mod-loading'), LOADING_DELAY);
+    } else {
+      this.removeClass('jp-mod-loading');
+    }
+  }
+
+  private _renderError(): void {
+    const error = this.model.error;
+    this._errorBox.hidden = !error;
+    this._errorBox.textContent = '';
+    if (!error) {
+      return;
+    }
+    this._errorBox.dataset.code = error.code;
+    const message = document.createElement('p');
+    message.textContent = error.message;
+    const retry = document.createElement('button');
+    retry.className = 'jp-mod-styled jp-mod-accept';
+    retry.textContent = 'Retry';
+    retry.onclick = () => void (this.model.root ? this.model.refresh() : this.model.initialize());
+    this._errorBox.append(message, retry);
+  }
+
+  private _notice: HTMLElement;
+  private _errorBox: HTMLElement;
+  private _loadingTimer = 0;
+}
+
+namespace Private {
+  export function div(className: string): HTMLElement {
+    const el = document.createElement('div');
+    el.className = className;
+    el.hidden = true;
+    return el;
+  }
+}
