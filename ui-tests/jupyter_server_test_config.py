@@ -1,0 +1,15 @@
+"""JupyterLab for the Galata tests: Galata's settings, then the project's dev settings
+(the extension pointed at the local emulators, under the hub-like base URL /user/demo/)."""
+
+import pathlib
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 - `c` is given by Jupyter
+
+dev_config = pathlib.Path(__file__).resolve().parents[1] / "dev" / "jupyter_server_config.py"
+exec(compile(dev_config.read_text(), str(dev_config), "exec"))  # noqa: S102 - our own file
+
+# Galata drives the page without a token, as its own configuration expects.
+c.IdentityProvider.token = ""  # noqa: F821
+c.ServerApp.port = 8888  # noqa: F821

@@ -1,0 +1,84 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+/**
+ * The Buckets panel in real JupyterLab, against the seeded emulators
+ * (`scripts/stack seed`), under the base URL /user/demo/ as on a hub.
+ */
+
+async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+  await page.locator('.jp-SideBar.jp-mod-left [data-id="leap-buckets-panel"]').click();
+  const panel = page.locator('#leap-buckets-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('.jp-LeapBuckets-row').first()).toBeVisible();
+  return panel;
+}
+
+function row(panel: Locator, path: string): Locator {
+  return panel.locator(`.jp-LeapBuckets-row[data-path="${path}"]`);
+}
+
+test('the panel lists the roots and opens at the user home', async ({ page }) => {
+  expect(page.url()).toContain('/user/demo/lab');
+  const panel = await openPanel(page);
+  const options = panel.locator('.jp-LeapBuckets-rootSelect option');
+  await expect(options).toHaveText([
+    'Scratch',
+    'Persistent',
+    'OSN inbox',
+    'OSN manual (read-only)',
+    'OSN pipeline (read-only)'
+  ]);
+  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('demo');
+  await expect(row(panel, 'demo/README.md')).toHaveAttribute('data-type', 'file');
+  await expect(row(panel, 'demo/results/')).toHaveAttribute('data-type', 'directory');
+  await expect(panel.locator('.jp-LeapBuckets-readOnlyMark')).toBeHidden();
+});
+
+test('navigates into a folder and back by breadcrumb, and shows Zarr stores', async ({ page }) => {
+  const panel = await openPanel(page);
+  await expect(row(panel, 'demo/ocean.zarr/')).toHaveAttribute('data-type', 'zarr');
+  await expect(row(panel, 'demo/atmos.zarr/')).toHaveAttribute('data-type', 'zarr');
+  await expect(row(panel, 'demo/not-a-store.zarr/')).toHaveAttribute('data-type', 'directory');
+  await expect(row(panel, 'demo/ocean.zarr/').locator('.jp-LeapBuckets-tag')).toHaveText('Zarr');
+  await panel.locator('.jp-LeapBuckets-rows').evaluate(() => undefined);
+  await page.screenshot({ path: 'screenshots/lab-light.png' });
+  await panel.screenshot({ path: 'screenshots/panel-light.png' });
+
+  await row(panel, 'demo/results/').dblclick();
+  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('results');
+  await expect(row(panel, 'demo/results/run-002.nc')).toContainText('12.6 MB');
+  await panel.locator('.jp-LeapBuckets-crumb', { hasText: 'demo' }).click();
+  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('demo');
+  await expect(row(panel, 'demo/README.md')).toBeVisible();
+
+  await page.theme.setDarkTheme();
+  await expect(row(panel, 'demo/README.md')).toBeVisible();
+  await panel.screenshot({ path: 'screenshots/panel-dark.png' });
+  await page.theme.setLightTheme();
+});
+
+test('a read-only root is marked and its stores recognised', async ({ page }) => {
+  const panel = await openPanel(page);
+  await panel.locator('.jp-LeapBuckets-rootSelect').selectOption('osn-pipeline');
+  await expect(panel.locator('.jp-LeapBuckets-readOnlyMark')).toBeVisible();
+  await row(panel, 'era5/').dblclick();
+  await expect(row(panel, 'era5/surface.zarr/')).toHaveAttribute('data-type', 'zarr');
+});
+
+test('a large folder pages in as the user scrolls', async ({ page }) => {
+  const panel = await openPanel(page);
+  await row(panel, 'demo/many/').dblclick();
+  await expect(row(panel, 'demo/many/part-00000.txt')).toBeVisible();
+  const content = panel.locator('.jp-LeapBuckets-content');
+  // only a window of rows is in the DOM, however many are loaded
+  expect(await panel.locator('.jp-LeapBuckets-row').count()).toBeLessThan(200);
+  for (let i = 0; i < 20; i++) {
+    await content.evaluate(el => (el.scrollTop = el.scrollHeight));
+    if (await row(panel, 'demo/many/part-02599.txt').count()) {
+      break;
+    }
+    await page.waitForTimeout(300);
+  }
+  await expect(row(panel, 'demo/many/part-02599.txt')).toBeVisible();
+});
