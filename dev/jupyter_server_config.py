@@ -12,6 +12,7 @@ gcs_port = int(os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443"))
 s3_port = int(os.environ.get("LEAP_BUCKETS_S3_PORT", "5555"))
 workspace = pathlib.Path(os.environ.get("LEAP_BUCKETS_WORKSPACE", repo / ".stack" / "workspace"))
 workspace.mkdir(parents=True, exist_ok=True)
+(workspace / "notebooks").mkdir(exist_ok=True)
 readme = workspace / "README.md"
 if not readme.exists():
     readme.write_text("# Workspace\n\nThe Jupyter server's own disk, as on the hub pod.\n")
@@ -29,6 +30,7 @@ c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = int(os.environ.get("LEAP_BUCKETS_LAB_PORT", "8888"))
 c.ServerApp.port_retries = 0
 c.ServerApp.open_browser = False
+c.ServerApp.allow_root = True  # CI and these machines run as root
 c.ServerApp.root_dir = str(workspace)
 c.IdentityProvider.token = os.environ.get("LEAP_BUCKETS_TOKEN", "leap-demo-token")
 c.LabApp.news_url = None  # no requests to the outside world

@@ -38,6 +38,31 @@ export function formatDate(iso: string | null): string {
   );
 }
 
+/** "just now", "5 min ago", "3 h ago", "2 d ago", else the date, as JupyterLab's file browser. */
+export function formatRelative(iso: string | null, now: number): string {
+  if (!iso) {
+    return '';
+  }
+  const then = new Date(iso).getTime();
+  if (isNaN(then)) {
+    return '';
+  }
+  const seconds = Math.round((now - then) / 1000);
+  if (seconds < 60) {
+    return 'just now';
+  }
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)} min ago`;
+  }
+  if (seconds < 86400) {
+    return `${Math.floor(seconds / 3600)} h ago`;
+  }
+  if (seconds < 30 * 86400) {
+    return `${Math.floor(seconds / 86400)} d ago`;
+  }
+  return formatDate(iso).slice(0, 10);
+}
+
 /** Folders and stores first, then files; within each, by the sort key. */
 export function sortEntries(entries: IEntry[], sort: ISortState): IEntry[] {
   const sign = sort.ascending ? 1 : -1;

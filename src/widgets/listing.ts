@@ -1,7 +1,7 @@
 import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
-import { formatDate, formatSize, parentPath } from '../format';
+import { formatRelative, formatSize, parentPath } from '../format';
 import { zarrIcon } from '../icons';
 import { BucketBrowserModel } from '../model';
 import { IEntry, SortKey } from '../tokens';
@@ -197,13 +197,25 @@ export class Listing extends Widget {
     const height = this._content.clientHeight || 600;
     const first = Math.max(0, Math.floor(this._content.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(entries.length, Math.ceil((this._content.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
-    this._rows.textContent = '';
-    const fragment = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
-      fragment.appendChild(Private.row(entries[i], i, this._selected.has(entries[i].path)));
+    if (entries !== this._shownEntries || first !== this._shownFirst || last !== this._shownLast) {
+      // Rebuild rows only when the window or the entries change: a click that only
+      // selects keeps its row element, so a double-click lands on the same one.
+      this._shownEntries = entries;
+      this._shownFirst = first;
+      this._shownLast = last;
+      this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+      this._rows.textContent = '';
+      const fragment = document.createDocumentFragment();
+      for (let i = first; i < last; i++) {
+        fragment.appendChild(Private.row(entries[i], i));
+      }
+      this._rows.appendChild(fragment);
     }
-    this._rows.appendChild(fragment);
+    for (const el of Array.from(this._rows.children) as HTMLElement[]) {
+      const selected = this._selected.has(el.dataset.path ?? '');
+      el.classList.toggle('jp-mod-selected', selected);
+      el.setAttribute('aria-selected', String(selected));
+    }
     this._renderStatus();
     if (model.hasMore && !model.loading && last + PREFETCH_ROWS >= entries.length) {
       void model.loadMore();
@@ -234,6 +246,9 @@ export class Listing extends Widget {
   private _anchor = -1;
   private _where = '';
   private _frame = 0;
+  private _shownEntries: IEntry[] | null = null;
+  private _shownFirst = -1;
+  private _shownLast = -1;
 }
 
 namespace Private {
@@ -243,12 +258,10 @@ namespace Private {
     return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
   }
 
-  export function row(entry: IEntry, index: number, selected: boolean): HTMLElement {
+  export function row(entry: IEntry, index: number): HTMLElement {
     const el = document.createElement('div');
     el.className = 'jp-LeapBuckets-row';
-    el.classList.toggle('jp-mod-selected', selected);
     el.setAttribute('role', 'option');
-    el.setAttribute('aria-selected', String(selected));
     el.dataset.index = String(index);
     el.dataset.path = entry.path;
     el.dataset.type = entry.type;
@@ -273,7 +286,7 @@ namespace Private {
     size.textContent = formatSize(entry.size);
     const modified = document.createElement('span');
     modified.className = 'jp-LeapBuckets-col-modified';
-    modified.textContent = formatDate(entry.modified);
+    modified.textContent = formatRelative(entry.modified, Date.now());
     modified.title = entry.modified ?? '';
     el.append(name, size, modified);
     return el;

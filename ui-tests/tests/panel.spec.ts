@@ -1,5 +1,21 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test as base } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
+
+// Galata's own `tmpPath` makes a folder through the contents API at the server's root
+// URL, ignoring the base URL /user/demo/ that a hub gives; use the workspace's
+// `notebooks` folder, which dev/jupyter_server_config.py makes.
+// Galata 5.6's readiness check looks for a `jp-mod-current` launcher tab that
+// JupyterLab 4.6.6 no longer marks; wait for the application's own `started` instead.
+const test = base.extend<{ tmpPath: string }>({
+  tmpPath: async ({}, use) => use('notebooks'),
+  waitForApplication: async ({}, use) => {
+    await use(async page => {
+      await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+      await page.waitForFunction(() => typeof (window as any).jupyterapp === 'object');
+      await page.evaluate(() => (window as any).jupyterapp.started);
+    });
+  }
+});
 
 /**
  * The Buckets panel in real JupyterLab, against the seeded emulators
@@ -19,7 +35,7 @@ function row(panel: Locator, path: string): Locator {
 }
 
 test('the panel lists the roots and opens at the user home', async ({ page }) => {
-  expect(page.url()).toContain('/user/demo/lab');
+  expect(page.url()).toContain('/user/demo/');
   const panel = await openPanel(page);
   const options = panel.locator('.jp-LeapBuckets-rootSelect option');
   await expect(options).toHaveText([
