@@ -7,7 +7,7 @@ const BUCKET_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="1
 </svg>`;
 
 const ZARR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
-  <g class="jp-icon-accent2" fill="#0097a7">
+  <g class="jp-icon-contrast0" fill="#7b1fa2">
     <path d="M3 6l9-4 9 4v12l-9 4-9-4V6zm2 1.5v9.2l6 2.7V10.2L5 7.5zm8 2.7v9.2l6-2.7V7.5l-6 2.7zM6.3 6L12 8.5 17.7 6 12 3.5 6.3 6z"/>
   </g>
 </svg>`;

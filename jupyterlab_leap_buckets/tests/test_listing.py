@@ -62,11 +62,11 @@ async def test_zarr_stores_on_s3_are_recognised_and_match_boto3(api):
 async def test_a_page_holds_a_bounded_number_of_folders(api):
     # 130 folders written through the emulator's own API, each with one object
     for i in range(130):
-        gcs_put("leap-scratch", f"demo/probe-bound/d{i:03d}/x.txt")
-    status, first = await api("list", root="scratch", path="demo/probe-bound/", limit="1000")
+        gcs_put("leap-scratch", f"tests/probe-bound/d{i:03d}/x.txt")
+    status, first = await api("list", root="scratch", path="tests/probe-bound/", limit="1000")
     assert status == 200
     assert len(first["entries"]) == 100 and first["cursor"]  # the default bound
-    entries, pages = await list_all(api, "scratch", "demo/probe-bound/")
+    entries, pages = await list_all(api, "scratch", "tests/probe-bound/")
     assert [e["name"] for e in entries] == [f"d{i:03d}" for i in range(130)] and pages == 2
 
 

@@ -275,15 +275,16 @@ namespace Private {
     text.className = 'jp-LeapBuckets-name';
     text.textContent = entry.name;
     name.appendChild(text);
-    if (entry.type === 'zarr') {
-      const tag = document.createElement('span');
-      tag.className = 'jp-LeapBuckets-tag';
-      tag.textContent = 'Zarr';
-      name.appendChild(tag);
-    }
     const size = document.createElement('span');
     size.className = 'jp-LeapBuckets-col-size';
     size.textContent = formatSize(entry.size);
+    if (entry.type === 'zarr') {
+      // Stores have no size of their own to show, so their column says what they are.
+      const tag = document.createElement('span');
+      tag.className = 'jp-LeapBuckets-tag';
+      tag.textContent = 'Zarr';
+      size.appendChild(tag);
+    }
     const modified = document.createElement('span');
     modified.className = 'jp-LeapBuckets-col-modified';
     modified.textContent = formatRelative(entry.modified, Date.now());
