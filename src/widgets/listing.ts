@@ -265,7 +265,15 @@ namespace Private {
     el.dataset.index = String(index);
     el.dataset.path = entry.path;
     el.dataset.type = entry.type;
-    el.title = `${entry.name}\n${TYPE_LABEL[entry.type]}${entry.expires ? `\nExpires ${entry.expires}` : ''}`;
+    el.title = [
+      entry.name,
+      TYPE_LABEL[entry.type],
+      entry.size !== null ? `Size: ${formatSize(entry.size)}` : '',
+      entry.modified ? `Modified: ${entry.modified}` : '',
+      entry.expires ? `Expires: ${entry.expires}` : ''
+    ]
+      .filter(Boolean)
+      .join('\n');
     const name = document.createElement('span');
     name.className = 'jp-LeapBuckets-col-name';
     const iconEl = document.createElement('span');
