@@ -22,6 +22,22 @@ from traitlets.config import Configurable
 
 OSN_ENDPOINT = "https://nyu1.osn.mghpcc.org"
 
+
+def _osn_public(root_id: str, label: str, bucket: str) -> dict:
+    return {
+        "id": root_id,
+        "label": label,
+        "provider": "s3",
+        "bucket": bucket,
+        "endpoint": OSN_ENDPOINT,
+        "anonymous": True,
+        "home": "",
+        "writable": None,
+        "deletable": None,
+        "expiryDays": None,
+    }
+
+
 LEAP_ROOTS = [
     {
         "id": "scratch",
@@ -57,30 +73,9 @@ LEAP_ROOTS = [
         "deletable": None,
         "expiryDays": None,
     },
-    {
-        "id": "osn-manual",
-        "label": "OSN manual",
-        "provider": "s3",
-        "bucket": "leap-pangeo-manual",
-        "endpoint": OSN_ENDPOINT,
-        "anonymous": True,
-        "home": "",
-        "writable": None,
-        "deletable": None,
-        "expiryDays": None,
-    },
-    {
-        "id": "osn-pipeline",
-        "label": "OSN pipeline",
-        "provider": "s3",
-        "bucket": "leap-pangeo-pipeline",
-        "endpoint": OSN_ENDPOINT,
-        "anonymous": True,
-        "home": "",
-        "writable": None,
-        "deletable": None,
-        "expiryDays": None,
-    },
+    # The Data and Compute team writes these; everyone reads them, anonymously.
+    _osn_public("osn-manual", "OSN manual", "leap-pangeo-manual"),
+    _osn_public("osn-pipeline", "OSN pipeline", "leap-pangeo-pipeline"),
 ]
 
 
