@@ -13,6 +13,8 @@ class ObjectInfo:
     created: Optional[datetime]
     etag: Optional[str] = None
     generation: Optional[str] = None
+    md5: Optional[str] = None  # hex digest, where the service reports one
+    crc32c: Optional[str] = None  # base64, as GCS reports it
 
 
 @dataclass
@@ -36,6 +38,23 @@ class Store(Protocol):
 
     async def read(self, key: str, start: int, end: int) -> bytes:
         """Bytes [start, end) of the object."""
+
+    async def walk(self, prefix: str):
+        """Every object under `prefix`, recursively, page by page (an async iterator)."""
+
+    async def upload(self, key: str, size: int, chunks) -> None:
+        """Write `size` bytes from the async iterator `chunks` as one object, made visible
+        only when complete; a failure or cancel aborts it and leaves nothing."""
+
+    async def server_copy(self, key: str, target: "Store", target_key: str) -> None:
+        """Copy inside the service (no bytes through this process); only between stores
+        for which `can_copy_to` is true."""
+
+    def can_copy_to(self, target: "Store") -> bool:
+        """Whether the service can copy from here to `target` by itself."""
+
+    async def delete(self, key: str) -> None:
+        """Remove one object."""
 
 
 def parse_time(value) -> Optional[datetime]:

@@ -1,21 +1,29 @@
 """Google Cloud Storage through gcsfs (the library LEAP users already use).
 
 gcsfs's public file API lists whole folders; for paging with a cursor we call its
-`_call` (one JSON API request, with gcsfs's session, credentials and retries)."""
+`_call` (one JSON API request, with gcsfs's session, credentials and retries). Uploads
+use gcsfs's resumable-upload functions: the object appears only when the last chunk
+lands, so a cancelled or failed transfer leaves nothing that looks complete."""
 
+import base64
 from typing import Optional
 
 # gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
 # type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
 # emulator). The core class speaks the JSON API only, which is all this module uses.
-from gcsfs.core import GCSFileSystem
+from gcsfs.core import GCSFileSystem, initiate_upload, upload_chunk
 
 from .base import ObjectInfo, RawPage, parse_time
 
+LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
+
 
 class GcsStore:
+    provider = "gcs"
+
     def __init__(self, bucket: str, endpoint: Optional[str], token):
         self.bucket = bucket
+        self.endpoint = endpoint
         self.fs = GCSFileSystem(
             token=token,
             endpoint_url=endpoint,
@@ -34,10 +42,23 @@ class GcsStore:
             maxResults=limit,
             # startOffset is inclusive; the caller drops `after` itself.
             startOffset=after,
-            fields="items(name,size,updated,timeCreated,etag,generation),prefixes,nextPageToken",
+            fields=LIST_FIELDS,
         )
         files = [_info(item) for item in out.get("items", [])]
         return RawPage(files, list(out.get("prefixes", [])), bool(out.get("nextPageToken")))
+
+    async def walk(self, prefix):
+        token = None
+        while True:
+            out = await self.fs._call(
+                "GET", "b/{}/o", self.bucket, json_out=True, prefix=prefix or None,
+                maxResults=1000, pageToken=token, fields=LIST_FIELDS,
+            )
+            for item in out.get("items", []):
+                yield _info(item)
+            token = out.get("nextPageToken")
+            if not token:
+                return
 
     async def head(self, key) -> Optional[ObjectInfo]:
         try:
@@ -49,8 +70,40 @@ class GcsStore:
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
+    async def upload(self, key, size, chunks) -> None:
+        if size == 0:
+            await self.fs._call(
+                "POST", f"{self.fs._location}/upload/storage/v1/b/{self.bucket}/o",
+                uploadType="media", name=key, data=b"",
+            )
+            return
+        location = await initiate_upload(self.fs, self.bucket, key)
+        offset = 0
+        try:
+            async for data in chunks:
+                await upload_chunk(self.fs, location, data, offset, size, "application/octet-stream")
+                offset += len(data)
+        except BaseException:
+            # Abandon the resumable session: GCS never shows an unfinished upload.
+            try:
+                await self.fs._call("DELETE", location)
+            except Exception:  # noqa: BLE001 - the session expires by itself anyway
+                pass
+            raise
+
+    def can_copy_to(self, target) -> bool:
+        return getattr(target, "provider", None) == "gcs" and target.endpoint == self.endpoint
+
+    async def server_copy(self, key, target, target_key) -> None:
+        # The rewrite API: Google copies the bytes; gcsfs repeats the call until done.
+        await self.fs._cp_file(f"{self.bucket}/{key}", f"{target.bucket}/{target_key}")
+
+    async def delete(self, key) -> None:
+        await self.fs._call("DELETE", "b/{}/o/{}", self.bucket, key)
+
 
 def _info(item: dict) -> ObjectInfo:
+    md5 = item.get("md5Hash")
     return ObjectInfo(
         key=item["name"],
         size=int(item.get("size", 0)),
@@ -58,4 +111,6 @@ def _info(item: dict) -> ObjectInfo:
         created=parse_time(item.get("timeCreated")),
         etag=item.get("etag"),
         generation=item.get("generation"),
+        md5=base64.b64decode(md5).hex() if md5 else None,
+        crc32c=item.get("crc32c"),
     )

@@ -1,18 +1,26 @@
 """S3-compatible storage (OSN's Ceph pod, moto in tests) through s3fs.
 
 For paging with a cursor we call s3fs's `_call_s3` (one ListObjectsV2 request, with
-s3fs's session, credentials and retries)."""
+s3fs's session, credentials and retries). Uploads are multipart: the object appears only
+on CompleteMultipartUpload, and a failure or cancel aborts the upload, so nothing
+half-written or orphaned is left."""
 
+import re
 from typing import Optional
 
 import s3fs
 
 from .base import ObjectInfo, RawPage
 
+_MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
+
 
 class S3Store:
+    provider = "s3"
+
     def __init__(self, bucket, endpoint, anonymous, key=None, secret=None):
         self.bucket = bucket
+        self.endpoint = endpoint
         self.fs = s3fs.S3FileSystem(
             anon=anonymous,
             key=None if anonymous else key,
@@ -28,21 +36,71 @@ class S3Store:
         if after:
             kwargs["StartAfter"] = after
         out = await self.fs._call_s3("list_objects_v2", **kwargs)
-        files = [
-            # S3 objects are immutable, so the last modification is the creation.
-            ObjectInfo(o["Key"], int(o["Size"]), o["LastModified"], o["LastModified"], o.get("ETag"))
-            for o in out.get("Contents", [])
-        ]
+        files = [_info(o) for o in out.get("Contents", [])]
         prefixes = [p["Prefix"] for p in out.get("CommonPrefixes", [])]
         return RawPage(files, prefixes, bool(out.get("IsTruncated")))
+
+    async def walk(self, prefix):
+        kwargs = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": 1000}
+        while True:
+            out = await self.fs._call_s3("list_objects_v2", **kwargs)
+            for item in out.get("Contents", []):
+                yield _info(item)
+            if not out.get("IsTruncated"):
+                return
+            kwargs["ContinuationToken"] = out["NextContinuationToken"]
 
     async def head(self, key) -> Optional[ObjectInfo]:
         try:
             out = await self.fs._call_s3("head_object", Bucket=self.bucket, Key=key)
         except FileNotFoundError:
             return None
-        modified = out.get("LastModified")
-        return ObjectInfo(key, int(out["ContentLength"]), modified, modified, out.get("ETag"))
+        return _info({**out, "Key": key, "Size": out["ContentLength"]})
 
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
+
+    async def upload(self, key, size, chunks) -> None:
+        call = self.fs._call_s3
+        started = await call("create_multipart_upload", Bucket=self.bucket, Key=key)
+        upload_id = started["UploadId"]
+        parts = []
+        try:
+            async for data in chunks:
+                number = len(parts) + 1
+                out = await call(
+                    "upload_part", Bucket=self.bucket, Key=key, UploadId=upload_id,
+                    PartNumber=number, Body=data,
+                )
+                parts.append({"PartNumber": number, "ETag": out["ETag"]})
+            if not parts:  # an empty object: S3 wants at least one part
+                out = await call("upload_part", Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=b"")
+                parts.append({"PartNumber": 1, "ETag": out["ETag"]})
+            await call(
+                "complete_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
+        except BaseException:
+            try:
+                await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
+            except Exception:  # noqa: BLE001 - reported by the transfer's own error
+                pass
+            raise
+
+    def can_copy_to(self, target) -> bool:
+        return getattr(target, "provider", None) == "s3" and target.endpoint == self.endpoint
+
+    async def server_copy(self, key, target, target_key) -> None:
+        # s3fs copies with CopyObject, or part by part (UploadPartCopy) above 5 GiB.
+        await target.fs._cp_file(f"{self.bucket}/{key}", f"{target.bucket}/{target_key}")
+
+    async def delete(self, key) -> None:
+        await self.fs._call_s3("delete_object", Bucket=self.bucket, Key=key)
+
+
+def _info(item: dict) -> ObjectInfo:
+    etag = item.get("ETag")
+    md5 = _MD5_ETAG.match(etag) if etag else None
+    modified = item.get("LastModified")
+    # S3 objects are immutable, so the last modification is the creation.
+    return ObjectInfo(item["Key"], int(item["Size"]), modified, modified, etag, md5=md5.group(1) if md5 else None)
