@@ -18,12 +18,19 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(server_app):
+    from pathlib import Path
+
+    from jupyter_core.paths import jupyter_data_dir
+
     from .config import LeapBuckets
+    from .jobs import JobStore
     from .routes import setup_route_handlers
     from .service import BucketService
 
     config = LeapBuckets(parent=server_app)
-    service = BucketService(config)
+    state = Path(config.state_dir or Path(jupyter_data_dir()) / "leap_buckets")
+    jobs = JobStore(state / "jobs.json")
+    service = BucketService(config, local_root=server_app.root_dir, jobs=jobs)
     setup_route_handlers(server_app.web_app, service)
     who = service.username or "unknown user (writes and deletes off)"
     server_app.log.info(f"leap-buckets: {len(service.roots)} roots for {who}")

@@ -133,6 +133,12 @@ class LeapBuckets(Configurable):
         "(at most 4 lookups per folder, so at most 4 x this many extra requests per page).",
     ).tag(config=True)
 
+    state_dir = Unicode(
+        "",
+        help="Folder for the server's job records (jobs survive restarts). "
+        "Default: <jupyter data dir>/leap_buckets.",
+    ).tag(config=True)
+
     def resolved_username(self) -> str:
         return self.username or os.environ.get("JUPYTERHUB_USER", "")
 

@@ -14,6 +14,7 @@ from .listing import list_page
 from .paths import check_key
 from .service import BucketService
 from .storage.errors import translate
+from .transfers import start_transfer
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,15 @@ def api_errors(method):
 class BaseHandler(APIHandler):
     def initialize(self, service: BucketService):
         self.service = service
+
+    def json_body(self) -> dict:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise bad_request("The request body must be JSON.") from None
+        if not isinstance(body, dict):
+            raise bad_request("The request body must be a JSON object.")
+        return body
 
     def arg(self, name: str, default=None):
         """A query argument exactly as sent. Tornado's get_argument strips white space
@@ -133,6 +143,42 @@ class ObjectHandler(BaseHandler):
         self.finish()
 
 
+class TransfersHandler(BaseHandler):
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self):
+        body = self.json_body()
+        try:
+            job = await start_transfer(self.service, self.service.jobs, self.service.local_root, body)
+        except ApiError:
+            raise
+        except Exception as exc:
+            root = self.service.roots[0]
+            raise translate(exc, root, "Starting the transfer") from None
+        self.set_status(202)
+        self.finish(json.dumps(job.to_api()))
+
+
+class JobsHandler(BaseHandler):
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self, job_id=None):
+        jobs = self.service.jobs
+        if job_id:
+            self.finish(json.dumps(jobs.get(job_id).to_api()))
+        else:
+            self.finish(json.dumps({"jobs": [job.to_api() for job in jobs.list()]}))
+
+    @tornado.web.authenticated
+    @api_errors
+    async def delete(self, job_id=None):
+        if not job_id:
+            raise bad_request("Name the job to cancel: DELETE jobs/<id>.")
+        job = self.service.jobs.cancel(job_id)
+        await self.service.jobs.wait(job_id)
+        self.finish(json.dumps(job.to_api()))
+
+
 def _int_argument(value, default: int) -> int:
     if value is None:
         return default
@@ -168,5 +214,8 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "roots"), RootsHandler, kwargs),
             (url_path_join(base, "list"), ListHandler, kwargs),
             (url_path_join(base, "object"), ObjectHandler, kwargs),
+            (url_path_join(base, "transfers"), TransfersHandler, kwargs),
+            (url_path_join(base, "jobs"), JobsHandler, kwargs),
+            (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
         ],
     )

@@ -4,6 +4,7 @@ import logging
 
 from .config import LeapBuckets
 from .errors import ApiError
+from .jobs import JobStore
 from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
 from .storage import Store, open_store
 
@@ -11,8 +12,10 @@ log = logging.getLogger(__name__)
 
 
 class BucketService:
-    def __init__(self, config: LeapBuckets):
+    def __init__(self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None):
         self.config = config
+        self.local_root = local_root
+        self.jobs = jobs or JobStore(None)
         raw_name = config.resolved_username()
         self.username = valid_username(raw_name)
         if raw_name and not self.username:

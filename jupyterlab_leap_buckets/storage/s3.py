@@ -5,6 +5,7 @@ s3fs's session, credentials and retries). Uploads are multipart: the object appe
 on CompleteMultipartUpload, and a failure or cancel aborts the upload, so nothing
 half-written or orphaned is left."""
 
+import asyncio
 import re
 from typing import Optional
 
@@ -62,7 +63,16 @@ class S3Store:
 
     async def upload(self, key, size, chunks) -> None:
         call = self.fs._call_s3
-        started = await call("create_multipart_upload", Bucket=self.bucket, Key=key)
+        abort = {"Bucket": self.bucket, "Key": key}
+        # Shielded: a cancel that arrives while the upload is being created must still
+        # learn its id, or the upload would be orphaned (kept, and billed, by the service).
+        creating = asyncio.ensure_future(call("create_multipart_upload", Bucket=self.bucket, Key=key))
+        try:
+            started = await asyncio.shield(creating)
+        except asyncio.CancelledError:
+            started = await creating
+            await call("abort_multipart_upload", UploadId=started["UploadId"], **abort)
+            raise
         upload_id = started["UploadId"]
         parts = []
         try:
@@ -83,9 +93,23 @@ class S3Store:
         except BaseException:
             try:
                 await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
-            except Exception:  # noqa: BLE001 - reported by the transfer's own error
+            except Exception:  # noqa: BLE001 - `abort_uploads` sweeps what is left
                 pass
             raise
+
+    async def abort_uploads(self, prefix: str) -> int:
+        """Abort every unfinished multipart upload under `prefix`. A cancel can cut a
+        request in flight, so an upload can register after its own abort was refused;
+        a transfer that ends early sweeps its target with this."""
+        call, aborted = self.fs._call_s3, 0
+        out = await call("list_multipart_uploads", Bucket=self.bucket, Prefix=prefix)
+        for upload in out.get("Uploads", []):
+            try:
+                await call("abort_multipart_upload", Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                aborted += 1
+            except FileNotFoundError:
+                pass
+        return aborted
 
     def can_copy_to(self, target) -> bool:
         return getattr(target, "provider", None) == "s3" and target.endpoint == self.endpoint

@@ -56,8 +56,8 @@ def extension_config(**overrides) -> dict:
 
 
 @pytest.fixture
-def jp_server_config():
-    return extension_config()
+def jp_server_config(tmp_path):
+    return extension_config(state_dir=str(tmp_path / "leap-state"))
 
 
 @pytest.fixture

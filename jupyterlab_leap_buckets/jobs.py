@@ -1,0 +1,159 @@
+"""Background jobs (transfers, later deletes): their state, kept on disk so a page reload
+or a server restart still shows them. Jobs that were running when the server stopped
+are shown as failed with code `interrupted`, never as done."""
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from .errors import ApiError
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("queued", "running")
+KEEP_FINISHED = 200  # finished jobs remembered, newest first
+SAVE_EVERY = 1.0  # seconds between saves while a job makes progress
+SAMPLE = 100  # keys a job lists of those it completed or failed
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    label: str
+    state: str = "queued"
+    objectsDone: int = 0
+    objectsTotal: Optional[int] = None
+    objectsSkipped: int = 0
+    objectsFailed: int = 0
+    bytesDone: int = 0
+    bytesTotal: Optional[int] = None
+    error: Optional[dict] = None
+    source: Optional[dict] = None
+    target: Optional[dict] = None
+    mode: Optional[str] = None
+    conflict: Optional[str] = None
+    startedAt: Optional[str] = None
+    endedAt: Optional[str] = None
+    rate: Optional[float] = None
+    completed: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+    def to_api(self) -> dict:
+        return asdict(self)
+
+
+class JobStore:
+    def __init__(self, path: Optional[Path]):
+        self.path = path
+        self.jobs: dict = {}
+        self._tasks: dict = {}
+        self._started: dict = {}
+        self._last_save = 0.0
+        self._load()
+
+    def _load(self):
+        if not self.path or not self.path.exists():
+            return
+        try:
+            saved = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            log.warning("leap-buckets: could not read %s; starting with no jobs", self.path)
+            return
+        for data in saved:
+            job = Job(**data)
+            if job.state in ACTIVE:
+                job.state = "failed"
+                job.endedAt = job.endedAt or now_iso()
+                job.error = {
+                    "code": "interrupted",
+                    "message": "The Jupyter server stopped while this job ran; objects listed "
+                    "as completed are in place, start the job again for the rest.",
+                }
+            self.jobs[job.id] = job
+        self.save(force=True)
+
+    def save(self, force=False):
+        if not self.path:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_save < SAVE_EVERY:
+            return
+        self._last_save = now
+        jobs = sorted(self.jobs.values(), key=lambda j: j.startedAt or "", reverse=True)
+        finished = [j for j in jobs if j.state not in ACTIVE][:KEEP_FINISHED]
+        kept = [j for j in jobs if j.state in ACTIVE] + finished
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps([j.to_api() for j in kept]))
+        tmp.replace(self.path)
+
+    def list(self) -> list:
+        return sorted(self.jobs.values(), key=lambda j: j.startedAt or "", reverse=True)
+
+    def get(self, job_id) -> Job:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise ApiError(404, "not-found", f"There is no job {job_id!r}; GET jobs lists them.")
+        return job
+
+    def start(self, kind: str, label: str, run, **fields) -> Job:
+        """Make a job and run `run(job)` (a coroutine function) in the background."""
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, label=label, startedAt=now_iso(), **fields)
+        self.jobs[job.id] = job
+        self._started[job.id] = time.monotonic()
+        self._tasks[job.id] = asyncio.ensure_future(self._run(job, run))
+        self.save(force=True)
+        return job
+
+    async def _run(self, job: Job, run):
+        job.state = "running"
+        try:
+            await run(job)
+            job.state = "failed" if job.objectsFailed else "done"
+            if job.objectsFailed and not job.error:
+                job.error = {
+                    "code": "objects-failed",
+                    "message": f"{job.objectsFailed} object(s) could not be transferred; "
+                    "see `failed`, then start the transfer again with conflict 'skip'.",
+                }
+        except asyncio.CancelledError:
+            job.state = "cancelled"
+        except ApiError as err:
+            job.state, job.error = "failed", {"code": err.code, "message": err.message}
+        except Exception as exc:  # noqa: BLE001 - the job reports it; the server goes on
+            log.exception("leap-buckets: job %s failed", job.id)
+            job.state = "failed"
+            job.error = {"code": "storage-error", "message": f"The job stopped: {exc}."}
+        finally:
+            job.endedAt = now_iso()
+            self.progress(job)
+            self._tasks.pop(job.id, None)
+            self.save(force=True)
+
+    def progress(self, job: Job):
+        elapsed = time.monotonic() - self._started.get(job.id, time.monotonic())
+        job.rate = round(job.bytesDone / elapsed, 1) if elapsed > 0.5 else None
+        self.save()
+
+    def cancel(self, job_id) -> Job:
+        job = self.get(job_id)
+        task = self._tasks.get(job_id)
+        if task and not task.done():
+            task.cancel()
+        return job
+
+    async def wait(self, job_id):
+        task = self._tasks.get(job_id)
+        if task:
+            await asyncio.gather(task, return_exceptions=True)

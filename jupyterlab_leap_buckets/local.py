@@ -1,0 +1,112 @@
+"""The Jupyter server's own disk as a place for transfers, confined to its root directory.
+
+Keys are paths relative to the root directory, with "/" between folders. Nothing outside
+the root is reachable: absolute paths, ".." segments and symlinks that lead out are
+refused with `outside-home`."""
+
+import asyncio
+import os
+import uuid
+from pathlib import Path
+from typing import Optional
+
+from .errors import ApiError, bad_request
+from .storage.base import ObjectInfo
+
+CHUNK = 8 * 1024 * 1024
+
+
+def outside(path: str) -> ApiError:
+    return ApiError(
+        403, "outside-home",
+        f"{path!r} is outside the Jupyter server's root folder; use a path relative to it.",
+    )
+
+
+class LocalStore:
+    provider = "local"
+    endpoint = None
+
+    def __init__(self, root_dir: str):
+        self.root = Path(root_dir).resolve()
+        self.bucket = str(self.root)
+
+    def resolve(self, key: str) -> Path:
+        """The file for `key`, refusing anything that would leave the root directory."""
+        if key is None or "\x00" in key or "\\" in key:
+            raise bad_request("A local path is relative to the server's root folder, with '/' between folders.")
+        if key.startswith("/") or any(part == ".." for part in key.split("/")):
+            raise outside(key)
+        path = self.root / key
+        real = Path(os.path.realpath(path))
+        if real != self.root and self.root not in real.parents:
+            raise outside(key)
+        return path
+
+    async def head(self, key) -> Optional[ObjectInfo]:
+        path = self.resolve(key)
+        if not path.is_file():
+            return None
+        stat = path.stat()
+        return ObjectInfo(key, stat.st_size, None, None)
+
+    async def is_folder(self, key) -> bool:
+        return self.resolve(key).is_dir()
+
+    async def walk(self, prefix):
+        base = self.resolve(prefix)
+        if base.is_file():
+            yield await self.head(prefix)
+            return
+        files = await asyncio.to_thread(_files_under, base)
+        for path in files:
+            key = path.relative_to(self.root).as_posix()
+            try:
+                info = await self.head(key)
+            except ApiError:
+                continue  # a symlink out of the root: never followed
+            if info:
+                yield info
+
+    async def read(self, key, start, end) -> bytes:
+        path = self.resolve(key)
+
+        def read_range():
+            with open(path, "rb") as handle:
+                handle.seek(start)
+                return handle.read(end - start)
+
+        return await asyncio.to_thread(read_range)
+
+    async def upload(self, key, size, chunks) -> None:
+        path = self.resolve(key)
+        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
+        self.resolve(key)  # the new parents must not have led out either
+        # Write beside the target under a name no one opens, then rename into place: a
+        # failed or cancelled download leaves no file that looks complete.
+        partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
+        handle = await asyncio.to_thread(open, partial, "wb")
+        try:
+            async for data in chunks:
+                await asyncio.to_thread(handle.write, data)
+            await asyncio.to_thread(handle.close)
+            await asyncio.to_thread(os.replace, partial, path)
+        except BaseException:
+            handle.close()
+            partial.unlink(missing_ok=True)
+            raise
+
+    def can_copy_to(self, target) -> bool:
+        return False
+
+    async def delete(self, key) -> None:
+        path = self.resolve(key)
+        await asyncio.to_thread(path.unlink)
+
+
+def _files_under(base: Path) -> list:
+    out = []
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        dirs.sort()
+        out.extend(Path(folder) / name for name in sorted(files))
+    return out

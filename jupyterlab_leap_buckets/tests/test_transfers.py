@@ -1,0 +1,206 @@
+"""Transfers: every direction for a file, a folder and a Zarr store, checked object by
+object with independent clients; move, conflicts, refusals, cancel."""
+
+import asyncio
+import json
+import os
+import uuid
+
+import pytest
+
+from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
+
+
+@pytest.fixture
+def post(emulators, jp_fetch):
+    async def call(body):
+        response = await jp_fetch(
+            "leap-buckets", "api", "transfers", method="POST", body=json.dumps(body), raise_error=False
+        )
+        return response.code, json.loads(response.body)
+
+    return call
+
+
+@pytest.fixture
+def finish(api):
+    async def wait(job, timeout=120):
+        for _ in range(int(timeout / 0.1)):
+            status, job = await api(f"jobs/{job['id']}")
+            assert status == 200, job
+            if job["state"] not in ("queued", "running"):
+                return job
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"job did not end: {job}")
+
+    return wait
+
+
+def unique(prefix="demo/"):
+    return f"{prefix}t-{uuid.uuid4().hex[:8]}/"
+
+
+def s3_objects(bucket, prefix):
+    s3 = s3_client()
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys += [o["Key"] for o in page.get("Contents", [])]
+    return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
+
+
+def gcs_objects(bucket, prefix):
+    return {key: gcs_get(bucket, key) for key in gcs_independent_keys(bucket, prefix)}
+
+
+async def copy(post, finish, source, target, **extra):
+    status, job = await post({"source": source, "target": target, "mode": "copy", "conflict": "fail", **extra})
+    assert status == 202, job
+    job = await finish(job)
+    assert job["state"] == "done", job
+    assert job["objectsDone"] == job["objectsTotal"] and job["bytesDone"] == job["bytesTotal"]
+    return job
+
+
+async def test_file_bucket_to_bucket_on_gcs(post, finish):
+    dest = unique()
+    job = await copy(post, finish, {"root": "scratch", "path": "demo/results/run-001.nc"}, {"root": "persistent", "path": dest})
+    assert gcs_get("leap-persistent", dest + "run-001.nc") == gcs_get("leap-scratch", "demo/results/run-001.nc")
+    assert job["objectsTotal"] == 1 and job["completed"] == [dest + "run-001.nc"]
+
+
+async def test_zarr_store_gcs_to_osn(post, finish):
+    dest = unique("")
+    await copy(post, finish, {"root": "scratch", "path": "demo/ocean.zarr/"}, {"root": "osn-inbox", "path": dest})
+    source = gcs_objects("leap-scratch", "demo/ocean.zarr/")
+    landed = s3_objects("leap-pangeo-inbox", dest + "ocean.zarr/")
+    assert len(source) > 5
+    assert {k.replace("demo/", dest, 1): v for k, v in source.items()} == landed
+
+
+async def test_folder_osn_to_gcs_and_within_s3(post, finish):
+    dest = unique()
+    await copy(post, finish, {"root": "osn-pipeline", "path": "era5/"}, {"root": "scratch", "path": dest})
+    source = s3_objects("leap-pangeo-pipeline", "era5/")
+    assert {k.replace("era5/", dest + "era5/", 1): v for k, v in source.items()} == gcs_objects("leap-scratch", dest)
+    inbox = unique("")
+    await copy(post, finish, {"root": "osn-pipeline", "path": "era5/surface.zarr/"}, {"root": "osn-inbox", "path": inbox})
+    copied = s3_objects("leap-pangeo-inbox", inbox)
+    assert len(copied) == len([k for k in source if k.startswith("era5/surface.zarr/")])
+
+
+async def test_workspace_disk_to_bucket_and_back(post, finish, jp_root_dir):
+    data = jp_root_dir / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "a.bin").write_bytes(os.urandom(9 * 1024 * 1024))  # more than one chunk
+    (data / "sub" / "b.txt").write_text("hello\n")
+    (data / "empty.txt").write_bytes(b"")
+    dest = unique()
+    await copy(post, finish, {"local": "data/"}, {"root": "scratch", "path": dest})
+    landed = gcs_objects("leap-scratch", dest)
+    assert landed == {
+        dest + "data/a.bin": (data / "a.bin").read_bytes(),
+        dest + "data/empty.txt": b"",
+        dest + "data/sub/b.txt": b"hello\n",
+    }
+    await copy(post, finish, {"root": "scratch", "path": dest + "data/"}, {"local": "back/"})
+    for name in ("a.bin", "empty.txt", "sub/b.txt"):
+        assert (jp_root_dir / "back" / "data" / name).read_bytes() == (data / name).read_bytes()
+    assert not [p for p in (jp_root_dir / "back").rglob("*leap-partial*")]
+
+
+async def test_move_deletes_the_source_after_the_copy(post, finish):
+    src = unique() + "moved.txt"
+    gcs_put("leap-scratch", src, b"move me")
+    dest = unique()
+    status, job = await post({"source": {"root": "scratch", "path": src}, "target": {"root": "persistent", "path": dest}, "mode": "move"})
+    assert status == 202
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-persistent", dest + "moved.txt") == b"move me"
+    assert gcs_independent_keys("leap-scratch", src) == []
+
+
+async def test_conflict_policies(post, finish):
+    dest = unique()
+    gcs_put("leap-persistent", dest + "README.md", b"old")
+    source = {"root": "scratch", "path": "demo/README.md"}
+    target = {"root": "persistent", "path": dest}
+    status, body = await post({"source": source, "target": target, "conflict": "fail"})
+    assert status == 409 and body["error"]["code"] == "conflict"
+    assert gcs_get("leap-persistent", dest + "README.md") == b"old"
+
+    status, job = await post({"source": source, "target": target, "conflict": "skip"})
+    job = await finish(job)
+    assert job["state"] == "done" and job["objectsSkipped"] == 1
+    assert gcs_get("leap-persistent", dest + "README.md") == b"old"
+
+    status, job = await post({"source": source, "target": target, "conflict": "rename"})
+    job = await finish(job)
+    assert job["target"]["path"] == dest + "README (1).md"
+    assert gcs_get("leap-persistent", dest + "README (1).md") == gcs_get("leap-scratch", "demo/README.md")
+
+    status, job = await post({"source": source, "target": target, "conflict": "overwrite"})
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-persistent", dest + "README.md") == gcs_get("leap-scratch", "demo/README.md")
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "osn-manual", "path": ""}}, 403, "read-only"),
+        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": "other-user/"}}, 403, "outside-home"),
+        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": "demo-old/"}}, 403, "outside-home"),
+        ({"source": {"root": "scratch", "path": "other-user/hello.txt"}, "target": {"root": "persistent", "path": "demo/"}, "mode": "move"}, 403, "outside-home"),
+        ({"source": {"root": "osn-pipeline", "path": "era5/"}, "target": {"root": "scratch", "path": "demo/"}, "mode": "move"}, 403, "read-only"),
+        ({"source": {"local": "../etc/passwd"}, "target": {"root": "scratch", "path": "demo/"}}, 403, "outside-home"),
+        ({"source": {"local": "/etc/passwd"}, "target": {"root": "scratch", "path": "demo/"}}, 403, "outside-home"),
+        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": "../outside/"}}, 403, "outside-home"),
+        ({"source": {"root": "scratch", "path": "demo/nothing-here.txt"}, "target": {"root": "persistent", "path": "demo/"}}, 404, "not-found"),
+        ({"source": {"root": "scratch", "path": "demo/notes/"}, "target": {"root": "scratch", "path": "demo/notes/inner/"}}, 400, "bad-request"),
+        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": "demo/"}, "mode": "teleport"}, 400, "bad-request"),
+        ({"source": "demo/README.md", "target": {"root": "persistent", "path": "demo/"}}, 400, "bad-request"),
+    ],
+)
+async def test_refusals(post, body, status, code):
+    got, reply = await post(body)
+    assert got == status, reply
+    assert reply["error"]["code"] == code
+
+
+async def test_symlinks_out_of_the_root_are_refused(post, jp_root_dir, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not yours")
+    (jp_root_dir / "link.txt").symlink_to(secret)
+    got, reply = await post({"source": {"local": "link.txt"}, "target": {"root": "scratch", "path": unique()}})
+    assert got == 403 and reply["error"]["code"] == "outside-home"
+
+
+async def test_cancel_stops_and_leaves_no_partial_objects(post, api, jp_fetch):
+    dest = unique("")
+    status, job = await post({"source": {"root": "scratch", "path": "demo/many/"}, "target": {"root": "osn-inbox", "path": dest}})
+    assert status == 202
+    for _ in range(300):  # cancel in the middle: once some objects have landed
+        _, job = await api(f"jobs/{job['id']}")
+        if job["objectsDone"] >= 20:
+            break
+        await asyncio.sleep(0.05)
+    response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
+    job = json.loads(response.body)
+    assert job["state"] == "cancelled"
+    assert 0 < job["objectsDone"] < job["objectsTotal"]
+    landed = s3_objects("leap-pangeo-inbox", dest)
+    # what the job reports as completed is there; whatever is there is whole
+    assert set(job["completed"]) <= set(landed) and len(landed) >= job["objectsDone"]
+    assert len(landed) < job["objectsTotal"]
+    for key, value in list(landed.items())[:100]:
+        assert value == gcs_get("leap-scratch", "demo/" + key[len(dest):])
+    uploads = s3_client().list_multipart_uploads(Bucket="leap-pangeo-inbox").get("Uploads", [])
+    assert [u for u in uploads if u["Key"].startswith(dest)] == []
+
+
+async def test_jobs_are_listed(post, finish, api):
+    status, job = await post({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": unique()}})
+    await finish(job)
+    status, body = await api("jobs")
+    assert status == 200 and job["id"] in [j["id"] for j in body["jobs"]]
+    status, body = await api("jobs/0123456789ab")
+    assert status == 404 and body["error"]["code"] == "not-found"

@@ -1,0 +1,187 @@
+"""Transfers as background jobs: copy or move a file, folder or Zarr store between any two
+places (a bucket root or the server's disk), verified object by object.
+
+- Same service and endpoint: the service copies by itself (GCS rewrite, S3 CopyObject).
+- Otherwise bytes stream through this process in CHUNK-sized reads: at most
+  CONCURRENCY objects are in flight, so at most CONCURRENCY x CHUNK bytes (128 MiB) of
+  object data are held at once, whatever the sizes.
+- Each object is checked after it lands: size, and MD5 / CRC32C wherever the target or
+  source reports one. A mismatch deletes the copy and fails the object.
+- A move deletes each source object only after its copy has been verified.
+"""
+
+import asyncio
+import base64
+import hashlib
+import logging
+
+import google_crc32c
+
+from .errors import ApiError, bad_request
+from .jobs import SAMPLE, Job
+from .places import CONFLICTS, MODES, Place, base_name, check_deletable, check_writable, parse_place, renamed
+
+log = logging.getLogger(__name__)
+
+CHUNK = 8 * 1024 * 1024  # a multiple of 256 KiB (GCS) and above 5 MiB (S3 parts)
+CONCURRENCY = 16
+
+
+async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
+    mode, conflict = body.get("mode", "copy"), body.get("conflict", "fail")
+    if mode not in MODES:
+        raise bad_request(f"'mode' is one of {', '.join(MODES)}, not {mode!r}.")
+    if conflict not in CONFLICTS:
+        raise bad_request(f"'conflict' is one of {', '.join(CONFLICTS)}, not {conflict!r}.")
+    source = parse_place(service, local_root, body.get("source"), "source")
+    target = parse_place(service, local_root, body.get("target"), "target")
+    folder = await _is_folder(source)
+    if folder and source.path and not source.path.endswith("/"):
+        source.path += "/"
+    name = base_name(source.path) + ("/" if folder else "")
+    if not name.strip("/"):
+        raise bad_request("Name a file or folder to transfer, not the top of a root.")
+    dest = target.path + name if target.path.endswith("/") or target.path == "" else target.path + ("/" if folder else "")
+    target = Place(target.store, target.root, dest)
+    check_writable(target)
+    if mode == "move":
+        check_deletable(source)
+    if source.store is target.store and (dest == source.path or (folder and dest.startswith(source.path))):
+        raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
+    if await _exists(target, folder):
+        if conflict == "fail":
+            raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
+        if conflict == "rename":
+            target = await _free_name(target, folder)
+    label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
+    job = jobs.start(
+        "transfer", label, lambda job: _run(jobs, job, source, target, mode, conflict),
+        source=source.to_api(), target=target.to_api(), mode=mode, conflict=conflict,
+    )
+    return job
+
+
+async def _is_folder(place: Place) -> bool:
+    if place.path == "" or place.path.endswith("/"):
+        return True
+    if await place.store.head(place.path):
+        return False
+    async for _ in place.store.walk(place.path + "/"):
+        return True
+    raise ApiError(404, "not-found", f"There is nothing at {place.url}.")
+
+
+async def _exists(place: Place, folder: bool) -> bool:
+    if not folder:
+        return await place.store.head(place.path) is not None
+    if place.root is None:
+        return place.store.resolve(place.path).exists()
+    async for _ in place.store.walk(place.path):
+        return True
+    return False
+
+
+async def _free_name(place: Place, folder: bool) -> Place:
+    name = base_name(place.path) + ("/" if folder else "")
+    parent = place.path[: len(place.path) - len(name)]
+    for n in range(1, 1000):
+        candidate = Place(place.store, place.root, parent + renamed(name, n))
+        if not await _exists(candidate, folder):
+            return candidate
+    raise ApiError(409, "conflict", f"No free name like {renamed(name, 1)!r} in {parent or 'the top'}.")
+
+
+async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str):
+    if source.path.endswith("/"):
+        objects = [info async for info in source.store.walk(source.path)]
+    else:
+        objects = [await source.store.head(source.path)]
+    job.objectsTotal, job.bytesTotal = len(objects), sum(o.size for o in objects)
+    jobs.progress(job)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(info):
+        async with gate:
+            rel = info.key[len(source.path):] if source.path.endswith("/") else ""
+            dest = target.path + rel
+            try:
+                done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
+            except ApiError as err:
+                _failed(job, info.key, err.code, err.message)
+                return
+            except (OSError, ValueError) as exc:
+                _failed(job, info.key, "storage-error", str(exc))
+                return
+            if done and mode == "move":
+                await source.store.delete(info.key)
+            jobs.progress(job)
+
+    try:
+        await asyncio.gather(*(one(info) for info in objects))
+    finally:
+        sweep = getattr(target.store, "abort_uploads", None)
+        if sweep and (job.objectsFailed or job.objectsDone < len(objects)):
+            await asyncio.shield(sweep(target.path))
+
+
+def _failed(job: Job, key: str, code: str, message: str):
+    job.objectsFailed += 1
+    if len(job.failed) < SAMPLE:
+        job.failed.append({"path": key, "code": code, "message": message})
+
+
+async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> bool:
+    """Copy one object and verify it; False when skipped."""
+    if conflict in ("skip", "fail") and await target.store.head(dest) is not None:
+        if conflict == "fail":
+            raise ApiError(409, "conflict", f"{dest} exists already.")
+        job.objectsSkipped += 1
+        job.objectsDone += 1
+        job.bytesDone += info.size
+        return False
+    if source.store.can_copy_to(target.store):
+        await source.store.server_copy(info.key, target.store, dest)
+        job.bytesDone += info.size
+        md5, crc = info.md5, info.crc32c
+    else:
+        md5, crc = await _stream(jobs, job, source, info, target, dest)
+    await _verify(target, dest, info.size, md5, crc, source_md5=info.md5)
+    job.objectsDone += 1
+    if len(job.completed) < SAMPLE:
+        job.completed.append(dest)
+    return True
+
+
+async def _stream(jobs, job, source, info, target, dest):
+    md5, crc = hashlib.md5(), google_crc32c.Checksum()
+
+    async def chunks():
+        for offset in range(0, info.size, CHUNK):
+            data = await source.store.read(info.key, offset, min(offset + CHUNK, info.size))
+            md5.update(data)
+            crc.update(data)
+            job.bytesDone += len(data)
+            jobs.progress(job)
+            yield data
+
+    await target.store.upload(dest, info.size, chunks())
+    return md5.hexdigest(), base64.b64encode(crc.digest()).decode()
+
+
+async def _verify(target: Place, dest: str, size: int, md5, crc, source_md5=None):
+    landed = await target.store.head(dest)
+    problem = None
+    if landed is None:
+        problem = "it is missing after the copy"
+    elif landed.size != size:
+        problem = f"it has {landed.size} bytes, the source {size}"
+    elif source_md5 and md5 and source_md5 != md5:
+        problem = "the bytes read differ from the source's MD5"
+    elif landed.md5 and md5 and landed.md5 != md5:
+        problem = "its MD5 differs from the source's"
+    elif landed.crc32c and crc and landed.crc32c != crc:
+        problem = "its CRC32C differs from the source's"
+    if problem:
+        if landed is not None:
+            await target.store.delete(dest)  # no corrupt object stays at the target
+        raise ApiError(502, "verify-failed", f"{dest} failed verification ({problem}); it was removed.")
