@@ -109,8 +109,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
             except ApiError as err:
                 _failed(job, info.key, err.code, err.message)
                 return
-            except (OSError, ValueError) as exc:
-                _failed(job, info.key, "storage-error", str(exc))
+            except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
+                _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
                 return
             if done and mode == "move":
                 await source.store.delete(info.key)

@@ -1,0 +1,80 @@
+"""A storage service that goes away in the middle of a transfer: the job fails with a
+clear error and the target holds only whole objects. The S3 side here is a moto server
+of this test's own, so stopping it disturbs no other test."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from .conftest import extension_config, gcs_get, gcs_independent_keys
+
+MiB = 1024 * 1024
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def own_s3():
+    port = free_port()
+    moto = Path(sys.executable).parent / "moto_server"
+    proc = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    yield url, proc
+    proc.kill()
+    proc.wait()
+
+
+class TestServiceStops:
+    @pytest.fixture
+    def jp_server_config(self, own_s3, tmp_path):
+        return extension_config(s3_endpoint=own_s3[0], state_dir=str(tmp_path / "state"))
+
+    async def test_job_fails_clearly_and_target_holds_only_whole_objects(self, own_s3, api, jp_fetch):
+        url, proc = own_s3
+        s3 = boto3.client("s3", endpoint_url=url, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+        s3.create_bucket(Bucket="leap-pangeo-inbox")
+        sources = {f"batch/part-{i}.bin": os.urandom(24 * MiB) for i in range(6)}
+        for key, data in sources.items():
+            s3.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=data)
+        dest = f"demo/t-{uuid.uuid4().hex[:8]}/"
+        body = {"source": {"root": "osn-inbox", "path": "batch/"}, "target": {"root": "scratch", "path": dest}}
+        response = await jp_fetch("leap-buckets", "api", "transfers", method="POST", body=json.dumps(body))
+        job = json.loads(response.body)
+        for _ in range(400):
+            _, job = await api(f"jobs/{job['id']}")
+            if job["bytesDone"] > 0:
+                break
+            await asyncio.sleep(0.02)
+        proc.kill()  # the service is gone in the middle of the transfer
+        for _ in range(1200):
+            _, job = await api(f"jobs/{job['id']}")
+            if job["state"] not in ("queued", "running"):
+                break
+            await asyncio.sleep(0.1)
+        assert job["state"] == "failed", job
+        assert job["objectsFailed"] > 0 and job["error"]["message"]
+        assert all(failure["message"] for failure in job["failed"])
+        landed = gcs_independent_keys("leap-scratch", dest)
+        assert set(job["completed"]) == set(landed)
+        for key in landed:  # what is there is whole
+            assert gcs_get("leap-scratch", key) == sources["batch/" + key[len(dest) + len("batch/"):]]
