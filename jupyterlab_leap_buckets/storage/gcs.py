@@ -11,10 +11,11 @@ from typing import Optional
 # gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
 # type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
 # emulator). The core class speaks the JSON API only, which is all this module uses.
-from gcsfs.core import GCSFileSystem, initiate_upload, upload_chunk
+from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
 
 from .base import ObjectInfo, RawPage, parse_time
 
+SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
 
 
@@ -71,10 +72,12 @@ class GcsStore:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
     async def upload(self, key, size, chunks) -> None:
-        if size == 0:
+        if size <= SINGLE_REQUEST:
+            # One media upload: atomic like a resumable one, in one request instead of two.
+            data = b"".join([chunk async for chunk in chunks])
             await self.fs._call(
-                "POST", f"{self.fs._location}/upload/storage/v1/b/{self.bucket}/o",
-                uploadType="media", name=key, data=b"",
+                "POST", f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
+                uploadType="media", name=key, data=data,
             )
             return
         location = await initiate_upload(self.fs, self.bucket, key)

@@ -204,3 +204,12 @@ async def test_jobs_are_listed(post, finish, api):
     assert status == 200 and job["id"] in [j["id"] for j in body["jobs"]]
     status, body = await api("jobs/0123456789ab")
     assert status == 404 and body["error"]["code"] == "not-found"
+
+
+async def test_large_object_to_s3_goes_multipart_and_lands_whole(post, finish):
+    dest = unique("")
+    await copy(post, finish, {"root": "scratch", "path": "demo/results/run-002.nc"}, {"root": "osn-inbox", "path": dest})
+    landed = s3_objects("leap-pangeo-inbox", dest)
+    assert landed == {dest + "run-002.nc": gcs_get("leap-scratch", "demo/results/run-002.nc")}
+    head = s3_client().head_object(Bucket="leap-pangeo-inbox", Key=dest + "run-002.nc")
+    assert head["ETag"].strip('"').endswith("-2")  # two 8 MiB parts: the multipart path

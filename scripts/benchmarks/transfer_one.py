@@ -1,0 +1,36 @@
+"""Run one transfer the way the server does (BucketService + start_transfer + a job),
+in a process of its own so the benchmark can read its peak memory. Prints seconds."""
+
+import asyncio
+import json
+import os
+import sys
+import time
+
+from jupyterlab_leap_buckets.config import LeapBuckets
+from jupyterlab_leap_buckets.jobs import JobStore
+from jupyterlab_leap_buckets.service import BucketService
+from jupyterlab_leap_buckets.transfers import start_transfer
+
+
+async def main(local_root: str, request: dict):
+    config = LeapBuckets(
+        username="bench",
+        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
+        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
+        s3_key="testing",
+        s3_secret="testing",
+    )
+    jobs = JobStore(None)
+    service = BucketService(config, local_root=local_root, jobs=jobs)
+    started = time.perf_counter()
+    job = await start_transfer(service, jobs, local_root, request)
+    await jobs.wait(job.id)
+    seconds = time.perf_counter() - started
+    if job.state != "done":
+        sys.exit(f"transfer {job.state}: {job.error} {job.failed[:3]}")
+    print(json.dumps({"seconds": seconds, "objects": job.objectsDone, "bytes": job.bytesDone}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], json.loads(sys.argv[2])))

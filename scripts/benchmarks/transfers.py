@@ -1,0 +1,118 @@
+"""Transfers compared with rclone and gcsfs on the same emulators, in one run.
+
+For each set of files (many small, some medium, a few large) and each direction (disk to
+GCS, GCS to disk, GCS to S3), every tool copies the same data; the script prints seconds,
+MiB/s and peak memory (max RSS of the tool's process), and the ratio of our speed to the
+best other tool's. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
+2 x 1 GiB); the default `small` scale runs in a few minutes."""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
+S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
+KiB, MiB = 1024, 1024 * 1024
+SCALES = {
+    "small": [("small", 500, 64 * KiB), ("medium", 50, 2 * MiB), ("large", 1, 256 * MiB)],
+    "full": [("small", 10_000, 64 * KiB), ("medium", 1_000, 2 * MiB), ("large", 2, 1024 * MiB)],
+}
+PY = sys.executable
+RCLONE = [
+    "rclone", "--transfers", "16", "--checkers", "16", "--gcs-anonymous",
+    "--gcs-endpoint", f"http://127.0.0.1:{GCS_PORT}/storage/v1/",
+    "--s3-provider", "Other", "--s3-endpoint", f"http://127.0.0.1:{S3_PORT}",
+    "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
+]
+GCSFS = f"""
+import sys, gcsfs.core as g
+fs = g.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:{GCS_PORT}")
+getattr(fs, sys.argv[1])(sys.argv[2], sys.argv[3], recursive=True)
+"""
+
+
+def run(cmd, env=None) -> tuple:
+    """Seconds and peak RSS (MiB) of one command."""
+    env = {**os.environ, **(env or {})}
+    env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    if status != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def ours(local_root, source, target):
+    request = {"source": source, "target": target, "mode": "copy", "conflict": "overwrite"}
+    return run([PY, str(REPO / "scripts/benchmarks/transfer_one.py"), str(local_root), json.dumps(request)],
+               env={"PYTHONPATH": str(REPO)})
+
+
+def make_files(folder: Path, count: int, size: int):
+    if folder.exists() and len(list(folder.iterdir())) == count:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    block = os.urandom(min(size, 8 * MiB))
+    for i in range(count):
+        with open(folder / f"file-{i:05d}.bin", "wb") as handle:
+            left = size
+            while left:
+                handle.write(block[: min(left, len(block))])
+                left -= min(left, len(block))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    args = parser.parse_args()
+    work = REPO / ".stack" / "bench"
+    run_id = uuid.uuid4().hex[:6]
+    print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
+    print(f"{'set':<8} {'direction':<10} {'tool':<7} {'seconds':>8} {'MiB/s':>8} {'peak MiB':>9}")
+    summary = []
+    for name, count, size in SCALES[args.scale]:
+        data = work / "data" / name
+        make_files(data, count, size)
+        total = count * size / MiB
+        base = f"bench/{run_id}/{name}"
+        results = {}
+
+        def record(direction, tool, seconds, rss):
+            results.setdefault(direction, {})[tool] = seconds
+            print(f"{name:<8} {direction:<10} {tool:<7} {seconds:8.2f} {total / seconds:8.1f} {rss:9.0f}", flush=True)
+
+        # disk -> GCS
+        record("up", "ours", *ours(work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": f"{base}/ours/"}))
+        record("up", "rclone", *run(RCLONE + ["copy", str(data), f":gcs:leap-scratch/{base}/rclone/{name}"]))
+        record("up", "gcsfs", *run([PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{base}/gcsfs/{name}"]))
+        # GCS -> disk
+        down = work / "down" / run_id
+        record("down", "ours", *ours(down, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "ours/"}))
+        record("down", "rclone", *run(RCLONE + ["copy", f":gcs:leap-scratch/{base}/ours/{name}", str(down / "rclone")]))
+        record("down", "gcsfs", *run([PY, "-c", GCSFS, "get", f"leap-scratch/{base}/ours/{name}", str(down / "gcsfs")]))
+        shutil.rmtree(down, ignore_errors=True)
+        # GCS -> S3 (streams through the process)
+        record("gcs->s3", "ours", *ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": f"{base}/ours/"}))
+        record("gcs->s3", "rclone", *run(RCLONE + ["copy", f":gcs:leap-scratch/{base}/ours/{name}", f":s3:leap-pangeo-inbox/{base}/rclone/{name}"]))
+        for direction, times in results.items():
+            best = min((t, tool) for tool, t in times.items() if tool != "ours")
+            summary.append((name, direction, best[0] / times["ours"], best[1]))
+    print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
+    for name, direction, ratio, tool in summary:
+        print(f"  {name:<8} {direction:<10} {ratio:5.2f}x vs {tool}")
+
+
+if __name__ == "__main__":
+    main()
