@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, requestAPI } from './request';
-import { IListPage, IRootsReply } from './tokens';
+import { IJob, IListPage, IRootsReply, ITransferRequest } from './tokens';
 
 /**
  * Typed calls of the server's API. The model takes this interface, so tests can give it
@@ -17,6 +17,9 @@ export interface IBucketsApi {
     limit: number
   ): Promise<IListPage>;
   objectUrl(root: string, path: string): string;
+  startTransfer(request: ITransferRequest): Promise<IJob>;
+  listJobs(): Promise<IJob[]>;
+  cancelJob(id: string): Promise<IJob>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -36,6 +39,22 @@ export class BucketsApi implements IBucketsApi {
   ): Promise<IListPage> {
     const query = Private.query({ root, path, cursor, limit: String(limit) });
     return requestAPI<IListPage>(`list${query}`, {}, this.settings);
+  }
+
+  startTransfer(request: ITransferRequest): Promise<IJob> {
+    return requestAPI<IJob>(
+      'transfers',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.settings
+    );
+  }
+
+  async listJobs(): Promise<IJob[]> {
+    return (await requestAPI<{ jobs: IJob[] }>('jobs', {}, this.settings)).jobs;
+  }
+
+  cancelJob(id: string): Promise<IJob> {
+    return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }, this.settings);
   }
 
   objectUrl(root: string, path: string): string {

@@ -9,6 +9,7 @@ import { BucketPanel } from './widgets/panel';
 export namespace CommandIDs {
   export const openPanel = 'leap-buckets:open-panel';
   export const refresh = 'leap-buckets:refresh';
+  export const showTransfers = 'leap-buckets:show-transfers';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';
@@ -29,7 +30,15 @@ export function addCommands(
     isEnabled: () => panel.model.root !== null,
     execute: () => panel.model.refresh()
   });
-  for (const command of [CommandIDs.openPanel, CommandIDs.refresh]) {
+  app.commands.addCommand(CommandIDs.showTransfers, {
+    label: 'Show Bucket Transfers',
+    execute: () => {
+      app.shell.activateById(panel.id);
+      panel.transfers.toggle(true);
+      panel.transfers.node.scrollIntoView({ block: 'nearest' });
+    }
+  });
+  for (const command of [CommandIDs.openPanel, CommandIDs.refresh, CommandIDs.showTransfers]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
 }

@@ -3,11 +3,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { BucketsApi } from './api';
 import { addCommands } from './commands';
+import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { PLUGIN_ID } from './tokens';
 import { BucketPanel } from './widgets/panel';
@@ -26,8 +27,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
   ) => {
-    const model = new BucketBrowserModel(new BucketsApi());
-    const panel = new BucketPanel(model);
+    const api = new BucketsApi();
+    const model = new BucketBrowserModel(api);
+    const jobs = new JobsModel(api);
+    const panel = new BucketPanel(model, jobs);
+    jobs.ended.connect((_, job) => {
+      if (job.state === 'done') {
+        Notification.success(`${job.label}: done.`, { autoClose: 5000 });
+        void model.refresh();
+      } else if (job.state === 'failed') {
+        Notification.error(`${job.label}: ${job.error?.message ?? 'failed'}`, { autoClose: false });
+      }
+    });
     app.shell.add(panel, 'left', { rank: 110 });
     restorer?.add(panel, 'leap-buckets');
     addCommands(app, panel, palette);

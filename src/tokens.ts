@@ -51,3 +51,39 @@ export interface ISortState {
   key: SortKey;
   ascending: boolean;
 }
+
+export type Place = { root: string; path: string } | { local: string };
+export type TransferMode = 'copy' | 'move';
+export type ConflictPolicy = 'fail' | 'skip' | 'overwrite' | 'rename';
+
+export interface ITransferRequest {
+  source: Place;
+  target: Place;
+  mode: TransferMode;
+  conflict: ConflictPolicy;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface IJob {
+  id: string;
+  kind: 'transfer' | 'delete';
+  label: string;
+  state: JobState;
+  objectsDone: number;
+  objectsTotal: number | null;
+  objectsSkipped?: number;
+  objectsFailed?: number;
+  bytesDone: number;
+  bytesTotal: number | null;
+  error: { code: string; message: string } | null;
+  rate?: number | null;
+  startedAt?: string | null;
+  endedAt?: string | null;
+  source?: Place;
+  target?: Place;
+  mode?: TransferMode;
+}
+
+/** The drag payload of rows dragged out of the listing. */
+export const PLACES_MIME = 'application/x-leap-buckets-places';

@@ -34,6 +34,15 @@ class FakeApi implements IBucketsApi {
   objectUrl(): string {
     return '';
   }
+  startTransfer(): Promise<never> {
+    throw new Error('not used here');
+  }
+  async listJobs(): Promise<never[]> {
+    return [];
+  }
+  cancelJob(): Promise<never> {
+    throw new Error('not used here');
+  }
 }
 
 describe('BucketBrowserModel', () => {

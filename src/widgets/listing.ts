@@ -25,7 +25,10 @@ const COLUMNS: { key: SortKey; label: string }[] = [
  * scrolls as smoothly as one of ten. DOM events are handled in one `handleEvent`.
  */
 export class Listing extends Widget {
-  constructor(private readonly model: BucketBrowserModel) {
+  constructor(
+    private readonly model: BucketBrowserModel,
+    private readonly onDragStart?: (paths: string[], x: number, y: number) => void
+  ) {
     super();
     this.addClass('jp-LeapBuckets-listing');
     this.node.tabIndex = 0;
@@ -63,6 +66,7 @@ export class Listing extends Widget {
     this._content.addEventListener('scroll', this, { passive: true });
     this._rows.addEventListener('click', this);
     this._rows.addEventListener('dblclick', this);
+    this._rows.addEventListener('mousedown', this);
     this.node.addEventListener('keydown', this);
     this._render();
   }
@@ -72,6 +76,7 @@ export class Listing extends Widget {
     this._content.removeEventListener('scroll', this);
     this._rows.removeEventListener('click', this);
     this._rows.removeEventListener('dblclick', this);
+    this._rows.removeEventListener('mousedown', this);
     this.node.removeEventListener('keydown', this);
   }
 
@@ -98,7 +103,47 @@ export class Listing extends Widget {
       case 'keydown':
         this._onKeyDown(event as KeyboardEvent);
         break;
+      case 'mousedown':
+        this._onMouseDown(event as MouseEvent);
+        break;
+      case 'mousemove':
+        this._onMouseMove(event as MouseEvent);
+        break;
+      case 'mouseup':
+        this._endPress();
+        break;
     }
+  }
+
+  private _onMouseDown(event: MouseEvent): void {
+    const index = this._rowIndex(event);
+    if (event.button !== 0 || index < 0 || !this.onDragStart) {
+      return;
+    }
+    this._press = { x: event.clientX, y: event.clientY, index };
+    document.addEventListener('mousemove', this, true);
+    document.addEventListener('mouseup', this, true);
+  }
+
+  private _onMouseMove(event: MouseEvent): void {
+    const press = this._press;
+    if (!press || Math.abs(event.clientX - press.x) + Math.abs(event.clientY - press.y) < 5) {
+      return;
+    }
+    this._endPress();
+    const path = this.model.entries[press.index]?.path;
+    if (!path) {
+      return;
+    }
+    // Drag the selection if the row is part of it, else just the row.
+    const paths = this._selected.has(path) ? [...this._selected] : [path];
+    this.onDragStart?.(paths, event.clientX, event.clientY);
+  }
+
+  private _endPress(): void {
+    this._press = null;
+    document.removeEventListener('mousemove', this, true);
+    document.removeEventListener('mouseup', this, true);
   }
 
   private _onModelChanged(): void {
@@ -246,6 +291,7 @@ export class Listing extends Widget {
   private _anchor = -1;
   private _where = '';
   private _frame = 0;
+  private _press: { x: number; y: number; index: number } | null = null;
   private _shownEntries: IEntry[] | null = null;
   private _shownFirst = -1;
   private _shownLast = -1;

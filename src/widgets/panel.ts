@@ -2,10 +2,13 @@ import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { bucketIcon } from '../icons';
+import { JobsModel } from '../jobs';
 import { BucketBrowserModel } from '../model';
 import { Breadcrumbs } from './breadcrumbs';
+import { DropHandler, startRowDrag } from './dnd';
 import { Listing } from './listing';
 import { RootSwitcher } from './rootSwitcher';
+import { TransfersView } from './transfers';
 
 /** Show that the panel loads only when loading takes longer than this (ms). */
 const LOADING_DELAY = 100;
@@ -15,7 +18,10 @@ const LOADING_DELAY = 100;
  * breadcrumbs, the listing, and errors with what to do and a retry button.
  */
 export class BucketPanel extends Panel {
-  constructor(readonly model: BucketBrowserModel) {
+  constructor(
+    readonly model: BucketBrowserModel,
+    readonly jobs: JobsModel
+  ) {
     super();
     this.id = 'leap-buckets-panel';
     this.addClass('jp-LeapBuckets-panel');
@@ -36,13 +42,22 @@ export class BucketPanel extends Panel {
     this._notice = Private.div('jp-LeapBuckets-notice');
     this._errorBox = Private.div('jp-LeapBuckets-error');
     this.breadcrumbs = new Breadcrumbs(model);
-    this.listing = new Listing(model);
+    this.listing = new Listing(model, (paths, x, y) => {
+      this.addClass('jp-mod-dragging');
+      startRowDrag(model, paths, x, y, () => this.removeClass('jp-mod-dragging'));
+    });
+    this.transfers = new TransfersView(jobs);
+    this._dropRoots = Private.div('jp-LeapBuckets-dropRoots');
+    this._dropRoots.hidden = false;
     const notice = new Widget({ node: this._notice });
     const error = new Widget({ node: this._errorBox });
     this.addWidget(notice);
+    this.addWidget(new Widget({ node: this._dropRoots }));
     this.addWidget(this.breadcrumbs);
     this.addWidget(error);
     this.addWidget(this.listing);
+    this.addWidget(this.transfers);
+    this.drops = new DropHandler(this.node, model, jobs);
     model.changed.connect(this._onChanged, this);
     this._onChanged();
   }
@@ -50,6 +65,8 @@ export class BucketPanel extends Panel {
   readonly rootSwitcher: RootSwitcher;
   readonly breadcrumbs: Breadcrumbs;
   readonly listing: Listing;
+  readonly transfers: TransfersView;
+  readonly drops: DropHandler;
 
   private _onChanged(): void {
     const model = this.model;
@@ -58,6 +75,7 @@ export class BucketPanel extends Panel {
     this._notice.textContent = model.notice ?? '';
     this._notice.hidden = !model.notice;
     this._renderError();
+    this._renderDropRoots();
     window.clearTimeout(this._loadingTimer);
     if (model.loading) {
       this._loadingTimer = window.setTimeout(() => this.addClass('jp-mod-loading'), LOADING_DELAY);
@@ -83,6 +101,28 @@ export class BucketPanel extends Panel {
     this._errorBox.append(message, retry);
   }
 
+  /** While a row is dragged: a chip per other writable root, to copy there. */
+  private _renderDropRoots(): void {
+    const current = this.model.root?.id;
+    const targets = this.model.roots.filter(r => r.writable !== null && r.id !== current);
+    const key = `${current}|${targets.map(r => r.id).join(',')}`;
+    if (key === this._dropRootsKey) {
+      return;
+    }
+    this._dropRootsKey = key;
+    this._dropRoots.textContent = 'Drop on a root to copy there:';
+    for (const root of targets) {
+      const chip = document.createElement('span');
+      chip.className = 'jp-LeapBuckets-dropRoot';
+      chip.dataset.root = root.id;
+      chip.textContent = root.label;
+      chip.title = `${root.url}${root.writable ?? ''}`;
+      this._dropRoots.appendChild(chip);
+    }
+  }
+
+  private _dropRoots: HTMLElement;
+  private _dropRootsKey = '';
   private _notice: HTMLElement;
   private _errorBox: HTMLElement;
   private _loadingTimer = 0;

@@ -1,0 +1,74 @@
+/**
+ * The server's jobs, polled: quickly while any runs, slowly otherwise. No DOM.
+ */
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IBucketsApi } from './api';
+import { isActive } from './transferRules';
+import { IJob, ITransferRequest } from './tokens';
+
+export class JobsModel {
+  constructor(private readonly api: IBucketsApi) {
+    this._poll = new Poll({
+      factory: () => this.refresh(),
+      frequency: { interval: 5000, backoff: true, max: 30000 },
+      name: 'leap-buckets:jobs',
+      standby: 'when-hidden'
+    });
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** A job that went from running to ended since the last poll. */
+  get ended(): ISignal<this, IJob> {
+    return this._ended;
+  }
+  get jobs(): IJob[] {
+    return this._jobs;
+  }
+  get running(): number {
+    return this._jobs.filter(isActive).length;
+  }
+
+  async refresh(): Promise<void> {
+    const jobs = await this.api.listJobs();
+    const before = new Map(this._jobs.map(job => [job.id, job]));
+    this._jobs = jobs;
+    for (const job of jobs) {
+      const old = before.get(job.id);
+      if (old && isActive(old) && !isActive(job)) {
+        this._ended.emit(job);
+      }
+    }
+    this._changed.emit();
+    // Poll every half second while something runs.
+    const interval = this.running ? 500 : 5000;
+    if (this._poll.frequency.interval !== interval) {
+      this._poll.frequency = { ...this._poll.frequency, interval };
+    }
+  }
+
+  async startTransfer(request: ITransferRequest): Promise<IJob> {
+    const job = await this.api.startTransfer(request);
+    this._jobs = [job, ...this._jobs.filter(j => j.id !== job.id)];
+    this._changed.emit();
+    void this._poll.refresh();
+    return job;
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.api.cancelJob(id);
+    await this.refresh();
+  }
+
+  dispose(): void {
+    this._poll.dispose();
+  }
+
+  private _jobs: IJob[] = [];
+  private _poll: Poll;
+  private _changed = new Signal<this, void>(this);
+  private _ended = new Signal<this, IJob>(this);
+}

@@ -1,0 +1,173 @@
+/**
+ * Drag and drop for the panel: rows dragged out of the listing carry their places; the
+ * panel accepts them, and files dragged from JupyterLab's file browser, on folders,
+ * stores, breadcrumbs, root chips and the listing itself.
+ */
+import { Dialog, showDialog, Notification } from '@jupyterlab/apputils';
+import { MimeData } from '@lumino/coreutils';
+import { Drag } from '@lumino/dragdrop';
+
+import { JobsModel } from '../jobs';
+import { BucketBrowserModel } from '../model';
+import { ApiError } from '../request';
+import { transferMode } from '../transferRules';
+import { ConflictPolicy, Place, PLACES_MIME } from '../tokens';
+
+/** What JupyterLab's file browser puts on its drags: server-relative paths. */
+export const CONTENTS_MIME = 'application/x-jupyter-icontents';
+
+/** Start dragging `paths` of the model's current root from a row. */
+export function startRowDrag(
+  model: BucketBrowserModel,
+  paths: string[],
+  clientX: number,
+  clientY: number,
+  onEnd: () => void
+): void {
+  const root = model.root;
+  if (!root || paths.length === 0) {
+    return;
+  }
+  const mimeData = new MimeData();
+  mimeData.setData(PLACES_MIME, paths.map(path => ({ root: root.id, path })));
+  const image = document.createElement('div');
+  image.className = 'jp-LeapBuckets-dragImage';
+  image.textContent = paths.length === 1 ? paths[0].replace(/\/$/, '').split('/').pop()! : `${paths.length} items`;
+  const drag = new Drag({ mimeData, dragImage: image, proposedAction: 'copy', supportedActions: 'copy-move' });
+  void drag.start(clientX, clientY).then(onEnd);
+}
+
+/**
+ * Handles Lumino drag events on the panel's node and starts the transfers a drop asks for.
+ */
+export class DropHandler {
+  constructor(
+    private readonly node: HTMLElement,
+    private readonly model: BucketBrowserModel,
+    private readonly jobs: JobsModel
+  ) {
+    for (const type of ['lm-dragenter', 'lm-dragleave', 'lm-dragover', 'lm-drop']) {
+      node.addEventListener(type, this);
+    }
+  }
+
+  handleEvent(event: Event): void {
+    const drag = event as Drag.Event;
+    if (!drag.mimeData || !(drag.mimeData.hasData(PLACES_MIME) || drag.mimeData.hasData(CONTENTS_MIME))) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const target = this._targetElement(drag);
+    switch (event.type) {
+      case 'lm-dragenter':
+      case 'lm-dragover':
+        this._highlight(target);
+        drag.dropAction = drag.proposedAction === 'none' ? 'copy' : drag.proposedAction;
+        break;
+      case 'lm-dragleave':
+        if (!this.node.contains(drag.relatedTarget as Node)) {
+          this._highlight(null);
+        }
+        break;
+      case 'lm-drop': {
+        this._highlight(null);
+        const place = target ? this._placeOf(target) : null;
+        if (!place) {
+          drag.dropAction = 'none';
+          return;
+        }
+        drag.dropAction = 'copy';
+        const modifier = drag.ctrlKey || drag.altKey;
+        const sources: Place[] = drag.mimeData.hasData(PLACES_MIME)
+          ? (drag.mimeData.getData(PLACES_MIME) as Place[])
+          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(local => ({ local }));
+        void this.transfer(sources, place, modifier);
+        break;
+      }
+    }
+  }
+
+  /** Start one transfer per source, asking what to do when something is in the way. */
+  async transfer(sources: Place[], target: { root: string; path: string }, modifier: boolean): Promise<void> {
+    for (const source of sources) {
+      const sourceRoot = 'root' in source ? source.root : '';
+      const mode = transferMode(sourceRoot, target.root, modifier);
+      let conflict: ConflictPolicy = 'fail';
+      for (;;) {
+        try {
+          await this.jobs.startTransfer({ source, target, mode, conflict });
+          break;
+        } catch (error) {
+          if (error instanceof ApiError && error.code === 'conflict' && conflict === 'fail') {
+            const choice = await Private.askConflict(error.message);
+            if (!choice) {
+              break;
+            }
+            conflict = choice;
+            continue;
+          }
+          Notification.error((error as Error).message, { autoClose: false });
+          break;
+        }
+      }
+    }
+  }
+
+  private _targetElement(event: Drag.Event): HTMLElement | null {
+    const el = document.elementFromPoint(event.clientX, event.clientY) as HTMLElement | null;
+    return (
+      el?.closest<HTMLElement>(
+        '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content'
+      ) ?? null
+    );
+  }
+
+  private _placeOf(el: HTMLElement): { root: string; path: string } | null {
+    const root = this.model.root;
+    if (el.dataset.root) {
+      const other = this.model.roots.find(r => r.id === el.dataset.root);
+      return other ? { root: other.id, path: other.writable ?? other.home } : null;
+    }
+    if (!root) {
+      return null;
+    }
+    if (el.dataset.crumb !== undefined) {
+      return { root: root.id, path: el.dataset.crumb };
+    }
+    if (el.dataset.path) {
+      return { root: root.id, path: el.dataset.path };
+    }
+    return { root: root.id, path: this.model.path };
+  }
+
+  private _highlight(el: HTMLElement | null): void {
+    if (el === this._current) {
+      return;
+    }
+    this._current?.classList.remove('jp-mod-dropTarget');
+    this._current = el;
+    el?.classList.add('jp-mod-dropTarget');
+  }
+
+  private _current: HTMLElement | null = null;
+}
+
+namespace Private {
+  export async function askConflict(message: string): Promise<ConflictPolicy | null> {
+    const result = await showDialog({
+      title: 'Already there',
+      body: message,
+      buttons: [
+        Dialog.cancelButton(),
+        Dialog.okButton({ label: 'Skip', actions: ['skip'] }),
+        Dialog.okButton({ label: 'Keep both', actions: ['rename'] }),
+        Dialog.warnButton({ label: 'Overwrite', actions: ['overwrite'] })
+      ]
+    });
+    if (!result.button.accept) {
+      return null;
+    }
+    return (result.button.actions[0] as ConflictPolicy) ?? null;
+  }
+}

@@ -1,0 +1,97 @@
+import { Widget } from '@lumino/widgets';
+
+import { JobsModel } from '../jobs';
+import { fractionDone, isActive, progressText } from '../transferRules';
+import { IJob } from '../tokens';
+
+/** Jobs shown at most. */
+const SHOWN = 20;
+
+/**
+ * The transfers view: each job with its label, a progress bar, objects and bytes done,
+ * rate, time left, its error, and Cancel while it runs. Collapsible.
+ */
+export class TransfersView extends Widget {
+  constructor(private readonly jobs: JobsModel) {
+    super();
+    this.addClass('jp-LeapBuckets-transfers');
+    this._header = document.createElement('div');
+    this._header.className = 'jp-LeapBuckets-transfersHeader';
+    this._header.tabIndex = 0;
+    this._list = document.createElement('div');
+    this._list.className = 'jp-LeapBuckets-jobs';
+    this.node.append(this._header, this._list);
+    this._header.addEventListener('click', () => this.toggle());
+    this._list.addEventListener('click', event => {
+      const button = (event.target as HTMLElement).closest<HTMLElement>('[data-cancel]');
+      if (button) {
+        void this.jobs.cancel(button.dataset.cancel!);
+      }
+    });
+    jobs.changed.connect(this.render, this);
+    this.render();
+  }
+
+  toggle(open = this.hasClass('jp-mod-collapsed')): void {
+    this.toggleClass('jp-mod-collapsed', !open);
+  }
+
+  render(): void {
+    const shown = this.jobs.jobs.slice(0, SHOWN);
+    this.node.hidden = shown.length === 0;
+    const running = this.jobs.running;
+    this._header.textContent = running ? `Transfers (${running} running)` : 'Transfers';
+    this._list.textContent = '';
+    for (const job of shown) {
+      this._list.appendChild(Private.jobRow(job));
+    }
+  }
+
+  private _header: HTMLElement;
+  private _list: HTMLElement;
+}
+
+namespace Private {
+  export function jobRow(job: IJob): HTMLElement {
+    const row = document.createElement('div');
+    row.className = `jp-LeapBuckets-job jp-mod-${job.state}`;
+    row.dataset.job = job.id;
+    row.dataset.state = job.state;
+    const label = document.createElement('div');
+    label.className = 'jp-LeapBuckets-jobLabel';
+    label.textContent = job.label;
+    label.title = job.label;
+    const bar = document.createElement('div');
+    bar.className = 'jp-LeapBuckets-progress';
+    const fill = document.createElement('div');
+    fill.className = 'jp-LeapBuckets-progressFill';
+    fill.style.width = `${Math.round(fractionDone(job) * 100)}%`;
+    bar.appendChild(fill);
+    const text = document.createElement('div');
+    text.className = 'jp-LeapBuckets-jobText';
+    text.textContent = `${STATE_LABEL[job.state]} · ${progressText(job)}`;
+    row.append(label, bar, text);
+    if (job.error) {
+      const error = document.createElement('div');
+      error.className = 'jp-LeapBuckets-jobError';
+      error.textContent = job.error.message;
+      row.appendChild(error);
+    }
+    if (isActive(job)) {
+      const cancel = document.createElement('button');
+      cancel.className = 'jp-mod-styled jp-LeapBuckets-cancel';
+      cancel.dataset.cancel = job.id;
+      cancel.textContent = 'Cancel';
+      row.appendChild(cancel);
+    }
+    return row;
+  }
+
+  const STATE_LABEL = {
+    queued: 'Waiting',
+    running: 'Running',
+    done: 'Done',
+    failed: 'Failed',
+    cancelled: 'Cancelled'
+  };
+}
