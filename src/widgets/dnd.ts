@@ -115,7 +115,8 @@ export class DropHandler {
   }
 
   private _targetElement(event: Drag.Event): HTMLElement | null {
-    const el = document.elementFromPoint(event.clientX, event.clientY) as HTMLElement | null;
+    // Lumino dispatches to the element under the pointer (behind its cursor backdrop).
+    const el = event.target as HTMLElement | null;
     return (
       el?.closest<HTMLElement>(
         '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content'

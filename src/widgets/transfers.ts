@@ -2,7 +2,7 @@ import { Widget } from '@lumino/widgets';
 
 import { JobsModel } from '../jobs';
 import { fractionDone, isActive, progressText } from '../transferRules';
-import { IJob } from '../tokens';
+import { IJob, Place } from '../tokens';
 
 /** Jobs shown at most. */
 const SHOWN = 20;
@@ -59,7 +59,7 @@ namespace Private {
     row.dataset.state = job.state;
     const label = document.createElement('div');
     label.className = 'jp-LeapBuckets-jobLabel';
-    label.textContent = job.label;
+    label.textContent = shortLabel(job);
     label.title = job.label;
     const bar = document.createElement('div');
     bar.className = 'jp-LeapBuckets-progress';
@@ -85,6 +85,17 @@ namespace Private {
       row.appendChild(cancel);
     }
     return row;
+  }
+
+  /** "tiny.txt → persistent: demo/tiny.txt": what moves and where, before the details. */
+  function shortLabel(job: IJob): string {
+    if (!job.source || !job.target) {
+      return job.label;
+    }
+    const where = (place: Place) => ('root' in place ? `${place.root}: ${place.path}` : `workspace: ${place.local}`);
+    const path = 'root' in job.source ? job.source.path : job.source.local;
+    const name = path.replace(/\/$/, '').split('/').pop() || path;
+    return `${name} → ${where(job.target)}`;
   }
 
   const STATE_LABEL = {
