@@ -46,6 +46,7 @@ class Job:
     startedAt: Optional[str] = None
     endedAt: Optional[str] = None
     rate: Optional[float] = None
+    note: Optional[str] = None
     completed: list = field(default_factory=list)
     failed: list = field(default_factory=list)
 
@@ -145,6 +146,14 @@ class JobStore:
         elapsed = time.monotonic() - self._started.get(job.id, time.monotonic())
         job.rate = round(job.bytesDone / elapsed, 1) if elapsed > 0.5 else None
         self.save()
+
+    def task(self, job_id):
+        """The job's running task, or a finished future when it has ended."""
+        task = self._tasks.get(job_id)
+        if task is None:
+            task = asyncio.get_running_loop().create_future()
+            task.set_result(None)
+        return task
 
     def cancel(self, job_id) -> Job:
         job = self.get(job_id)

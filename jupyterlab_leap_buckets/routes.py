@@ -15,6 +15,7 @@ from .paths import check_key
 from .service import BucketService
 from .storage.errors import translate
 from .transfers import start_transfer
+from .uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,36 @@ class TransfersHandler(BaseHandler):
         self.finish(json.dumps(job.to_api()))
 
 
+class UploadsHandler(BaseHandler):
+    """Desktop files, chunk by chunk, streamed into the bucket's upload (see uploads.py)."""
+
+    def initialize(self, service: BucketService, uploads: Uploads):
+        super().initialize(service)
+        self.uploads = uploads
+
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self, job_id=None):
+        if job_id:
+            raise bad_request("Start an upload with POST uploads; send its bytes with PUT uploads/<id>.")
+        try:
+            job = await self.uploads.start(self.service.local_root, self.json_body())
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise translate(exc, self.service.roots[0], "Starting the upload") from None
+        self.set_status(202)
+        self.finish(json.dumps(job.to_api()))
+
+    @tornado.web.authenticated
+    @api_errors
+    async def put(self, job_id=None):
+        if not job_id:
+            raise bad_request("Send a chunk to PUT uploads/<id>?offset=n, after POST uploads.")
+        job = await self.uploads.receive(job_id, self.arg("offset"), self.request.body)
+        self.finish(json.dumps(job.to_api()))
+
+
 class JobsHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
@@ -208,6 +239,7 @@ def _byte_range(header, size: int):
 def setup_route_handlers(web_app, service: BucketService):
     base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
     kwargs = {"service": service}
+    upload_kwargs = {"service": service, "uploads": Uploads(service, service.jobs)}
     web_app.add_handlers(
         ".*$",
         [
@@ -215,6 +247,8 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "list"), ListHandler, kwargs),
             (url_path_join(base, "object"), ObjectHandler, kwargs),
             (url_path_join(base, "transfers"), TransfersHandler, kwargs),
+            (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),
+            (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
         ],

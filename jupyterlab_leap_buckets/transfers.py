@@ -48,17 +48,29 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
         check_deletable(source)
     if source.store is target.store and (dest == source.path or (folder and dest.startswith(source.path))):
         raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
-    if await _exists(target, folder):
+    if await exists(target, folder):
         if conflict == "fail":
             raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
         if conflict == "rename":
-            target = await _free_name(target, folder)
+            target = await free_name(target, folder)
     label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
     job = jobs.start(
         "transfer", label, lambda job: _run(jobs, job, source, target, mode, conflict),
         source=source.to_api(), target=target.to_api(), mode=mode, conflict=conflict,
+        note=leaves_google(source, target),
     )
     return job
+
+
+def leaves_google(source: Place, target: Place):
+    """One line for copies between Google and elsewhere (OSN): their bytes cross the
+    internet, through this server, and Google bills the egress."""
+    providers = {p.root.provider for p in (source, target) if p.root}
+    if len(providers) < 2 or "gcs" not in providers:
+        return None
+    if source.root.provider == "gcs":
+        return f"This copy leaves Google's network: the bytes stream from Google Cloud through this server to {target.root.label}."
+    return f"This copy enters Google's network from {source.root.label}: the bytes stream through this server."
 
 
 async def _is_folder(place: Place) -> bool:
@@ -71,7 +83,7 @@ async def _is_folder(place: Place) -> bool:
     raise ApiError(404, "not-found", f"There is nothing at {place.url}.")
 
 
-async def _exists(place: Place, folder: bool) -> bool:
+async def exists(place: Place, folder: bool) -> bool:
     if not folder:
         return await place.store.head(place.path) is not None
     if place.root is None:
@@ -81,12 +93,12 @@ async def _exists(place: Place, folder: bool) -> bool:
     return False
 
 
-async def _free_name(place: Place, folder: bool) -> Place:
+async def free_name(place: Place, folder: bool) -> Place:
     name = base_name(place.path) + ("/" if folder else "")
     parent = place.path[: len(place.path) - len(name)]
     for n in range(1, 1000):
         candidate = Place(place.store, place.root, parent + renamed(name, n))
-        if not await _exists(candidate, folder):
+        if not await exists(candidate, folder):
             return candidate
     raise ApiError(409, "conflict", f"No free name like {renamed(name, 1)!r} in {parent or 'the top'}.")
 
@@ -145,7 +157,7 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
         md5, crc = info.md5, info.crc32c
     else:
         md5, crc = await _stream(jobs, job, source, info, target, dest)
-    await _verify(target, dest, info.size, md5, crc, source_md5=info.md5)
+    await verify(target, dest, info.size, md5, crc, source_md5=info.md5)
     job.objectsDone += 1
     if len(job.completed) < SAMPLE:
         job.completed.append(dest)
@@ -168,7 +180,7 @@ async def _stream(jobs, job, source, info, target, dest):
     return md5.hexdigest(), base64.b64encode(crc.digest()).decode()
 
 
-async def _verify(target: Place, dest: str, size: int, md5, crc, source_md5=None):
+async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None):
     landed = await target.store.head(dest)
     problem = None
     if landed is None:

@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, requestAPI } from './request';
-import { IJob, IListPage, IRootsReply, ITransferRequest } from './tokens';
+import { IJob, IListPage, IRootsReply, ITransferRequest, IUploadRequest } from './tokens';
 
 /**
  * Typed calls of the server's API. The model takes this interface, so tests can give it
@@ -20,6 +20,8 @@ export interface IBucketsApi {
   startTransfer(request: ITransferRequest): Promise<IJob>;
   listJobs(): Promise<IJob[]>;
   cancelJob(id: string): Promise<IJob>;
+  startUpload(request: IUploadRequest): Promise<IJob>;
+  sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -55,6 +57,18 @@ export class BucketsApi implements IBucketsApi {
 
   cancelJob(id: string): Promise<IJob> {
     return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }, this.settings);
+  }
+
+  startUpload(request: IUploadRequest): Promise<IJob> {
+    return requestAPI<IJob>('uploads', { method: 'POST', body: JSON.stringify(request) }, this.settings);
+  }
+
+  sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob> {
+    return requestAPI<IJob>(
+      `uploads/${encodeURIComponent(id)}?offset=${offset}`,
+      { method: 'PUT', body: chunk, headers: { 'Content-Type': 'application/octet-stream' } },
+      this.settings
+    );
   }
 
   objectUrl(root: string, path: string): string {

@@ -4,14 +4,18 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { BucketsApi } from './api';
-import { addCommands } from './commands';
+import { addCommands, CommandIDs } from './commands';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { PLUGIN_ID } from './tokens';
+import { FileBrowserDrops, springLoadSidebarTabs } from './widgets/fileBrowserDrops';
 import { BucketPanel } from './widgets/panel';
+import { TransfersStatus } from './widgets/statusItem';
 
 /**
  * The Buckets sidebar: browse LEAP's GCS and OSN buckets through the Jupyter server.
@@ -20,12 +24,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'A sidebar that browses cloud buckets through the Jupyter server.',
   autoStart: true,
-  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer],
+  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, IDefaultFileBrowser, IStatusBar],
   activate: async (
     app: JupyterFrontEnd,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    statusBar: IStatusBar | null
   ) => {
     const api = new BucketsApi();
     const model = new BucketBrowserModel(api);
@@ -35,6 +41,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       if (job.state === 'done') {
         Notification.success(`${job.label}: done.`, { autoClose: 5000 });
         void model.refresh();
+        if (job.target && 'local' in job.target) {
+          void fileBrowser?.model.refresh();
+        }
       } else if (job.state === 'failed') {
         Notification.error(`${job.label}: ${job.error?.message ?? 'failed'}`, { autoClose: false });
       }
@@ -42,6 +51,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'left', { rank: 110 });
     restorer?.add(panel, 'leap-buckets');
     addCommands(app, panel, palette);
+    springLoadSidebarTabs(app);
+    if (fileBrowser) {
+      new FileBrowserDrops(fileBrowser, panel.drops);
+    }
+    if (statusBar) {
+      const item = new TransfersStatus(jobs, () => void app.commands.execute(CommandIDs.showTransfers));
+      statusBar.registerStatusItem('leap-buckets:transfers', {
+        item,
+        align: 'left',
+        rank: 50,
+        isActive: () => jobs.running > 0,
+        activeStateChanged: jobs.changed
+      });
+    }
 
     let defaultRoot = '';
     if (settingRegistry) {

@@ -6,7 +6,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { IBucketsApi } from './api';
 import { isActive } from './transferRules';
-import { IJob, ITransferRequest } from './tokens';
+import { ConflictPolicy, IJob, ITransferRequest } from './tokens';
+import { uploadFile } from './uploads';
 
 export class JobsModel {
   constructor(private readonly api: IBucketsApi) {
@@ -52,10 +53,19 @@ export class JobsModel {
 
   async startTransfer(request: ITransferRequest): Promise<IJob> {
     const job = await this.api.startTransfer(request);
+    this._track(job);
+    return job;
+  }
+
+  /** Upload a desktop file into a folder; resolves once the server has every byte. */
+  upload(file: Blob & { name: string }, target: { root: string; path: string }, conflict: ConflictPolicy): Promise<IJob> {
+    return uploadFile(this.api, file, target, conflict, job => this._track(job));
+  }
+
+  private _track(job: IJob): void {
     this._jobs = [job, ...this._jobs.filter(j => j.id !== job.id)];
     this._changed.emit();
     void this._poll.refresh();
-    return job;
   }
 
   async cancel(id: string): Promise<void> {

@@ -63,6 +63,14 @@ export interface ITransferRequest {
   conflict: ConflictPolicy;
 }
 
+export interface IUploadRequest {
+  /** The folder (ending in "/", or "") the file goes into. */
+  target: { root: string; path: string };
+  name: string;
+  size: number;
+  conflict: ConflictPolicy;
+}
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface IJob {
@@ -80,9 +88,11 @@ export interface IJob {
   rate?: number | null;
   startedAt?: string | null;
   endedAt?: string | null;
-  source?: Place;
+  source?: Place | { upload: string };
   target?: Place;
   mode?: TransferMode;
+  /** One line about the job worth knowing, e.g. that its bytes leave Google's network. */
+  note?: string | null;
 }
 
 /** The drag payload of rows dragged out of the listing. */

@@ -2,6 +2,7 @@
 `scripts/stack up && scripts/stack seed` started (fake-gcs-server and moto's S3 server),
 and independent clients to check what our server says against."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -72,6 +73,40 @@ def api(emulators, jp_fetch):
         return response.code, json.loads(response.body)
 
     return call
+
+
+@pytest.fixture
+def send(emulators, jp_fetch):
+    """POST or PUT to a route; returns (status, parsed JSON), without raising on 4xx."""
+
+    async def call(route, body, method="POST", **params):
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        response = await jp_fetch(
+            "leap-buckets", "api", *route.split("/"), method=method, body=data, params=params, raise_error=False
+        )
+        return response.code, json.loads(response.body)
+
+    return call
+
+
+@pytest.fixture
+def post(send):
+    """POST transfers."""
+    return lambda body: send("transfers", body)
+
+
+@pytest.fixture
+def finish(api):
+    async def wait(job, timeout=120):
+        for _ in range(int(timeout / 0.1)):
+            status, job = await api(f"jobs/{job['id']}")
+            assert status == 200, job
+            if job["state"] not in ("queued", "running"):
+                return job
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"job did not end: {job}")
+
+    return wait
 
 
 async def list_all(api, root, path, limit=1000):

@@ -11,31 +11,6 @@ import pytest
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
 
 
-@pytest.fixture
-def post(emulators, jp_fetch):
-    async def call(body):
-        response = await jp_fetch(
-            "leap-buckets", "api", "transfers", method="POST", body=json.dumps(body), raise_error=False
-        )
-        return response.code, json.loads(response.body)
-
-    return call
-
-
-@pytest.fixture
-def finish(api):
-    async def wait(job, timeout=120):
-        for _ in range(int(timeout / 0.1)):
-            status, job = await api(f"jobs/{job['id']}")
-            assert status == 200, job
-            if job["state"] not in ("queued", "running"):
-                return job
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"job did not end: {job}")
-
-    return wait
-
-
 def unique(prefix="demo/"):
     return f"{prefix}t-{uuid.uuid4().hex[:8]}/"
 
@@ -64,13 +39,15 @@ async def copy(post, finish, source, target, **extra):
 async def test_file_bucket_to_bucket_on_gcs(post, finish):
     dest = unique()
     job = await copy(post, finish, {"root": "scratch", "path": "demo/results/run-001.nc"}, {"root": "persistent", "path": dest})
+    assert job["note"] is None  # GCS to GCS stays inside Google
     assert gcs_get("leap-persistent", dest + "run-001.nc") == gcs_get("leap-scratch", "demo/results/run-001.nc")
     assert job["objectsTotal"] == 1 and job["completed"] == [dest + "run-001.nc"]
 
 
 async def test_zarr_store_gcs_to_osn(post, finish):
     dest = unique("")
-    await copy(post, finish, {"root": "scratch", "path": "demo/ocean.zarr/"}, {"root": "osn-inbox", "path": dest})
+    job = await copy(post, finish, {"root": "scratch", "path": "demo/ocean.zarr/"}, {"root": "osn-inbox", "path": dest})
+    assert "leaves Google's network" in job["note"]
     source = gcs_objects("leap-scratch", "demo/ocean.zarr/")
     landed = s3_objects("leap-pangeo-inbox", dest + "ocean.zarr/")
     assert len(source) > 5

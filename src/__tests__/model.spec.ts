@@ -43,6 +43,12 @@ class FakeApi implements IBucketsApi {
   cancelJob(): Promise<never> {
     throw new Error('not used here');
   }
+  startUpload(): Promise<never> {
+    throw new Error('not used here');
+  }
+  sendChunk(): Promise<never> {
+    throw new Error('not used here');
+  }
 }
 
 describe('BucketBrowserModel', () => {

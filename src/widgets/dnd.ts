@@ -12,9 +12,20 @@ import { BucketBrowserModel } from '../model';
 import { ApiError } from '../request';
 import { transferMode } from '../transferRules';
 import { ConflictPolicy, Place, PLACES_MIME } from '../tokens';
+import { droppedFiles, IDroppedFile } from '../uploads';
 
 /** What JupyterLab's file browser puts on its drags: server-relative paths. */
 export const CONTENTS_MIME = 'application/x-jupyter-icontents';
+
+/** Desktop files uploaded at once. */
+const PARALLEL_UPLOADS = 3;
+
+/** A contents path without its drive ("Drive:path" -> "path"). */
+export function localPath(path: string): string {
+  const colon = path.indexOf(':');
+  const slash = path.indexOf('/');
+  return colon > 0 && (slash === -1 || colon < slash) ? path.slice(colon + 1) : path;
+}
 
 /** Start dragging `paths` of the model's current root from a row. */
 export function startRowDrag(
@@ -49,6 +60,9 @@ export class DropHandler {
     for (const type of ['lm-dragenter', 'lm-dragleave', 'lm-dragover', 'lm-drop']) {
       node.addEventListener(type, this);
     }
+    for (const type of ['dragenter', 'dragleave', 'dragover', 'drop']) {
+      node.addEventListener(type, event => this._onNativeDrag(event as DragEvent));
+    }
   }
 
   handleEvent(event: Event): void {
@@ -81,7 +95,7 @@ export class DropHandler {
         const modifier = drag.ctrlKey || drag.altKey;
         const sources: Place[] = drag.mimeData.hasData(PLACES_MIME)
           ? (drag.mimeData.getData(PLACES_MIME) as Place[])
-          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(local => ({ local }));
+          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(path => ({ local: localPath(path) }));
         void this.transfer(sources, place, modifier);
         break;
       }
@@ -89,14 +103,17 @@ export class DropHandler {
   }
 
   /** Start one transfer per source, asking what to do when something is in the way. */
-  async transfer(sources: Place[], target: { root: string; path: string }, modifier: boolean): Promise<void> {
+  async transfer(sources: Place[], target: Place, modifier: boolean): Promise<void> {
     for (const source of sources) {
-      const sourceRoot = 'root' in source ? source.root : '';
-      const mode = transferMode(sourceRoot, target.root, modifier);
+      const rootOf = (place: Place) => ('root' in place ? place.root : '');
+      const mode = transferMode(rootOf(source), rootOf(target), modifier);
       let conflict: ConflictPolicy = 'fail';
       for (;;) {
         try {
-          await this.jobs.startTransfer({ source, target, mode, conflict });
+          const job = await this.jobs.startTransfer({ source, target, mode, conflict });
+          if (job.note) {
+            Notification.info(job.note, { autoClose: 8000 });
+          }
           break;
         } catch (error) {
           if (error instanceof ApiError && error.code === 'conflict' && conflict === 'fail') {
@@ -114,14 +131,75 @@ export class DropHandler {
     }
   }
 
+  /** Upload desktop files into `target`, a few at a time, asking on conflicts. */
+  async upload(files: IDroppedFile[], target: { root: string; path: string }): Promise<void> {
+    const queue = [...files];
+    let asking = Promise.resolve();
+    const ask = (message: string) => {
+      const answer = asking.then(() => Private.askConflict(message));
+      asking = answer.then(() => undefined);
+      return answer;
+    };
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const folder = { root: target.root, path: target.path + next.folder };
+        let conflict: ConflictPolicy = 'fail';
+        for (;;) {
+          try {
+            await this.jobs.upload(next.file, folder, conflict);
+            break;
+          } catch (error) {
+            if (error instanceof ApiError && error.code === 'conflict' && conflict === 'fail') {
+              const choice = await ask(error.message);
+              if (!choice || choice === 'skip') {
+                break;
+              }
+              conflict = choice;
+              continue;
+            }
+            Notification.error(`${next.file.name}: ${(error as Error).message}`, { autoClose: false });
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_UPLOADS }, worker));
+  }
+
+  private _onNativeDrag(event: DragEvent): void {
+    if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes('Files')) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const target = (event.target as HTMLElement | null)?.closest<HTMLElement>(Private.TARGETS) ?? null;
+    switch (event.type) {
+      case 'dragenter':
+      case 'dragover':
+        this._highlight(target);
+        event.dataTransfer.dropEffect = 'copy';
+        break;
+      case 'dragleave':
+        if (!this.node.contains(event.relatedTarget as Node)) {
+          this._highlight(null);
+        }
+        break;
+      case 'drop': {
+        this._highlight(null);
+        const place = target ? this._placeOf(target) : null;
+        if (place) {
+          // Read the entries now: the DataTransfer is emptied once the event returns.
+          void droppedFiles(event.dataTransfer).then(files => this.upload(files, place));
+        }
+        break;
+      }
+    }
+  }
+
   private _targetElement(event: Drag.Event): HTMLElement | null {
     // Lumino dispatches to the element under the pointer (behind its cursor backdrop).
     const el = event.target as HTMLElement | null;
-    return (
-      el?.closest<HTMLElement>(
-        '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content'
-      ) ?? null
-    );
+    return el?.closest<HTMLElement>(Private.TARGETS) ?? null;
   }
 
   private _placeOf(el: HTMLElement): { root: string; path: string } | null {
@@ -155,6 +233,9 @@ export class DropHandler {
 }
 
 namespace Private {
+  export const TARGETS =
+    '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content';
+
   export async function askConflict(message: string): Promise<ConflictPolicy | null> {
     const result = await showDialog({
       title: 'Already there',

@@ -71,6 +71,12 @@ namespace Private {
     text.className = 'jp-LeapBuckets-jobText';
     text.textContent = `${STATE_LABEL[job.state]} · ${progressText(job)}`;
     row.append(label, bar, text);
+    if (job.note) {
+      const note = document.createElement('div');
+      note.className = 'jp-LeapBuckets-jobNote';
+      note.textContent = job.note;
+      row.appendChild(note);
+    }
     if (job.error) {
       const error = document.createElement('div');
       error.className = 'jp-LeapBuckets-jobError';
@@ -93,7 +99,8 @@ namespace Private {
       return job.label;
     }
     const where = (place: Place) => ('root' in place ? `${place.root}: ${place.path}` : `workspace: ${place.local}`);
-    const path = 'root' in job.source ? job.source.path : job.source.local;
+    const source = job.source;
+    const path = 'root' in source ? source.path : 'local' in source ? source.local : source.upload;
     const name = path.replace(/\/$/, '').split('/').pop() || path;
     return `${name} → ${where(job.target)}`;
   }

@@ -1,38 +1,9 @@
-import { expect, IJupyterLabPageFixture, test as base } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
-
-// Galata's own `tmpPath` makes a folder through the contents API at the server's root
-// URL, ignoring the base URL /user/demo/ that a hub gives; use the workspace's
-// `notebooks` folder, which dev/jupyter_server_config.py makes.
-// Galata 5.6's readiness check looks for a `jp-mod-current` launcher tab that
-// JupyterLab 4.6.6 no longer marks; wait for the application's own `started` instead.
-const test = base.extend<{ tmpPath: string }>({
-  tmpPath: async ({}, use) => use('notebooks'),
-  waitForApplication: async ({}, use) => {
-    await use(async page => {
-      await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-      await page.waitForFunction(() => typeof (window as any).jupyterapp === 'object');
-      await page.evaluate(() => (window as any).jupyterapp.started);
-    });
-  }
-});
+import { expect, openPanel, row, test } from './fixtures';
 
 /**
  * The Buckets panel in real JupyterLab, against the seeded emulators
  * (`scripts/stack seed`), under the base URL /user/demo/ as on a hub.
  */
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
-  await page.locator('.jp-SideBar.jp-mod-left [data-id="leap-buckets-panel"]').click();
-  const panel = page.locator('#leap-buckets-panel');
-  await expect(panel).toBeVisible();
-  await expect(panel.locator('.jp-LeapBuckets-row').first()).toBeVisible();
-  return panel;
-}
-
-function row(panel: Locator, path: string): Locator {
-  return panel.locator(`.jp-LeapBuckets-row[data-path="${path}"]`);
-}
 
 test('the panel lists the roots and opens at the user home', async ({ page }) => {
   expect(page.url()).toContain('/user/demo/');

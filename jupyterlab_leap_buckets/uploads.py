@@ -1,0 +1,129 @@
+"""Files dropped from the user's desktop: the browser sends each file in chunks, and the
+server streams them straight into the target's resumable (GCS) or multipart (S3) upload
+as they arrive. Nothing is held whole: an upload holds at most the chunk being written,
+one chunk waiting, and the request body being read (3 x 8 MiB). The object appears only
+when the last chunk has landed and been verified; a cancel, a failure, or a browser that
+goes away (no chunk for IDLE seconds) aborts the upload and leaves nothing behind.
+
+    POST uploads {"target": Place, "name": str, "size": n, "conflict": ...} -> 202 Job
+    PUT  uploads/<job id>?offset=n   (body: the next bytes) -> 200 Job
+"""
+
+import asyncio
+import base64
+import hashlib
+
+import google_crc32c
+
+from .errors import ApiError, bad_request
+from .jobs import ACTIVE, Job
+from .places import CONFLICTS, Place, check_writable, parse_place
+from .transfers import CHUNK, exists, free_name, verify
+
+IDLE = 120.0  # seconds without a chunk after which an upload is abandoned
+
+
+class UploadSession:
+    def __init__(self, size: int):
+        self.size = size
+        self.offset = 0  # bytes accepted from the browser so far
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=1)
+        self.lock = asyncio.Lock()
+
+
+class Uploads:
+    def __init__(self, service, jobs):
+        self.service = service
+        self.jobs = jobs
+        self.sessions: dict = {}
+
+    async def start(self, local_root: str, body: dict) -> Job:
+        name, size = body.get("name"), body.get("size")
+        conflict = body.get("conflict", "fail")
+        if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+            raise bad_request("'name' is the file's name, without '/' (send folders' files one by one with their path in 'target').")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise bad_request("'size' is the file's size in bytes, a whole number.")
+        if conflict not in CONFLICTS:
+            raise bad_request(f"'conflict' is one of {', '.join(CONFLICTS)}, not {conflict!r}.")
+        target = parse_place(self.service, local_root, body.get("target"), "target")
+        if not (target.path == "" or target.path.endswith("/")):
+            raise bad_request("'target.path' is the folder to upload into, ending with '/'.")
+        target = Place(target.store, target.root, target.path + name)
+        check_writable(target)
+        if await exists(target, False):
+            if conflict == "fail":
+                raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
+            if conflict == "skip":
+                raise ApiError(409, "conflict", f"{target.url} exists already and was skipped.")
+            if conflict == "rename":
+                target = await free_name(target, False)
+        session = UploadSession(size)
+        job = self.jobs.start(
+            "transfer", f"Upload {name} to {target.url}",
+            lambda job: self._run(job, session, target),
+            source={"upload": name}, target=target.to_api(), mode="copy", conflict=conflict,
+        )
+        job.objectsTotal, job.bytesTotal = 1, size
+        self.sessions[job.id] = session
+        return job
+
+    async def _run(self, job: Job, session: UploadSession, target: Place):
+        md5, crc = hashlib.md5(), google_crc32c.Checksum()
+
+        async def chunks():
+            # Re-cut whatever sizes the browser sends into CHUNK-sized pieces (GCS wants
+            # multiples of 256 KiB, S3 parts of at least 5 MiB, except the last).
+            buffer, received = bytearray(), 0
+            while received < session.size:
+                try:
+                    data = await asyncio.wait_for(session.queue.get(), IDLE)
+                except asyncio.TimeoutError:
+                    raise ApiError(
+                        408, "upload-stalled",
+                        f"No data arrived for {int(IDLE)} s (was the page closed?); nothing was kept, drop the file again.",
+                    ) from None
+                received += len(data)
+                md5.update(data)
+                crc.update(data)
+                buffer += data
+                while len(buffer) >= CHUNK:
+                    yield bytes(buffer[:CHUNK])
+                    del buffer[:CHUNK]
+                    job.bytesDone = received - len(buffer)
+                    self.jobs.progress(job)
+            if buffer or session.size == 0:
+                yield bytes(buffer)
+            job.bytesDone = received
+            self.jobs.progress(job)
+
+        try:
+            await target.store.upload(target.path, session.size, chunks())
+            await verify(target, target.path, session.size, md5.hexdigest(), base64.b64encode(crc.digest()).decode())
+            job.objectsDone = 1
+            job.completed.append(target.path)
+        finally:
+            self.sessions.pop(job.id, None)
+
+    async def receive(self, job_id: str, offset, data: bytes) -> Job:
+        job = self.jobs.get(job_id)
+        session = self.sessions.get(job_id)
+        if session is None or job.state not in ACTIVE:
+            raise ApiError(409, "upload-closed", f"This upload is {job.state}; drop the file again to start over.")
+        if offset is None or not offset.isdigit():
+            raise bad_request("Send ?offset=<bytes already sent> with each chunk.")
+        async with session.lock:
+            if int(offset) != session.offset:
+                raise ApiError(409, "bad-offset", f"The server has {session.offset} bytes of this file; send from there.")
+            if session.offset + len(data) > session.size:
+                raise bad_request(f"This chunk runs past the {session.size} bytes announced for the file.")
+            task = self.jobs.task(job_id)
+            put = asyncio.ensure_future(session.queue.put(data))
+            await asyncio.wait([put, task], return_when=asyncio.FIRST_COMPLETED)
+            if not put.done():
+                put.cancel()
+                raise ApiError(409, "upload-closed", f"This upload is {job.state}: {(job.error or {}).get('message', 'it ended')}")
+            session.offset += len(data)
+        # After the last chunk the job commits and verifies in the background; the
+        # browser follows it like any other job.
+        return job

@@ -1,0 +1,54 @@
+import { expect, IJupyterLabPageFixture, test as base } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+import * as path from 'path';
+
+// Galata's own `tmpPath` makes a folder through the contents API at the server's root
+// URL, ignoring the base URL /user/demo/ that a hub gives; use the workspace's
+// `notebooks` folder, which dev/jupyter_server_config.py makes.
+// Galata 5.6's readiness check looks for a `jp-mod-current` launcher tab that
+// JupyterLab 4.6.6 no longer marks; wait for the application's own `started` instead.
+export const test = base.extend<{ tmpPath: string }>({
+  tmpPath: async ({}, use) => use('notebooks'),
+  waitForApplication: async ({}, use) => {
+    await use(async page => {
+      await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+      await page.waitForFunction(() => typeof (window as any).jupyterapp === 'object');
+      await page.evaluate(() => (window as any).jupyterapp.started);
+    });
+  }
+});
+
+export { expect };
+
+/** The Jupyter server's root folder (dev/jupyter_server_config.py). */
+export const WORKSPACE = process.env.LEAP_BUCKETS_WORKSPACE ?? path.resolve(__dirname, '..', '..', '.stack', 'workspace');
+
+export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+  await sidebarTab(page, 'leap-buckets-panel').click();
+  const panel = page.locator('#leap-buckets-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel.locator('.jp-LeapBuckets-row').first()).toBeVisible();
+  return panel;
+}
+
+export function sidebarTab(page: IJupyterLabPageFixture, id: string): Locator {
+  return page.locator(`.jp-SideBar.jp-mod-left [data-id="${id}"]`);
+}
+
+export function row(panel: Locator, path: string): Locator {
+  return panel.locator(`.jp-LeapBuckets-row[data-path="${path}"]`);
+}
+
+/** Press the mouse on `from` and move a little, so a Lumino drag starts. */
+export async function startDrag(page: IJupyterLabPageFixture, from: Locator): Promise<void> {
+  const box = (await from.boundingBox())!;
+  await page.mouse.move(box.x + 30, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 10, { steps: 5 });
+}
+
+/** Move the pointer (the mouse button held) to the middle of `to`. */
+export async function moveTo(page: IJupyterLabPageFixture, to: Locator): Promise<void> {
+  const box = (await to.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+}
