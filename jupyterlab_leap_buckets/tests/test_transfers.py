@@ -190,3 +190,60 @@ async def test_large_object_to_s3_goes_multipart_and_lands_whole(post, finish):
     assert landed == {dest + "run-002.nc": gcs_get("leap-scratch", "demo/results/run-002.nc")}
     head = s3_client().head_object(Bucket="leap-pangeo-inbox", Key=dest + "run-002.nc")
     assert head["ETag"].strip('"').endswith("-2")  # two 8 MiB parts: the multipart path
+
+
+# Every direction, for a file, a folder and a Zarr store, checked object by object with
+# clients independent of our server (the emulator's JSON API and Node's
+# @google-cloud/storage for GCS, boto3 for S3, the file system for the workspace disk).
+SOURCES = {
+    "gcs": {"file": "demo/results/summary.csv", "folder": "demo/not-a-store.zarr/", "zarr": "demo/atmos.zarr/"},
+    "s3": {"file": "demo/from-hpc/run.log", "folder": "demo/from-hpc/", "zarr": "demo/from-hpc/output.zarr/"},
+    "local": {"file": "m/one.txt", "folder": "m/folder/", "zarr": "m/atmos.zarr/"},
+}
+ROOT_OF = {"gcs": ("scratch", "leap-scratch"), "gcs2": ("persistent", "leap-persistent"), "s3": ("osn-inbox", "leap-pangeo-inbox")}
+DIRECTIONS = [("gcs", "gcs2"), ("s3", "s3"), ("gcs", "s3"), ("s3", "gcs"), ("local", "gcs"), ("gcs", "local"), ("local", "s3"), ("s3", "local")]
+
+
+def objects_under(side, path, root_dir):
+    """{key relative to the place's parent folder: bytes} of what lies at `path`."""
+    parent = path.rstrip("/").rpartition("/")[0]
+    parent = parent + "/" if parent else ""
+    if side == "local":
+        base = root_dir / path
+        files = [base] if base.is_file() else [p for p in base.rglob("*") if p.is_file()]
+        found = {p.relative_to(root_dir).as_posix(): p.read_bytes() for p in files}
+    elif side == "s3":
+        found = s3_objects(ROOT_OF["s3"][1], path)
+    else:
+        found = gcs_objects(ROOT_OF[side][1], path)
+    if not path.endswith("/"):
+        found = {k: v for k, v in found.items() if k == path}
+    return {k[len(parent):]: v for k, v in found.items()}
+
+
+@pytest.fixture
+def local_sources(jp_root_dir):
+    (jp_root_dir / "m" / "folder" / "deeper").mkdir(parents=True)
+    (jp_root_dir / "m" / "one.txt").write_text("one file from the workspace\n")
+    (jp_root_dir / "m" / "folder" / "a.csv").write_text("x,y\n1,2\n")
+    (jp_root_dir / "m" / "folder" / "deeper" / "b.bin").write_bytes(os.urandom(70000))
+    for key, data in gcs_objects("leap-scratch", "demo/atmos.zarr/").items():
+        target = jp_root_dir / "m" / key[len("demo/"):]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return jp_root_dir
+
+
+@pytest.mark.parametrize("kind", ["file", "folder", "zarr"])
+@pytest.mark.parametrize("source_side,target_side", DIRECTIONS)
+async def test_every_direction(post, finish, local_sources, source_side, target_side, kind):
+    path = SOURCES[source_side][kind]
+    place = lambda side, p: {"local": p} if side == "local" else {"root": ROOT_OF[side][0], "path": p}  # noqa: E731
+    dest = unique("demo/" if target_side != "local" else "")
+    job = await copy(post, finish, place(source_side, path), place(target_side, dest))
+    expected = objects_under(source_side, path, local_sources)
+    assert expected, f"nothing seeded at {path}"
+    name = path.rstrip("/").rpartition("/")[2] + ("/" if path.endswith("/") else "")
+    landed = objects_under(target_side, dest + name, local_sources)
+    assert landed == expected
+    assert job["objectsTotal"] == len(expected)

@@ -20,6 +20,9 @@ export const test = base.extend<{ tmpPath: string }>({
 
 export { expect };
 
+/** fake-gcs-server, for checks independent of our server. */
+export const GCS = `http://127.0.0.1:${process.env.LEAP_BUCKETS_GCS_PORT ?? '4443'}`;
+
 /** The Jupyter server's root folder (dev/jupyter_server_config.py). */
 export const WORKSPACE = process.env.LEAP_BUCKETS_WORKSPACE ?? path.resolve(__dirname, '..', '..', '.stack', 'workspace');
 

@@ -1,10 +1,14 @@
-import { expect, moveTo, openPanel, row, startDrag, test } from './fixtures';
+import { expect, GCS, moveTo, openPanel, row, startDrag, test } from './fixtures';
 
 test('dragging a file onto another root copies it there as a job', async ({ page }) => {
+  // A rerun finds the earlier copy: remove it through the emulator's own API first.
+  await fetch(`${GCS}/storage/v1/b/leap-persistent/o/${encodeURIComponent('demo/tiny.txt')}`, { method: 'DELETE' });
   const panel = await openPanel(page);
   await row(panel, 'demo/results/').dblclick();
   const source = row(panel, 'demo/results/tiny.txt');
   await expect(source).toBeVisible();
+  const jobs = panel.locator('.jp-LeapBuckets-job', { hasText: 'tiny.txt → persistent: demo/' });
+  const before = await jobs.count();
 
   await startDrag(page, source);
   const chip = panel.locator('.jp-LeapBuckets-dropRoot[data-root="persistent"]');
@@ -13,9 +17,9 @@ test('dragging a file onto another root copies it there as a job', async ({ page
   await expect(chip).toHaveClass(/jp-mod-dropTarget/);
   await page.mouse.up();
 
-  const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]');
-  await expect(done).toHaveCount(1, { timeout: 30000 });
-  await expect(done).toContainText('tiny.txt → persistent: demo/');
+  await expect(jobs).toHaveCount(before + 1, { timeout: 30000 });
+  const done = jobs.first(); // newest first
+  await expect(done).toHaveAttribute('data-state', 'done', { timeout: 30000 });
   await expect(done.locator('.jp-LeapBuckets-jobLabel')).toHaveAttribute('title', /to gs:\/\/leap-persistent\/demo\/tiny\.txt$/);
   await panel.screenshot({ path: 'screenshots/transfers-light.png' });
   await page.theme.setDarkTheme();
@@ -26,3 +30,27 @@ test('dragging a file onto another root copies it there as a job', async ({ page
   await expect(row(panel, 'demo/tiny.txt')).toBeVisible();
 });
 
+
+test('the status bar counts running transfers, and Cancel in the transfers view stops one', async ({ page }) => {
+  const panel = await openPanel(page);
+  // An upload announced but not yet sent stays running: a job that lasts as long as needed.
+  const job = await page.evaluate(async () => {
+    const base = (window as any).jupyterapp.serviceManager.serverSettings.baseUrl;
+    const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+    const response = await fetch(`${base}leap-buckets/api/uploads`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-XSRFToken': decodeURIComponent(xsrf) },
+      body: JSON.stringify({ target: { root: 'scratch', path: 'demo/' }, name: `waiting-${Date.now()}.bin`, size: 1 << 30 })
+    });
+    return response.json();
+  });
+  expect(job.state).toMatch(/queued|running/);
+  const status = page.locator('.jp-LeapBuckets-statusItem');
+  await expect(status).toHaveText('⇅ 1 transfer', { timeout: 15000 });
+  await status.click();
+  const running = panel.locator(`.jp-LeapBuckets-job[data-job="${job.id}"]`);
+  await expect(running).toHaveAttribute('data-state', 'running');
+  await running.locator('.jp-LeapBuckets-cancel').click();
+  await expect(panel.locator(`.jp-LeapBuckets-job[data-job="${job.id}"]`)).toHaveAttribute('data-state', 'cancelled');
+  await expect(status).toBeHidden();
+});
