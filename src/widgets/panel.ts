@@ -1,4 +1,4 @@
-import { refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
+import { refreshIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { bucketIcon } from '../icons';
@@ -31,14 +31,16 @@ export class BucketPanel extends Panel {
     const top = new Widget();
     top.addClass('jp-LeapBuckets-top');
     this.rootSwitcher = new RootSwitcher(model);
-    const refresh = new ToolbarButton({
-      icon: refreshIcon,
-      tooltip: 'Refresh the listing',
-      className: 'jp-LeapBuckets-refresh',
-      onClick: () => void model.refresh()
-    });
+    // A plain button: a ToolbarButton is a React widget, which renders only when attached
+    // as a Lumino child, and this bar is plain DOM.
+    const refresh = document.createElement('button');
+    refresh.className = 'jp-Button jp-mod-minimal jp-LeapBuckets-refresh';
+    refresh.title = 'Refresh the listing';
+    refresh.setAttribute('aria-label', 'Refresh the listing');
+    refresh.appendChild(refreshIcon.element({ tag: 'span', elementSize: 'normal' }));
+    refresh.addEventListener('click', () => void model.refresh());
     this.addWidget(top);
-    top.node.append(this.rootSwitcher.node, refresh.node);
+    top.node.append(this.rootSwitcher.node, refresh);
     this._notice = Private.div('jp-LeapBuckets-notice');
     this._errorBox = Private.div('jp-LeapBuckets-error');
     this.breadcrumbs = new Breadcrumbs(model);

@@ -1,4 +1,4 @@
-import { expect, openPanel, row, test } from './fixtures';
+import { expect, GCS, openPanel, row, test } from './fixtures';
 
 /**
  * The Buckets panel in real JupyterLab, against the seeded emulators
@@ -68,4 +68,15 @@ test('a large folder pages in as the user scrolls', async ({ page }) => {
     await page.waitForTimeout(300);
   }
   await expect(row(panel, 'demo/many/part-02599.txt')).toBeVisible();
+});
+
+test('the refresh button shows objects written by someone else', async ({ page }) => {
+  const panel = await openPanel(page);
+  const name = `written-elsewhere-${Date.now()}.txt`;
+  const upload = `${GCS}/upload/storage/v1/b/leap-scratch/o?uploadType=media&name=${encodeURIComponent(`demo/${name}`)}`;
+  expect((await fetch(upload, { method: 'POST', body: 'hello' })).ok).toBe(true);
+  await expect(row(panel, `demo/${name}`)).toHaveCount(0);
+  await panel.locator('.jp-LeapBuckets-refresh').click();
+  await expect(row(panel, `demo/${name}`)).toBeVisible();
+  await fetch(`${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(`demo/${name}`)}`, { method: 'DELETE' });
 });
