@@ -86,10 +86,17 @@ class Uploads:
                 received += len(data)
                 md5.update(data)
                 crc.update(data)
+                if not buffer and len(data) == CHUNK:  # the browser's usual chunk: no copy
+                    yield data
+                    job.bytesDone = received
+                    self.jobs.progress(job)
+                    continue
                 buffer += data
                 while len(buffer) >= CHUNK:
-                    yield bytes(buffer[:CHUNK])
+                    with memoryview(buffer) as view:
+                        piece = bytes(view[:CHUNK])  # one copy, not two
                     del buffer[:CHUNK]
+                    yield piece
                     job.bytesDone = received - len(buffer)
                     self.jobs.progress(job)
             if buffer or session.size == 0:

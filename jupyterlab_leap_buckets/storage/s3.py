@@ -14,6 +14,7 @@ import s3fs
 from .base import ObjectInfo, RawPage
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
+PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
 _MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
 
 
@@ -80,23 +81,43 @@ class S3Store:
             await call("abort_multipart_upload", UploadId=started["UploadId"], **abort)
             raise
         upload_id = started["UploadId"]
-        parts = []
-        try:
-            async for data in chunks:
-                number = len(parts) + 1
+        parts, sending = [], set()
+        gate = asyncio.Semaphore(PARTS_IN_FLIGHT)
+
+        async def send(number, data):
+            try:
                 out = await call(
                     "upload_part", Bucket=self.bucket, Key=key, UploadId=upload_id,
                     PartNumber=number, Body=data,
                 )
                 parts.append({"PartNumber": number, "ETag": out["ETag"]})
-            if not parts:  # an empty object: S3 wants at least one part
-                out = await call("upload_part", Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=b"")
-                parts.append({"PartNumber": 1, "ETag": out["ETag"]})
+            finally:
+                gate.release()
+
+        try:
+            # Parts go up in parallel, at most PARTS_IN_FLIGHT at once (each holds its
+            # chunk until sent); the first failure stops the rest and aborts the upload.
+            number = 0
+            async for data in chunks:
+                await gate.acquire()
+                for task in [t for t in sending if t.done()]:
+                    sending.discard(task)
+                    task.result()
+                number += 1
+                sending.add(asyncio.ensure_future(send(number, data)))
+            if number == 0:  # an empty object: S3 wants at least one part
+                await gate.acquire()
+                await send(1, b"")
+            if sending:
+                await asyncio.gather(*sending)
+            parts.sort(key=lambda part: part["PartNumber"])
             await call(
                 "complete_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
             )
         except BaseException:
+            for task in sending:
+                task.cancel()
             try:
                 await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
             except Exception:  # noqa: BLE001 - `abort_uploads` sweeps what is left

@@ -142,7 +142,10 @@ async def test_one_gib_upload_with_flat_memory(send, finish):
         tracemalloc.stop()
     job = await finish(job, timeout=300)
     assert job["state"] == "done", job
-    assert peak < 150 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for a 1 GiB upload"
+    print(f"1 GiB upload: peak Python memory {peak / MiB:.0f} MiB")
+    # Test client and server share this process: the client's chunk and its copies count
+    # too. About 120 MiB here (2026-11-27); the file is 1,024.
+    assert peak < 192 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for a 1 GiB upload"
     meta = await asyncio.to_thread(_gcs_meta, "leap-scratch", folder + "big.bin")
     assert int(meta["size"]) == size
     assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()

@@ -1,5 +1,7 @@
 """Run one transfer the way the server does (BucketService + start_transfer + a job),
-in a process of its own so the benchmark can read its peak memory. Prints seconds."""
+in a process of its own so the benchmark can read its peak memory. Prints the transfer's
+seconds (imports excluded: a running Jupyter server has them loaded) and the HTTP
+requests it made (every request of gcsfs and s3fs goes through aiohttp)."""
 
 import asyncio
 import json
@@ -7,13 +9,30 @@ import os
 import sys
 import time
 
+import aiohttp
+
 from jupyterlab_leap_buckets.config import LeapBuckets
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
 from jupyterlab_leap_buckets.transfers import start_transfer
 
 
+REQUESTS = 0
+
+
+def count_requests():
+    original = aiohttp.ClientSession._request
+
+    async def counted(self, *args, **kwargs):
+        global REQUESTS
+        REQUESTS += 1
+        return await original(self, *args, **kwargs)
+
+    aiohttp.ClientSession._request = counted
+
+
 async def main(local_root: str, request: dict):
+    count_requests()
     config = LeapBuckets(
         username="bench",
         gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
@@ -29,7 +48,7 @@ async def main(local_root: str, request: dict):
     seconds = time.perf_counter() - started
     if job.state != "done":
         sys.exit(f"transfer {job.state}: {job.error} {job.failed[:3]}")
-    print(json.dumps({"seconds": seconds, "objects": job.objectsDone, "bytes": job.bytesDone}))
+    print(json.dumps({"seconds": seconds, "requests": REQUESTS, "objects": job.objectsDone, "bytes": job.bytesDone}))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,14 @@
 
 For each set of files (many small, some medium, a few large) and each direction (disk to
 GCS, GCS to disk, GCS to S3), every tool copies the same data; the script prints seconds,
-MiB/s and peak memory (max RSS of the tool's process), and the ratio of our speed to the
-best other tool's. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
+MiB/s, HTTP requests per object and peak memory (max RSS of the tool's process), and the
+ratio of our speed to the best other tool's.
+
+Seconds: for ours and gcsfs, the transfer itself, measured inside the process (a running
+Jupyter server has its libraries imported already; Python's imports take about a second);
+for rclone, the whole process (a Go binary starts in milliseconds). Requests: ours and
+gcsfs count every aiohttp request; rclone's are counted in a second run with
+`--dump headers`, so that the dump does not slow the timed run. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
 2 x 1 GiB); the default `small` scale runs in a few minutes."""
 
 import argparse
@@ -33,14 +39,23 @@ RCLONE = [
     "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
 ]
 GCSFS = f"""
-import sys, gcsfs.core as g
+import json, sys, time, aiohttp, gcsfs.core as g
+count = [0]
+original = aiohttp.ClientSession._request
+async def counted(self, *a, **k):
+    count[0] += 1
+    return await original(self, *a, **k)
+aiohttp.ClientSession._request = counted
 fs = g.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:{GCS_PORT}")
+started = time.perf_counter()
 getattr(fs, sys.argv[1])(sys.argv[2], sys.argv[3], recursive=True)
+print(json.dumps({{"seconds": time.perf_counter() - started, "requests": count[0]}}))
 """
 
 
 def run(cmd, env=None) -> tuple:
-    """Seconds and peak RSS (MiB) of one command."""
+    """Seconds, peak RSS (MiB) and requests (None when the tool does not say) of one
+    command; a tool that prints JSON with "seconds" and "requests" is taken at its word."""
     env = {**os.environ, **(env or {})}
     env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
     started = time.perf_counter()
@@ -50,7 +65,19 @@ def run(cmd, env=None) -> tuple:
     out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
     if status != 0:
         raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
-    return seconds, usage.ru_maxrss / 1024
+    requests = None
+    if out.strip().startswith("{"):
+        said = json.loads(out.strip().splitlines()[-1])
+        seconds, requests = said["seconds"], said.get("requests")
+    return seconds, usage.ru_maxrss / 1024, requests
+
+
+def rclone(*args) -> tuple:
+    """Timed run, then a second run with `--dump headers` to count its requests."""
+    seconds, rss, _ = run(RCLONE + list(args))
+    target = args[-1].rstrip("/") + "-counted"
+    counted = subprocess.run(RCLONE + ["--dump", "headers", *args[:-1], target], capture_output=True, text=True, check=True)
+    return seconds, rss, counted.stderr.count("HTTP REQUEST")
 
 
 def ours(local_root, source, target):
@@ -80,7 +107,7 @@ def main():
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'set':<8} {'direction':<10} {'tool':<7} {'seconds':>8} {'MiB/s':>8} {'peak MiB':>9}")
+    print(f"{'set':<8} {'direction':<10} {'tool':<7} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
     summary = []
     for name, count, size in SCALES[args.scale]:
         data = work / "data" / name
@@ -89,23 +116,24 @@ def main():
         base = f"bench/{run_id}/{name}"
         results = {}
 
-        def record(direction, tool, seconds, rss):
+        def record(direction, tool, seconds, rss, requests):
             results.setdefault(direction, {})[tool] = seconds
-            print(f"{name:<8} {direction:<10} {tool:<7} {seconds:8.2f} {total / seconds:8.1f} {rss:9.0f}", flush=True)
+            per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
+            print(f"{name:<8} {direction:<10} {tool:<7} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
 
         # disk -> GCS
         record("up", "ours", *ours(work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": f"{base}/ours/"}))
-        record("up", "rclone", *run(RCLONE + ["copy", str(data), f":gcs:leap-scratch/{base}/rclone/{name}"]))
+        record("up", "rclone", *rclone("copy", str(data), f":gcs:leap-scratch/{base}/rclone/{name}"))
         record("up", "gcsfs", *run([PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{base}/gcsfs/{name}"]))
         # GCS -> disk
         down = work / "down" / run_id
         record("down", "ours", *ours(down, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "ours/"}))
-        record("down", "rclone", *run(RCLONE + ["copy", f":gcs:leap-scratch/{base}/ours/{name}", str(down / "rclone")]))
+        record("down", "rclone", *rclone("copy", f":gcs:leap-scratch/{base}/ours/{name}", str(down / "rclone")))
         record("down", "gcsfs", *run([PY, "-c", GCSFS, "get", f"leap-scratch/{base}/ours/{name}", str(down / "gcsfs")]))
         shutil.rmtree(down, ignore_errors=True)
         # GCS -> S3 (streams through the process)
         record("gcs->s3", "ours", *ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": f"{base}/ours/"}))
-        record("gcs->s3", "rclone", *run(RCLONE + ["copy", f":gcs:leap-scratch/{base}/ours/{name}", f":s3:leap-pangeo-inbox/{base}/rclone/{name}"]))
+        record("gcs->s3", "rclone", *rclone("copy", f":gcs:leap-scratch/{base}/ours/{name}", f":s3:leap-pangeo-inbox/{base}/rclone/{name}"))
         for direction, times in results.items():
             best = min((t, tool) for tool, t in times.items() if tool != "ours")
             summary.append((name, direction, best[0] / times["ours"], best[1]))
