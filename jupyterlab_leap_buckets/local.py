@@ -80,11 +80,15 @@ class LocalStore:
 
     async def upload(self, key, size, chunks) -> None:
         path = self.resolve(key)
-        await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-        self.resolve(key)  # the new parents must not have led out either
         # Write beside the target under a name no one opens, then rename into place: a
         # failed or cancelled download leaves no file that looks complete.
         partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
+        if size <= CHUNK:
+            # One chunk: one trip to a worker thread for the whole file.
+            data = b"".join([chunk async for chunk in chunks])
+            await asyncio.to_thread(self._write_whole, key, path, partial, data)
+            return None
+        await asyncio.to_thread(self._make_parents, key, path)
         handle = await asyncio.to_thread(open, partial, "wb")
         try:
             async for data in chunks:
@@ -93,6 +97,21 @@ class LocalStore:
             await asyncio.to_thread(os.replace, partial, path)
         except BaseException:
             handle.close()
+            partial.unlink(missing_ok=True)
+            raise
+        return None
+
+    def _make_parents(self, key, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.resolve(key)  # the new parents must not have led out either
+
+    def _write_whole(self, key, path: Path, partial: Path, data: bytes):
+        self._make_parents(key, path)
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(data)
+            os.replace(partial, path)
+        except BaseException:
             partial.unlink(missing_ok=True)
             raise
 

@@ -176,9 +176,10 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
         await source.store.server_copy(info.key, target.store, dest)
         job.bytesDone += info.size
         md5, crc = info.md5, info.crc32c
+        landed = None
     else:
-        md5, crc = await _stream(jobs, job, source, info, target, dest)
-    await verify(target, dest, info.size, md5, crc, source_md5=info.md5)
+        md5, crc, landed = await _stream(jobs, job, source, info, target, dest)
+    await verify(target, dest, info.size, md5, crc, source_md5=info.md5, landed=landed)
     job.objectsDone += 1
     if len(job.completed) < SAMPLE:
         job.completed.append(dest)
@@ -218,8 +219,8 @@ async def _stream(jobs, job, source, info, target, dest):
             for pending in reads:
                 pending.cancel()
 
-    await target.store.upload(dest, info.size, chunks())
-    return md5.hexdigest(), base64.b64encode(crc.digest()).decode()
+    landed = await target.store.upload(dest, info.size, chunks())
+    return md5.hexdigest(), base64.b64encode(crc.digest()).decode(), landed
 
 
 def _hash(md5, crc, data: bytes):
@@ -227,8 +228,11 @@ def _hash(md5, crc, data: bytes):
     crc.update(data)
 
 
-async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None):
-    landed = await target.store.head(dest)
+async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None, landed=None):
+    """Check what landed: from the upload's own answer when it carries a checksum,
+    else from reading the object's metadata back."""
+    if landed is None or not (landed.md5 or landed.crc32c):
+        landed = await target.store.head(dest)
     problem = None
     if landed is None:
         problem = "it is missing after the copy"

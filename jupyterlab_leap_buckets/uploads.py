@@ -105,8 +105,8 @@ class Uploads:
             self.jobs.progress(job)
 
         try:
-            await target.store.upload(target.path, session.size, chunks())
-            await verify(target, target.path, session.size, md5.hexdigest(), base64.b64encode(crc.digest()).decode())
+            landed = await target.store.upload(target.path, session.size, chunks())
+            await verify(target, target.path, session.size, md5.hexdigest(), base64.b64encode(crc.digest()).decode(), landed=landed)
             job.objectsDone = 1
             job.completed.append(target.path)
         finally:

@@ -42,9 +42,11 @@ class Store(Protocol):
     async def walk(self, prefix: str):
         """Every object under `prefix`, recursively, page by page (an async iterator)."""
 
-    async def upload(self, key: str, size: int, chunks) -> None:
+    async def upload(self, key: str, size: int, chunks) -> Optional[ObjectInfo]:
         """Write `size` bytes from the async iterator `chunks` as one object, made visible
-        only when complete; a failure or cancel aborts it and leaves nothing."""
+        only when complete; a failure or cancel aborts it and leaves nothing. Returns the
+        stored object's metadata when the service's answer carries it (size and
+        checksums the service computed), else None."""
 
     async def server_copy(self, key: str, target: "Store", target_key: str) -> None:
         """Copy inside the service (no bytes through this process); only between stores

@@ -75,15 +75,15 @@ class GcsStore:
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
-    async def upload(self, key, size, chunks) -> None:
+    async def upload(self, key, size, chunks) -> Optional[ObjectInfo]:
         if size <= SINGLE_REQUEST:
             # One media upload: atomic like a resumable one, in one request instead of two.
             data = b"".join([chunk async for chunk in chunks])
-            await self.fs._call(
+            out = await self.fs._call(
                 "POST", f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
-                uploadType="media", name=key, data=data,
+                uploadType="media", name=key, data=data, json_out=True,
             )
-            return
+            return _info(out)  # the service's own size and checksums of what it stored
         location = await initiate_upload(self.fs, self.bucket, key)
         offset, buffer = 0, bytearray()
         try:
@@ -95,10 +95,11 @@ class GcsStore:
                     with memoryview(buffer) as view:
                         piece = bytes(view[:UPLOAD_CHUNK])  # one copy, not two
                     del buffer[:UPLOAD_CHUNK]
-                    await upload_chunk(self.fs, location, piece, offset, size, "application/octet-stream")
+                    out = await upload_chunk(self.fs, location, piece, offset, size, "application/octet-stream")
                     offset += len(piece)
             if buffer or offset < size:
-                await upload_chunk(self.fs, location, bytes(buffer), offset, size, "application/octet-stream")
+                out = await upload_chunk(self.fs, location, bytes(buffer), offset, size, "application/octet-stream")
+            return _info(out) if out else None
         except BaseException:
             # Abandon the resumable session: GCS never shows an unfinished upload.
             try:

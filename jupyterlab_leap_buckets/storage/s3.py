@@ -63,13 +63,14 @@ class S3Store:
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
-    async def upload(self, key, size, chunks) -> None:
+    async def upload(self, key, size, chunks) -> Optional[ObjectInfo]:
         call = self.fs._call_s3
         if size <= SINGLE_REQUEST:
             # One PutObject: as atomic as a multipart upload, with a third of the requests.
             data = b"".join([chunk async for chunk in chunks])
-            await call("put_object", Bucket=self.bucket, Key=key, Body=data)
-            return
+            out = await call("put_object", Bucket=self.bucket, Key=key, Body=data)
+            # A single PutObject's ETag is the MD5 the service computed of what it stored.
+            return _info({"Key": key, "Size": len(data), "ETag": out.get("ETag")})
         abort = {"Bucket": self.bucket, "Key": key}
         # Shielded: a cancel that arrives while the upload is being created must still
         # learn its id, or the upload would be orphaned (kept, and billed, by the service).
@@ -115,6 +116,7 @@ class S3Store:
                 "complete_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
             )
+            return None  # a multipart ETag is no MD5: the caller reads the object back
         except BaseException:
             for task in sending:
                 task.cancel()

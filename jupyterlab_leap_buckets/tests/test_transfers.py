@@ -247,3 +247,31 @@ async def test_every_direction(post, finish, local_sources, source_side, target_
     landed = objects_under(target_side, dest + name, local_sources)
     assert landed == expected
     assert job["objectsTotal"] == len(expected)
+
+
+async def test_a_checksum_mismatch_fails_and_removes_the_copy(emulators):
+    """verify() against the real emulator: an object whose checksum differs from what was
+    read from the source is removed, and the object fails with `verify-failed`."""
+    from jupyterlab_leap_buckets.config import LeapBuckets
+    from jupyterlab_leap_buckets.errors import ApiError
+    from jupyterlab_leap_buckets.places import Place
+    from jupyterlab_leap_buckets.service import BucketService
+    from jupyterlab_leap_buckets.transfers import verify
+
+    from .conftest import GCS, S3
+
+    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing"))
+    for root_id, put, exists in (
+        ("scratch", lambda k: gcs_put("leap-scratch", k, b"landed bytes"), lambda k: gcs_independent_keys("leap-scratch", k)),
+        ("osn-inbox", lambda k: s3_client().put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"landed bytes"),
+         lambda k: s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=k).get("Contents", [])),
+    ):
+        root = service.root(root_id)
+        key = unique() + "corrupt.bin"
+        put(key)
+        assert exists(key)
+        place = Place(service.store(root), root, key)
+        with pytest.raises(ApiError) as caught:
+            await verify(place, key, len(b"landed bytes"), "0" * 32, None)
+        assert caught.value.code == "verify-failed"
+        assert not exists(key)

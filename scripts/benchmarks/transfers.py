@@ -76,7 +76,10 @@ def rclone(*args) -> tuple:
     """Timed run, then a second run with `--dump headers` to count its requests."""
     seconds, rss, _ = run(RCLONE + list(args))
     target = args[-1].rstrip("/") + "-counted"
-    counted = subprocess.run(RCLONE + ["--dump", "headers", *args[:-1], target], capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
+    counted = subprocess.run(RCLONE + ["--dump", "headers", *args[:-1], target], capture_output=True, text=True, env=env)
+    if counted.returncode != 0:
+        raise RuntimeError(f"rclone (counting) failed: {counted.stderr[-800:]}")
     return seconds, rss, counted.stderr.count("HTTP REQUEST")
 
 
