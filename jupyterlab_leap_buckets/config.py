@@ -135,8 +135,14 @@ class LeapBuckets(Configurable):
 
     state_dir = Unicode(
         "",
-        help="Folder for the server's job records (jobs survive restarts). "
+        help="Folder for the server's job records (jobs survive restarts) and delete plans. "
         "Default: <jupyter data dir>/leap_buckets.",
+    ).tag(config=True)
+
+    audit_log = Unicode(
+        "",
+        help="File that gets one JSON line per delete job (user, root, path, planned, "
+        "deleted, skipped, failed, start, end). Default: <state_dir>/deletes.jsonl.",
     ).tag(config=True)
 
     def resolved_username(self) -> str:

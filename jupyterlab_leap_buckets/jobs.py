@@ -49,6 +49,8 @@ class Job:
     note: Optional[str] = None
     completed: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # deletes: {path, reason} kept on purpose
+    remaining: list = field(default_factory=list)  # deletes: what is still under the path
 
     def to_api(self) -> dict:
         return asdict(self)
@@ -125,7 +127,9 @@ class JobStore:
             if job.objectsFailed and not job.error:
                 job.error = {
                     "code": "objects-failed",
-                    "message": f"{job.objectsFailed} object(s) could not be transferred; "
+                    "message": f"{job.objectsFailed} object(s) could not be deleted; see `failed`, then plan the delete again."
+                    if job.kind == "delete"
+                    else f"{job.objectsFailed} object(s) could not be transferred; "
                     "see `failed`, then start the transfer again with conflict 'skip'.",
                 }
         except asyncio.CancelledError:

@@ -9,6 +9,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
+from .deletes import Deletes
 from .errors import ApiError, bad_request
 from .listing import list_page
 from .paths import check_key
@@ -190,6 +191,37 @@ class UploadsHandler(BaseHandler):
         self.finish(json.dumps(job.to_api()))
 
 
+class DeletePlanHandler(BaseHandler):
+    """POST delete/plan: what a delete would remove, and a token to confirm it with."""
+
+    def initialize(self, service: BucketService, deletes: Deletes):
+        super().initialize(service)
+        self.deletes = deletes
+
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self):
+        body = self.json_body()
+        try:
+            plan = await self.deletes.plan(body)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise translate(exc, self.service.root(body.get("root")), "Planning the delete") from None
+        self.finish(json.dumps(plan.to_api()))
+
+
+class DeleteHandler(DeletePlanHandler):
+    """POST delete: run a confirmed plan as a job."""
+
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self):
+        job = self.deletes.start(self.json_body())
+        self.set_status(202)
+        self.finish(json.dumps(job.to_api()))
+
+
 class JobsHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
@@ -240,6 +272,7 @@ def setup_route_handlers(web_app, service: BucketService):
     base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
     kwargs = {"service": service}
     upload_kwargs = {"service": service, "uploads": Uploads(service, service.jobs)}
+    delete_kwargs = {"service": service, "deletes": Deletes(service, service.jobs, service.state_dir, service.audit_path)}
     web_app.add_handlers(
         ".*$",
         [
@@ -249,6 +282,8 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "transfers"), TransfersHandler, kwargs),
             (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, upload_kwargs),
+            (url_path_join(base, "delete", "plan"), DeletePlanHandler, delete_kwargs),
+            (url_path_join(base, "delete"), DeleteHandler, delete_kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
         ],

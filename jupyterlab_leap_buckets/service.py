@@ -1,6 +1,8 @@
 """The roots of this server's user and one store per root, made when first used."""
 
 import logging
+import tempfile
+from pathlib import Path
 
 from .config import LeapBuckets
 from .errors import ApiError
@@ -12,10 +14,12 @@ log = logging.getLogger(__name__)
 
 
 class BucketService:
-    def __init__(self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None):
+    def __init__(self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None, state_dir: Path = None):
         self.config = config
         self.local_root = local_root
         self.jobs = jobs or JobStore(None)
+        self.state_dir = Path(state_dir or config.state_dir or tempfile.mkdtemp(prefix="leap-buckets-"))
+        self.audit_path = Path(config.audit_log) if config.audit_log else self.state_dir / "deletes.jsonl"
         raw_name = config.resolved_username()
         self.username = valid_username(raw_name)
         if raw_name and not self.username:

@@ -1,0 +1,259 @@
+"""Guarded deletion: hostile paths and requests refused (every bucket's keys compared
+before and after by independent clients), large Zarr stores deleted completely, objects
+written or changed after the plan kept, cancel, audit."""
+
+import asyncio
+import json
+import uuid
+
+import aiohttp
+import pytest
+
+from jupyterlab_leap_buckets import deletes as deletes_module
+
+from .conftest import GCS, S3, extension_config, gcs_independent_keys, gcs_put, s3_client
+
+S3_DELETABLE = {"osn-inbox": {"deletable": "{username}/"}}
+
+
+@pytest.fixture
+def jp_server_config(tmp_path):
+    # OSN deletes are off by LEAP's default; these tests turn them on for the inbox.
+    return extension_config(state_dir=str(tmp_path / "leap-state"), root_overrides=S3_DELETABLE)
+
+
+@pytest.fixture
+def plan(send):
+    return lambda root, path: send("delete/plan", {"root": root, "path": path})
+
+
+@pytest.fixture
+def delete(send):
+    return lambda token, confirm: send("delete", {"plan": token, "confirm": confirm})
+
+
+def s3_keys(bucket, prefix=""):
+    keys = []
+    for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys += [o["Key"] for o in page.get("Contents", [])]
+    return keys
+
+
+def every_key():
+    """Every bucket's full key list, from clients that are not our server."""
+    keys = {b: gcs_independent_keys(b, "") for b in ("leap-scratch", "leap-persistent")}
+    keys.update({b: s3_keys(b) for b in ("leap-pangeo-inbox", "leap-pangeo-manual", "leap-pangeo-pipeline")})
+    return keys
+
+
+async def seed_gcs(bucket, keys, data=b"x" * 64):
+    async with aiohttp.ClientSession() as session:
+        gate = asyncio.Semaphore(48)
+
+        async def put(key):
+            async with gate:
+                url = f"{GCS}/upload/storage/v1/b/{bucket}/o"
+                async with session.post(url, params={"uploadType": "media", "name": key}, data=data) as response:
+                    assert response.status == 200, await response.text()
+
+        await asyncio.gather(*(put(k) for k in keys))
+
+
+def seed_s3(bucket, keys, data=b"x" * 64):
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3 = s3_client()
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=data), keys))
+
+
+def zarr_keys(prefix, version, n):
+    if version == 2:
+        return [prefix + ".zgroup", prefix + "t/.zarray", prefix + "t/.zattrs"] + [
+            f"{prefix}t/{i // 100}.{i % 100}" for i in range(n - 3)
+        ]
+    return [prefix + "zarr.json", prefix + "t/zarr.json"] + [f"{prefix}t/c/{i // 100}/{i % 100}" for i in range(n - 2)]
+
+
+HOSTILE_PATHS = [
+    ("scratch", "demo/", "outside-home"),  # the home itself
+    ("scratch", "demo", "outside-home"),
+    ("scratch", "", "bad-request"),
+    ("scratch", "/", "bad-request"),
+    ("scratch", "other-user/run.zarr/", "outside-home"),
+    ("scratch", "other-user/", "outside-home"),
+    ("scratch", "demo-old/x", "outside-home"),
+    ("scratch", "demo/../other-user/", "bad-request"),
+    ("scratch", "demo/%2e%2e/other-user/", "bad-request"),
+    ("scratch", "demo/%2E%2E%2Fother-user%2F", "bad-request"),
+    ("scratch", "demo//", "bad-request"),
+    ("scratch", "demo//ocean.zarr/", "bad-request"),
+    ("scratch", "demo\\..\\other-user\\", "bad-request"),
+    ("scratch", "/demo/ocean.zarr/", "bad-request"),
+    ("scratch", "demo/ocean.zarr\x00/", "bad-request"),
+    ("scratch", "demo/*", "bad-request"),
+    ("scratch", "demo/ocean.zarr/*", "bad-request"),
+    ("scratch", "demo/oce?n.zarr/", "bad-request"),
+    ("scratch", "demo/[o]cean.zarr/", "bad-request"),
+    ("scratch", "demo\uff0f..\uff0fother-user/", "bad-request"),  # fullwidth solidus
+    ("scratch", "d\u0435mo/ocean.zarr/", "outside-home"),  # Cyrillic e
+    ("scratch", "demo/\u2024\u2024/other-user/", "bad-request"),  # one-dot leaders
+    ("scratch", "demo/\u200bocean.zarr/", "bad-request"),  # zero-width space
+    ("scratch", "demo/ocean.zarr/\u202e", "bad-request"),  # right-to-left override
+    ("scratch", "demo/" + "a" * 1100, "bad-request"),
+    ("scratch", "demo/./ocean.zarr/", "bad-request"),
+    ("scratch", "demo/ocean.zarr/ ", "bad-request"),
+    ("scratch", "demo\n/ocean.zarr/", "bad-request"),
+    ("persistent", "", "bad-request"),
+    ("persistent", "demo/", "outside-home"),
+    ("osn-manual", "CMIP6/tas.zarr/", "read-only"),
+    ("osn-pipeline", "era5/", "read-only"),
+    ("osn-inbox", "demo/../", "bad-request"),
+    ("osn-inbox", "other/", "outside-home"),
+    ("nope", "demo/ocean.zarr/", "not-found"),
+]
+
+
+async def test_hostile_paths_and_requests_are_refused_and_nothing_changes(plan, delete, send):
+    before = every_key()
+    assert len(HOSTILE_PATHS) >= 25
+    for root, path, code in HOSTILE_PATHS:
+        status, body = await plan(root, path)
+        assert 400 <= status < 500 and body["error"]["code"] == code, (root, path, status, body)
+        assert "plan" not in body
+    for body in ({"root": "scratch"}, {"root": "scratch", "path": ["demo/ocean.zarr/"]}, {"path": "demo/ocean.zarr/"}):
+        status, answer = await send("delete/plan", body)
+        assert status == 400, (body, answer)
+    # Requests with tokens that are not good for this delete
+    status, body = await plan("scratch", "demo/ocean.zarr/")
+    assert status == 200, body
+    token = body["plan"]
+    for confirm in ("", "ocean", "ocean.zarr/", "OCEAN.ZARR", None, "demo/ocean.zarr"):
+        status, answer = await delete(token, confirm)
+        assert (status, answer["error"]["code"]) == (400, "confirm-mismatch"), confirm
+    for forged in ("", "x" * 32, token[:-1] + ("A" if token[-1] != "A" else "B")):
+        status, answer = await delete(forged, "ocean.zarr")
+        assert status in (400, 410), answer
+    assert every_key() == before
+
+
+async def test_a_plan_is_used_once_and_expires(plan, delete, finish, monkeypatch):
+    prefix = f"demo/del-{uuid.uuid4().hex[:6]}/"
+    await seed_gcs("leap-scratch", [prefix + "a.txt", prefix + "b.txt"])
+    status, body = await plan("scratch", prefix)
+    assert status == 200
+    assert (body["objects"], body["bytes"], body["type"], body["zarr"]) == (2, 128, "folder", False)
+    assert body["url"] == f"gs://leap-scratch/{prefix}" and body["sample"] == [prefix + "a.txt", prefix + "b.txt"]
+    assert body["earliestExpiry"] is not None  # scratch expires
+    name = prefix.rstrip("/").rsplit("/", 1)[1]
+    status, job = await delete(body["plan"], name)
+    assert status == 202
+    assert (await finish(job))["state"] == "done"
+    status, answer = await delete(body["plan"], name)
+    assert (status, answer["error"]["code"]) == (410, "plan-expired")
+
+    gcs_put("leap-scratch", prefix + "c.txt", b"c")
+    monkeypatch.setattr(deletes_module, "PLAN_TTL", -1)
+    status, body = await plan("scratch", prefix)
+    assert status == 200
+    status, answer = await delete(body["plan"], name)
+    assert (status, answer["error"]["code"]) == (410, "plan-expired")
+    assert gcs_independent_keys("leap-scratch", prefix) == [prefix + "c.txt"]
+
+
+async def test_another_users_plan_is_refused(emulators, tmp_path):
+    from jupyterlab_leap_buckets.config import LeapBuckets
+    from jupyterlab_leap_buckets.errors import ApiError
+    from jupyterlab_leap_buckets.jobs import JobStore
+    from jupyterlab_leap_buckets.service import BucketService
+
+    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3), jobs=JobStore(None), state_dir=tmp_path)
+    deletes = deletes_module.Deletes(service, service.jobs, tmp_path, tmp_path / "audit.jsonl")
+    made = await deletes.plan({"root": "scratch", "path": "demo/results/tiny.txt"})
+    service.username = "someone-else"
+    with pytest.raises(ApiError) as caught:
+        deletes.start({"plan": made.token, "confirm": "tiny.txt"})
+    assert caught.value.code == "outside-home"
+    assert gcs_independent_keys("leap-scratch", "demo/results/tiny.txt") == ["demo/results/tiny.txt"]
+
+
+@pytest.mark.parametrize("root,bucket,version", [("scratch", "leap-scratch", 2), ("osn-inbox", "leap-pangeo-inbox", 3)])
+async def test_a_large_zarr_store_is_deleted_completely_and_late_objects_survive(
+    plan, delete, finish, root, bucket, version, jp_server_config
+):
+    store = f"demo/big-{uuid.uuid4().hex[:6]}.zarr/"
+    keys = zarr_keys(store, version, 10_000)
+    neighbour = store.rstrip("/") + "-old/keep.txt"  # shares the name's start, not the folder
+    if root == "scratch":
+        await seed_gcs(bucket, keys + [neighbour])
+    else:
+        await asyncio.to_thread(seed_s3, bucket, keys + [neighbour])
+    status, body = await plan(root, store)
+    assert status == 200, body
+    assert (body["objects"], body["type"], body["zarr"]) == (10_000, "zarr", True)
+    # Written after the plan: a new object, and one existing object rewritten.
+    late, rewritten = store + "late.txt", keys[5]
+    if root == "scratch":
+        await seed_gcs(bucket, [late, rewritten], data=b"written after the plan")
+    else:
+        await asyncio.to_thread(seed_s3, bucket, [late, rewritten], b"written after the plan")
+    status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
+    assert status == 202, job
+    job = await finish(job, timeout=300)
+    assert job["state"] == "done", job
+    assert job["objectsDone"] == 9_999 and job["objectsSkipped"] == 1
+    assert job["skipped"][0]["path"] == rewritten
+    remaining = gcs_independent_keys(bucket, store) if root == "scratch" else s3_keys(bucket, store)
+    assert sorted(remaining) == sorted([late, rewritten])
+    assert sorted(job["remaining"]) == sorted([late, rewritten])
+    neighbours = gcs_independent_keys(bucket, neighbour) if root == "scratch" else s3_keys(bucket, neighbour)
+    assert neighbours == [neighbour]
+    audit = [json.loads(line) for line in open(jp_server_config["LeapBuckets"]["state_dir"] + "/deletes.jsonl")]
+    mine = [a for a in audit if a["path"] == store]
+    assert len(mine) == 1
+    assert (mine[0]["user"], mine[0]["planned"], mine[0]["deleted"], mine[0]["skipped"], mine[0]["state"]) == (
+        "demo", 10_000, 9_999, 1, "done")
+    assert mine[0]["start"] <= mine[0]["end"]
+
+
+async def test_a_single_file_and_a_folder_named_without_its_slash(plan, delete, finish):
+    prefix = f"demo/del-{uuid.uuid4().hex[:6]}/"
+    await seed_gcs("leap-scratch", [prefix + "one.nc", prefix + "sub/two.nc", prefix + "sub-old/three.nc"])
+    status, body = await plan("scratch", prefix + "one.nc")
+    assert (status, body["type"], body["objects"]) == (200, "file", 1)
+    status, job = await delete(body["plan"], "one.nc")
+    assert (await finish(job))["state"] == "done"
+    status, body = await plan("scratch", prefix + "sub")
+    assert (status, body["path"], body["objects"]) == (200, prefix + "sub/", 1)  # never sub-old/
+    status, job = await delete(body["plan"], "sub")
+    assert (await finish(job))["state"] == "done"
+    assert gcs_independent_keys("leap-scratch", prefix) == [prefix + "sub-old/three.nc"]
+    status, body = await plan("scratch", prefix + "missing/")
+    assert (status, body["error"]["code"]) == (404, "not-found")
+
+
+async def test_cancel_stops_promptly_and_reports_exactly(plan, delete, finish, jp_fetch, api):
+    store = f"demo/cancel-{uuid.uuid4().hex[:6]}.zarr/"
+    await seed_gcs("leap-scratch", zarr_keys(store, 2, 10_000))
+    status, body = await plan("scratch", store)
+    assert status == 200
+    status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
+    for _ in range(200):
+        status, job = await api(f"jobs/{job['id']}")
+        if job["objectsDone"] > 0:
+            break
+        await asyncio.sleep(0.02)
+    loop = asyncio.get_running_loop()
+    asked = loop.time()
+    await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
+    job = await finish(job)
+    assert loop.time() - asked < 10
+    assert job["state"] == "cancelled"
+    left = gcs_independent_keys("leap-scratch", store)
+    assert 0 < job["objectsDone"] < 10_000
+    assert len(left) == 10_000 - job["objectsDone"]
+    # Clean up through the same route.
+    status, body = await plan("scratch", store)
+    status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
+    assert (await finish(job, timeout=300))["state"] == "done"
+    assert gcs_independent_keys("leap-scratch", store) == []
