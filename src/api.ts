@@ -2,7 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, requestAPI } from './request';
-import { IJob, IListPage, IRootsReply, ITransferRequest, IUploadRequest } from './tokens';
+import { IDeletePlan, IJob, IListPage, IRootsReply, ITransferRequest, IUploadRequest } from './tokens';
 
 /**
  * Typed calls of the server's API. The model takes this interface, so tests can give it
@@ -22,6 +22,8 @@ export interface IBucketsApi {
   cancelJob(id: string): Promise<IJob>;
   startUpload(request: IUploadRequest): Promise<IJob>;
   sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob>;
+  planDelete(root: string, path: string): Promise<IDeletePlan>;
+  startDelete(plan: string, confirm: string): Promise<IJob>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -69,6 +71,14 @@ export class BucketsApi implements IBucketsApi {
       { method: 'PUT', body: chunk, headers: { 'Content-Type': 'application/octet-stream' } },
       this.settings
     );
+  }
+
+  planDelete(root: string, path: string): Promise<IDeletePlan> {
+    return requestAPI<IDeletePlan>('delete/plan', { method: 'POST', body: JSON.stringify({ root, path }) }, this.settings);
+  }
+
+  startDelete(plan: string, confirm: string): Promise<IJob> {
+    return requestAPI<IJob>('delete', { method: 'POST', body: JSON.stringify({ plan, confirm }) }, this.settings);
   }
 
   objectUrl(root: string, path: string): string {

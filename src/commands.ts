@@ -1,6 +1,6 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { deleteIcon, refreshIcon } from '@jupyterlab/ui-components';
 
 import { bucketIcon } from './icons';
 import { BucketPanel } from './widgets/panel';
@@ -10,6 +10,7 @@ export namespace CommandIDs {
   export const openPanel = 'leap-buckets:open-panel';
   export const refresh = 'leap-buckets:refresh';
   export const showTransfers = 'leap-buckets:show-transfers';
+  export const deleteItem = 'leap-buckets:delete-item';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';
@@ -38,7 +39,14 @@ export function addCommands(
       panel.transfers.node.scrollIntoView({ block: 'nearest' });
     }
   });
-  for (const command of [CommandIDs.openPanel, CommandIDs.refresh, CommandIDs.showTransfers]) {
+  app.commands.addCommand(CommandIDs.deleteItem, {
+    label: 'Delete the Selected Bucket Item…',
+    caption: 'Plan, confirm and delete a file, folder or Zarr store inside your home',
+    icon: deleteIcon,
+    isEnabled: () => panel.whyNotDelete === '',
+    execute: () => panel.deleteSelection()
+  });
+  for (const command of [CommandIDs.openPanel, CommandIDs.refresh, CommandIDs.showTransfers, CommandIDs.deleteItem]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
 }

@@ -12,7 +12,8 @@ import { BucketsApi } from './api';
 import { addCommands, CommandIDs } from './commands';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
-import { PLUGIN_ID } from './tokens';
+import { formatSize } from './format';
+import { IJob, PLUGIN_ID } from './tokens';
 import { FileBrowserDrops, springLoadSidebarTabs } from './widgets/fileBrowserDrops';
 import { BucketPanel } from './widgets/panel';
 import { TransfersStatus } from './widgets/statusItem';
@@ -39,7 +40,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const panel = new BucketPanel(model, jobs);
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
-        Notification.success(`${job.label}: done.`, { autoClose: 5000 });
+        Notification.success(endMessage(job), { autoClose: 5000 });
         void model.refresh();
         if (job.target && 'local' in job.target) {
           void fileBrowser?.model.refresh();
@@ -84,5 +85,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     await model.initialize(defaultRoot);
   }
 };
+
+/** One line on how a job ended. */
+function endMessage(job: IJob): string {
+  if (job.kind !== 'delete') {
+    return `${job.label}: done.`;
+  }
+  const kept = job.objectsSkipped ? `; ${job.objectsSkipped} kept because they changed after the plan` : '';
+  return `${job.label}: ${job.objectsDone} object(s), ${formatSize(job.bytesDone)} deleted${kept}.`;
+}
 
 export default plugin;

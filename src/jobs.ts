@@ -10,7 +10,7 @@ import { ConflictPolicy, IJob, ITransferRequest } from './tokens';
 import { uploadFile } from './uploads';
 
 export class JobsModel {
-  constructor(private readonly api: IBucketsApi) {
+  constructor(readonly api: IBucketsApi) {
     this._poll = new Poll({
       factory: () => this.refresh(),
       frequency: { interval: 5000, backoff: true, max: 30000 },
@@ -60,6 +60,13 @@ export class JobsModel {
   /** Upload a desktop file into a folder; resolves once the server has every byte. */
   upload(file: Blob & { name: string }, target: { root: string; path: string }, conflict: ConflictPolicy): Promise<IJob> {
     return uploadFile(this.api, file, target, conflict, job => this._track(job));
+  }
+
+  /** Start a confirmed delete plan as a job. */
+  async startDelete(plan: string, confirm: string): Promise<IJob> {
+    const job = await this.api.startDelete(plan, confirm);
+    this._track(job);
+    return job;
   }
 
   private _track(job: IJob): void {

@@ -71,6 +71,21 @@ export interface IUploadRequest {
   conflict: ConflictPolicy;
 }
 
+/** What `POST delete/plan` answers: what a delete would remove. */
+export interface IDeletePlan {
+  plan: string;
+  root: string;
+  path: string;
+  url: string;
+  type: 'file' | 'folder' | 'zarr';
+  zarr: boolean;
+  objects: number;
+  bytes: number;
+  sample: string[];
+  earliestExpiry: string | null;
+  expiresIn: number;
+}
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface IJob {
@@ -93,6 +108,9 @@ export interface IJob {
   mode?: TransferMode;
   /** One line about the job worth knowing, e.g. that its bytes leave Google's network. */
   note?: string | null;
+  /** Deletes: objects kept on purpose (changed since the plan), and what remains. */
+  skipped?: { path: string; reason: string }[];
+  remaining?: string[];
 }
 
 /** The drag payload of rows dragged out of the listing. */

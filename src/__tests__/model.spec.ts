@@ -49,6 +49,12 @@ class FakeApi implements IBucketsApi {
   sendChunk(): Promise<never> {
     throw new Error('not used here');
   }
+  planDelete(): Promise<never> {
+    throw new Error('not used here');
+  }
+  startDelete(): Promise<never> {
+    throw new Error('not used here');
+  }
 }
 
 describe('BucketBrowserModel', () => {

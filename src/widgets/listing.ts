@@ -1,4 +1,5 @@
 import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
+import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { formatRelative, formatSize, parentPath } from '../format';
@@ -59,6 +60,16 @@ export class Listing extends Widget {
   /** The selected entries' paths. */
   get selection(): string[] {
     return [...this._selected];
+  }
+
+  /** The selection changed. */
+  get selectionChanged(): ISignal<this, void> {
+    return this._selectionChanged;
+  }
+
+  /** The user pressed Delete with something selected. */
+  get deleteRequested(): ISignal<this, void> {
+    return this._deleteRequested;
   }
 
   protected onAfterAttach(): void {
@@ -203,6 +214,9 @@ export class Listing extends Widget {
     } else if (event.key === 'Enter' && entries[this._anchor]) {
       this._open(entries[this._anchor]);
       event.preventDefault();
+    } else if (event.key === 'Delete' && this._selected.size) {
+      this._deleteRequested.emit();
+      event.preventDefault();
     } else if (event.key === 'Backspace' && this.model.path) {
       void this.model.cd(parentPath(this.model.path));
       event.preventDefault();
@@ -231,6 +245,11 @@ export class Listing extends Widget {
   }
 
   private _render(): void {
+    const selectionKey = [...this._selected].join('\n');
+    if (selectionKey !== this._selectionKey) {
+      this._selectionKey = selectionKey;
+      this._selectionChanged.emit();
+    }
     const model = this.model;
     const entries = model.entries;
     this._header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
@@ -288,6 +307,9 @@ export class Listing extends Widget {
   private _rows: HTMLElement;
   private _status: HTMLElement;
   private _selected = new Set<string>();
+  private _selectionKey = '';
+  private _selectionChanged = new Signal<this, void>(this);
+  private _deleteRequested = new Signal<this, void>(this);
   private _anchor = -1;
   private _where = '';
   private _frame = 0;

@@ -1,10 +1,13 @@
-import { refreshIcon } from '@jupyterlab/ui-components';
+import { Notification } from '@jupyterlab/apputils';
+import { deleteIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
+import { confirmName, whyNotDelete } from '../deleteRules';
 import { bucketIcon } from '../icons';
 import { JobsModel } from '../jobs';
 import { BucketBrowserModel } from '../model';
 import { Breadcrumbs } from './breadcrumbs';
+import { confirmDelete } from './deleteDialog';
 import { DropHandler, startRowDrag } from './dnd';
 import { Listing } from './listing';
 import { RootSwitcher } from './rootSwitcher';
@@ -31,16 +34,14 @@ export class BucketPanel extends Panel {
     const top = new Widget();
     top.addClass('jp-LeapBuckets-top');
     this.rootSwitcher = new RootSwitcher(model);
-    // A plain button: a ToolbarButton is a React widget, which renders only when attached
-    // as a Lumino child, and this bar is plain DOM.
-    const refresh = document.createElement('button');
-    refresh.className = 'jp-Button jp-mod-minimal jp-LeapBuckets-refresh';
-    refresh.title = 'Refresh the listing';
-    refresh.setAttribute('aria-label', 'Refresh the listing');
+    const refresh = Private.iconButton('jp-LeapBuckets-refresh', 'Refresh the listing');
     refresh.appendChild(refreshIcon.element({ tag: 'span', elementSize: 'normal' }));
     refresh.addEventListener('click', () => void model.refresh());
+    this._deleteButton = Private.iconButton('jp-LeapBuckets-delete', 'Delete');
+    this._deleteButton.appendChild(deleteIcon.element({ tag: 'span', elementSize: 'normal' }));
+    this._deleteButton.addEventListener('click', () => void this.deleteSelection());
     this.addWidget(top);
-    top.node.append(this.rootSwitcher.node, refresh);
+    top.node.append(this.rootSwitcher.node, this._deleteButton, refresh);
     this._notice = Private.div('jp-LeapBuckets-notice');
     this._errorBox = Private.div('jp-LeapBuckets-error');
     this.breadcrumbs = new Breadcrumbs(model);
@@ -61,6 +62,8 @@ export class BucketPanel extends Panel {
     this.addWidget(this.transfers);
     this.drops = new DropHandler(this.node, model, jobs);
     model.changed.connect(this._onChanged, this);
+    this.listing.selectionChanged.connect(this._updateDeleteButton, this);
+    this.listing.deleteRequested.connect(() => void this.deleteSelection());
     this._onChanged();
   }
 
@@ -70,7 +73,54 @@ export class BucketPanel extends Panel {
   readonly transfers: TransfersView;
   readonly drops: DropHandler;
 
+  /** Why the selection cannot be deleted; '' when it can. */
+  get whyNotDelete(): string {
+    return whyNotDelete(this.model.root, this.listing.selection);
+  }
+
+  /**
+   * Delete the selected item: ask the server for a plan (what lies under it), show it,
+   * and on confirmation start the delete job, whose progress the jobs view shows.
+   */
+  async deleteSelection(): Promise<void> {
+    const root = this.model.root;
+    const why = this.whyNotDelete;
+    if (!root || why) {
+      Notification.warning(why, { autoClose: 5000 });
+      return;
+    }
+    const path = this.listing.selection[0];
+    const counting = Notification.emit(`Counting what deleting ${confirmName(path)} would remove…`, 'in-progress', {
+      autoClose: false
+    });
+    let plan;
+    try {
+      plan = await this.jobs.api.planDelete(root.id, path);
+    } catch (error) {
+      Notification.update({ id: counting, message: (error as Error).message, type: 'error', autoClose: false });
+      return;
+    }
+    Notification.dismiss(counting);
+    if (!(await confirmDelete(plan))) {
+      return;
+    }
+    try {
+      await this.jobs.startDelete(plan.plan, confirmName(plan.path));
+      this.transfers.toggle(true);
+    } catch (error) {
+      Notification.error((error as Error).message, { autoClose: false });
+    }
+  }
+
+  private _updateDeleteButton(): void {
+    const why = this.whyNotDelete;
+    this._deleteButton.disabled = why !== '';
+    const path = this.listing.selection[0];
+    this._deleteButton.title = why || `Delete ${confirmName(path)}…`;
+  }
+
   private _onChanged(): void {
+    this._updateDeleteButton();
     const model = this.model;
     this.rootSwitcher.render();
     this.breadcrumbs.render();
@@ -123,6 +173,7 @@ export class BucketPanel extends Panel {
     }
   }
 
+  private _deleteButton: HTMLButtonElement;
   private _dropRoots: HTMLElement;
   private _dropRootsKey = '';
   private _notice: HTMLElement;
@@ -131,6 +182,16 @@ export class BucketPanel extends Panel {
 }
 
 namespace Private {
+  export function iconButton(className: string, title: string): HTMLButtonElement {
+    // A plain button: a ToolbarButton is a React widget, which renders only when attached
+    // as a Lumino child, and this bar is plain DOM.
+    const button = document.createElement('button');
+    button.className = `jp-Button jp-mod-minimal jp-LeapBuckets-iconButton ${className}`;
+    button.title = title;
+    button.setAttribute('aria-label', title);
+    return button;
+  }
+
   export function div(className: string): HTMLElement {
     const el = document.createElement('div');
     el.className = className;

@@ -40,7 +40,7 @@ export class TransfersView extends Widget {
     const shown = this.jobs.jobs.slice(0, SHOWN);
     this.node.hidden = shown.length === 0;
     const running = this.jobs.running;
-    this._header.textContent = running ? `Transfers (${running} running)` : 'Transfers';
+    this._header.textContent = running ? `Jobs (${running} running)` : 'Jobs';
     this._list.textContent = '';
     for (const job of shown) {
       this._list.appendChild(Private.jobRow(job));
