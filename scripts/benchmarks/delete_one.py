@@ -1,0 +1,68 @@
+"""Delete one path the way the server does (plan, then the confirmed delete job), in a
+process of its own so the benchmark can read its peak memory. Prints JSON: seconds
+(plan and delete), seconds to the first delete request, and HTTP requests made."""
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from jupyterlab_leap_buckets.config import LeapBuckets
+from jupyterlab_leap_buckets.deletes import Deletes
+from jupyterlab_leap_buckets.jobs import JobStore
+from jupyterlab_leap_buckets.service import BucketService
+# A running server has imported these when it first listed a bucket; the service imports
+# them lazily, so import them here, outside the timed part.
+from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
+
+COUNT = {"requests": 0, "first_delete": None}
+STARTED = time.perf_counter()
+
+
+def count_requests():
+    original = aiohttp.ClientSession._request
+
+    async def counted(self, method, url, *args, **kwargs):
+        COUNT["requests"] += 1
+        text = str(url)
+        if COUNT["first_delete"] is None and (method == "DELETE" or "/batch/" in text or "?delete" in text):
+            COUNT["first_delete"] = time.perf_counter() - STARTED
+        return await original(self, method, url, *args, **kwargs)
+
+    aiohttp.ClientSession._request = counted
+
+
+async def main(root: str, path: str):
+    global STARTED
+    count_requests()
+    config = LeapBuckets(
+        username="demo",
+        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
+        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
+        s3_key="testing",
+        s3_secret="testing",
+        root_overrides={"osn-inbox": {"deletable": "{username}/"}},
+    )
+    state = Path(tempfile.mkdtemp())
+    jobs = JobStore(None)
+    service = BucketService(config, jobs=jobs, state_dir=state)
+    deletes = Deletes(service, jobs, state, state / "audit.jsonl")
+    STARTED = time.perf_counter()
+    plan = await deletes.plan({"root": root, "path": path})
+    planned = time.perf_counter() - STARTED
+    job = deletes.start({"plan": plan.token, "confirm": path.rstrip("/").rsplit("/", 1)[-1]})
+    await jobs.wait(job.id)
+    seconds = time.perf_counter() - STARTED
+    if job.state != "done" or job.objectsDone != plan.objects:
+        sys.exit(f"delete {job.state}: {job.objectsDone}/{plan.objects} {job.error} {job.failed[:3]}")
+    print(json.dumps({"seconds": seconds, "plan_seconds": planned, "first_delete": COUNT["first_delete"],
+                      "requests": COUNT["requests"], "objects": job.objectsDone}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,177 @@
+"""Deleting Zarr-shaped stores: ours against gcsfs's `fs.rm(path, recursive=True)` (what
+LEAP's page tells users to do), s3fs's on OSN-like S3, and `rclone purge`, in one run on
+the same emulators. Each tool deletes its own freshly seeded copy of the store.
+
+Prints seconds, requests per deleted object, seconds to the first delete request and
+peak memory (max RSS of the tool's process), and our speed ratio to the best other tool.
+Ours is the server's own code (scripts/benchmarks/delete_one.py): its seconds include
+the plan (the listing the confirmation dialog shows) and the delete; "first delete" is
+counted from the start of the plan. rclone's requests and first delete come from a second
+run with `--dump headers` on another copy, so the dump does not slow the timed run."""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import aiohttp
+import boto3
+
+REPO = Path(__file__).resolve().parents[2]
+GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
+S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
+GCS = f"http://127.0.0.1:{GCS_PORT}"
+S3 = f"http://127.0.0.1:{S3_PORT}"
+PY = sys.executable
+RCLONE = [
+    "rclone", "--checkers", "16", "--transfers", "16", "--gcs-anonymous",
+    "--gcs-endpoint", f"{GCS}/storage/v1/",
+    "--s3-provider", "Other", "--s3-endpoint", S3,
+    "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
+]
+FSSPEC = """
+import json, sys, time, aiohttp
+count, first, started = [0], [None], [0.0]
+original = aiohttp.ClientSession._request
+async def counted(self, method, url, *a, **k):
+    count[0] += 1
+    text = str(url)
+    if first[0] is None and (method == "DELETE" or "/batch/" in text or "?delete" in text):
+        first[0] = time.perf_counter() - started[0]
+    return await original(self, method, url, *a, **k)
+aiohttp.ClientSession._request = counted
+kind, path = sys.argv[1], sys.argv[2]
+if kind == "gcs":
+    import gcsfs.core
+    fs = gcsfs.core.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:%s")
+else:
+    import s3fs
+    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url="http://127.0.0.1:%s",
+                           client_kwargs={"region_name": "us-east-1"})
+started[0] = time.perf_counter()
+fs.rm(path, recursive=True)
+print(json.dumps({"seconds": time.perf_counter() - started[0], "requests": count[0], "first_delete": first[0]}))
+""" % (GCS_PORT, S3_PORT)
+
+
+def zarr_keys(prefix: str, n: int) -> list:
+    """A Zarr v2 store's layout: group and array metadata, then chunks."""
+    return [prefix + ".zgroup", prefix + ".zattrs", prefix + "var/.zarray", prefix + "var/.zattrs"] + [
+        f"{prefix}var/{i // 1000}.{i % 1000}" for i in range(n - 4)
+    ]
+
+
+async def seed_gcs(keys):
+    async with aiohttp.ClientSession() as session:
+        gate = asyncio.Semaphore(64)
+
+        async def put(key):
+            async with gate:
+                async with session.post(f"{GCS}/upload/storage/v1/b/leap-scratch/o",
+                                        params={"uploadType": "media", "name": key}, data=b"c" * 128) as r:
+                    r.raise_for_status()
+
+        await asyncio.gather(*(put(k) for k in keys))
+
+
+def seed_s3(keys):
+    from concurrent.futures import ThreadPoolExecutor
+
+    s3 = boto3.client("s3", endpoint_url=S3, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"c" * 128), keys))
+
+
+def seed(provider, prefix, n):
+    keys = zarr_keys(prefix, n)
+    if provider == "gcs":
+        asyncio.run(seed_gcs(keys))
+    else:
+        seed_s3(keys)
+
+
+def run(cmd, env=None) -> dict:
+    env = {**os.environ, **(env or {})}
+    env.pop("AWS_CA_BUNDLE", None)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    if status != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
+    said = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
+    return {"seconds": said.get("seconds", seconds), "requests": said.get("requests"),
+            "first_delete": said.get("first_delete"), "plan_seconds": said.get("plan_seconds"),
+            "rss": usage.ru_maxrss / 1024, "err": err}
+
+
+def rclone_counted(remote) -> tuple:
+    """Requests and seconds to the first delete of `rclone purge`, from its header dump."""
+    out = run(RCLONE + ["purge", "--dump", "headers", "--log-format", "date,time,microseconds", remote])
+    requests = out["err"].count("HTTP REQUEST")
+    lines = out["err"].splitlines()
+    times, first = [], None
+    for i, line in enumerate(lines):
+        if "HTTP REQUEST" in line:
+            when = datetime.strptime(line[:26], "%Y/%m/%d %H:%M:%S.%f")
+            times.append(when)
+            request_line = next((ln for ln in lines[i + 1:i + 4] if re.match(r"^(GET|POST|DELETE|PUT|HEAD) ", ln)), "")
+            if first is None and (request_line.startswith("DELETE") or "?delete" in request_line or "/batch/" in request_line):
+                first = when
+    return requests, ((first - times[0]).total_seconds() if first and times else None)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000], help="objects per store (the issue: 10000 100000)")
+    parser.add_argument("--providers", nargs="+", default=["gcs", "s3"], choices=["gcs", "s3"])
+    args = parser.parse_args()
+    run_id = uuid.uuid4().hex[:6]
+    print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
+    print(f"{'objects':>8} {'provider':<8} {'tool':<7} {'seconds':>8} {'req/obj':>8} {'1st del s':>9} {'peak MiB':>9}  notes")
+    summary = []
+    for n in args.sizes:
+        for provider in args.providers:
+            bucket = "leap-scratch" if provider == "gcs" else "leap-pangeo-inbox"
+            root = "scratch" if provider == "gcs" else "osn-inbox"
+            remote = ":gcs:" if provider == "gcs" else ":s3:"
+            results = {}
+
+            def record(tool, r):
+                results[tool] = r["seconds"]
+                per = f"{r['requests'] / n:8.4f}" if r.get("requests") is not None else f"{'-':>8}"
+                first = f"{r['first_delete']:9.2f}" if r.get("first_delete") is not None else f"{'-':>9}"
+                note = ""
+                if r.get("plan_seconds") is not None and r.get("first_delete") is not None:
+                    note = f"  plan {r['plan_seconds']:.2f} s; first delete {r['first_delete'] - r['plan_seconds']:.2f} s after confirm"
+                print(f"{n:8d} {provider:<8} {tool:<7} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}", flush=True)
+
+            prefix = f"demo/bench-del-{run_id}/{n}/"
+            seed(provider, prefix + "ours.zarr/", n)
+            record("ours", run([PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, prefix + "ours.zarr/"],
+                               env={"PYTHONPATH": str(REPO)}))
+            fsspec_name = "gcsfs" if provider == "gcs" else "s3fs"
+            seed(provider, prefix + "fsspec.zarr/", n)
+            record(fsspec_name, run([PY, "-c", FSSPEC, provider, f"{bucket}/{prefix}fsspec.zarr"]))
+            seed(provider, prefix + "rclone.zarr/", n)
+            timed = run(RCLONE + ["purge", f"{remote}{bucket}/{prefix}rclone.zarr"])
+            seed(provider, prefix + "rclone-counted.zarr/", n)
+            requests, first = rclone_counted(f"{remote}{bucket}/{prefix}rclone-counted.zarr")
+            record("rclone", {**timed, "requests": requests, "first_delete": first})
+            best = min((t, tool) for tool, t in results.items() if tool != "ours")
+            summary.append((n, provider, best[0] / results["ours"], best[1]))
+    print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
+    for n, provider, ratio, tool in summary:
+        print(f"  {n:8d} {provider:<4} {ratio:5.2f}x vs {tool}")
+
+
+if __name__ == "__main__":
+    main()
