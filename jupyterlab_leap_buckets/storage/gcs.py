@@ -5,6 +5,7 @@ gcsfs's public file API lists whole folders; for paging with a cursor we call it
 use gcsfs's resumable-upload functions: the object appears only when the last chunk
 lands, so a cancelled or failed transfer leaves nothing that looks complete."""
 
+import asyncio
 import base64
 from typing import Optional
 
@@ -85,22 +86,31 @@ class GcsStore:
             )
             return _info(out)  # the service's own size and checksums of what it stored
         location = await initiate_upload(self.fs, self.bucket, key)
-        offset, buffer = 0, bytearray()
+        offset, buffer, sending = 0, bytearray(), None
         try:
             # Gather the caller's chunks into UPLOAD_CHUNK-sized requests (multiples of
-            # 256 KiB, as GCS wants for every chunk but the last).
+            # 256 KiB, as GCS wants for every chunk but the last). A resumable upload
+            # takes its chunks in order, one at a time; while one is on its way, the next
+            # is read and hashed (so at most two such chunks are held).
             async for data in chunks:
                 buffer += data
                 if len(buffer) >= UPLOAD_CHUNK:
                     with memoryview(buffer) as view:
                         piece = bytes(view[:UPLOAD_CHUNK])  # one copy, not two
                     del buffer[:UPLOAD_CHUNK]
-                    out = await upload_chunk(self.fs, location, piece, offset, size, "application/octet-stream")
+                    if sending:
+                        await sending
+                    sending = asyncio.ensure_future(
+                        upload_chunk(self.fs, location, piece, offset, size, "application/octet-stream")
+                    )
                     offset += len(piece)
+            out = await sending if sending else None
             if buffer or offset < size:
                 out = await upload_chunk(self.fs, location, bytes(buffer), offset, size, "application/octet-stream")
             return _info(out) if out else None
         except BaseException:
+            if sending and not sending.done():
+                sending.cancel()
             # Abandon the resumable session: GCS never shows an unfinished upload.
             try:
                 await self.fs._call("DELETE", location)

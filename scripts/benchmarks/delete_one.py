@@ -12,7 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from jupyterlab_leap_buckets.config import LeapBuckets
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import emulator_config  # noqa: E402
+
 from jupyterlab_leap_buckets.deletes import Deletes
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
@@ -40,14 +42,7 @@ def count_requests():
 async def main(root: str, path: str):
     global STARTED
     count_requests()
-    config = LeapBuckets(
-        username="demo",
-        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
-        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
-        s3_key="testing",
-        s3_secret="testing",
-        root_overrides={"osn-inbox": {"deletable": "{username}/"}},
-    )
+    config = emulator_config(username="demo", root_overrides={"osn-inbox": {"deletable": "{username}/"}})
     state = Path(tempfile.mkdtemp())
     jobs = JobStore(None)
     service = BucketService(config, jobs=jobs, state_dir=state)

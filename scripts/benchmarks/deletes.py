@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import uuid
@@ -25,6 +24,8 @@ import aiohttp
 import boto3
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import measure  # noqa: E402
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 GCS = f"http://127.0.0.1:{GCS_PORT}"
@@ -98,19 +99,11 @@ def seed(provider, prefix, n):
 
 
 def run(cmd, env=None) -> dict:
-    env = {**os.environ, **(env or {})}
-    env.pop("AWS_CA_BUNDLE", None)
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    if status != 0:
-        raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
+    seconds, rss, out, err = measure(cmd, env)
     said = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
     return {"seconds": said.get("seconds", seconds), "requests": said.get("requests"),
             "first_delete": said.get("first_delete"), "plan_seconds": said.get("plan_seconds"),
-            "rss": usage.ru_maxrss / 1024, "err": err}
+            "rss": rss, "err": err}
 
 
 def rclone_counted(remote) -> tuple:
@@ -123,8 +116,8 @@ def rclone_counted(remote) -> tuple:
         if "HTTP REQUEST" in line:
             when = datetime.strptime(line[:26], "%Y/%m/%d %H:%M:%S.%f")
             times.append(when)
-            request_line = next((ln for ln in lines[i + 1:i + 4] if re.match(r"^(GET|POST|DELETE|PUT|HEAD) ", ln)), "")
-            if first is None and (request_line.startswith("DELETE") or "?delete" in request_line or "/batch/" in request_line):
+            request_line = next((ln for ln in lines[i + 1:i + 4] if re.search(r"DEBUG : (GET|POST|DELETE|PUT|HEAD) ", ln)), "")
+            if first is None and (" DEBUG : DELETE " in request_line or "?delete" in request_line or "/batch/" in request_line):
                 first = when
     return requests, ((first - times[0]).total_seconds() if first and times else None)
 

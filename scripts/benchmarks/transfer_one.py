@@ -11,7 +11,9 @@ import time
 
 import aiohttp
 
-from jupyterlab_leap_buckets.config import LeapBuckets
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import emulator_config  # noqa: E402
+
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
 # A running server has imported these when it first listed a bucket; the service imports
@@ -36,13 +38,7 @@ def count_requests():
 
 async def main(local_root: str, request: dict):
     count_requests()
-    config = LeapBuckets(
-        username="bench",
-        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
-        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
-        s3_key="testing",
-        s3_secret="testing",
-    )
+    config = emulator_config(username="bench")
     jobs = JobStore(None)
     service = BucketService(config, local_root=local_root, jobs=jobs)
     started = time.perf_counter()

@@ -15,15 +15,15 @@ gcsfs count every aiohttp request; rclone's are counted in a second run with
 import argparse
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import measure  # noqa: E402
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 KiB, MiB = 1024, 1024 * 1024
@@ -56,31 +56,20 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "requests": count[0
 def run(cmd, env=None) -> tuple:
     """Seconds, peak RSS (MiB) and requests (None when the tool does not say) of one
     command; a tool that prints JSON with "seconds" and "requests" is taken at its word."""
-    env = {**os.environ, **(env or {})}
-    env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    if status != 0:
-        raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
+    seconds, rss, out, err = measure(cmd, env)
     requests = None
     if out.strip().startswith("{"):
         said = json.loads(out.strip().splitlines()[-1])
         seconds, requests = said["seconds"], said.get("requests")
-    return seconds, usage.ru_maxrss / 1024, requests
+    return seconds, rss, requests
 
 
 def rclone(*args) -> tuple:
     """Timed run, then a second run with `--dump headers` to count its requests."""
     seconds, rss, _ = run(RCLONE + list(args))
     target = args[-1].rstrip("/") + "-counted"
-    env = {k: v for k, v in os.environ.items() if k != "AWS_CA_BUNDLE"}
-    counted = subprocess.run(RCLONE + ["--dump", "headers", *args[:-1], target], capture_output=True, text=True, env=env)
-    if counted.returncode != 0:
-        raise RuntimeError(f"rclone (counting) failed: {counted.stderr[-800:]}")
-    return seconds, rss, counted.stderr.count("HTTP REQUEST")
+    err = measure(RCLONE + ["--dump", "headers", *args[:-1], target])[3]
+    return seconds, rss, err.count("HTTP REQUEST")
 
 
 def ours(local_root, source, target):

@@ -1,0 +1,38 @@
+"""What the benchmarks share: running a tool in its own process and measuring it."""
+
+import os
+import subprocess
+import tempfile
+import time
+
+
+def measure(cmd, env=None) -> tuple:
+    """Run `cmd`; (wall seconds, peak RSS in MiB, stdout, stderr). Raises if it fails."""
+    env = {**os.environ, **(env or {})}
+    env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
+    # Output goes to files, not pipes: a tool that writes more than a pipe holds would
+    # block while we wait for it.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out_file, stderr=err_file)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read().decode(), err_file.read().decode()
+    if status != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
+    return seconds, usage.ru_maxrss / 1024, out, err
+
+
+def emulator_config(**extra):
+    """The extension's configuration pointed at the emulators `scripts/stack up` starts."""
+    from jupyterlab_leap_buckets.config import LeapBuckets
+
+    return LeapBuckets(
+        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
+        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
+        s3_key="testing",
+        s3_secret="testing",
+        **extra,
+    )
