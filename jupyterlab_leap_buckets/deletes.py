@@ -39,7 +39,7 @@ import time
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -48,10 +48,12 @@ from .jobs import SAMPLE, Job, now_iso
 from .listing import ZARR_MARKERS
 from .paths import MAX_KEY_BYTES
 from .roots import Root
+from .storage.errors import translate
 
 log = logging.getLogger(__name__)
 
 PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
+PLAN_WAIT = 1.5  # seconds a plan request waits for the listing before answering with counts so far
 SAMPLE_KEYS = 20  # keys a plan shows
 GCS_BATCH = 100  # the JSON API's limit per batch request
 S3_BATCH = 1000  # DeleteObjects' limit
@@ -138,6 +140,12 @@ class Plan:
     earliest_expiry: Optional[str] = None
     sample: list = field(default_factory=list)
     used: bool = False
+    complete: bool = False  # every object under the path has been listed
+    started: Optional[datetime] = None  # objects created after this are not planned
+    newer: int = 0  # objects listed but left out: created after the plan started
+    task: Optional[asyncio.Task] = None  # the listing, while it runs
+    error: Optional[ApiError] = None  # why the listing stopped, if it failed
+    progressed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def url(self) -> str:
@@ -156,6 +164,7 @@ class Plan:
             "sample": self.sample,
             "earliestExpiry": self.earliest_expiry,
             "expiresIn": max(0, int(self.deadline - time.monotonic())),
+            "complete": self.complete,
         }
 
 
@@ -170,6 +179,10 @@ class Deletes:
     # -- plan -------------------------------------------------------------------------
 
     async def plan(self, body: dict) -> Plan:
+        """List what lies under the path into a spool file. Answers when the listing is
+        done, or after PLAN_WAIT seconds with what it has counted so far (`complete`
+        false): the listing goes on, GET delete/plan/<token> follows it, and a delete
+        confirmed meanwhile starts at once and follows the listing."""
         self._forget_expired()
         if not self.service.username:
             raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
@@ -181,42 +194,91 @@ class Deletes:
             check_delete_path(root, path)
         token = secrets.token_urlsafe(24)
         self.spool_dir.mkdir(parents=True, exist_ok=True)
-        spool = self.spool_dir / f"{token}.jsonl"
-        plan = Plan(token, self.service.username, root, path, "file", 0, 0, spool, time.monotonic() + PLAN_TTL)
-        earliest = None
+        plan = Plan(
+            token, self.service.username, root, path, "file", 0, 0, self.spool_dir / f"{token}.jsonl",
+            time.monotonic() + PLAN_TTL, started=datetime.now(timezone.utc),
+        )
+        if path.endswith("/"):
+            plan.kind = "zarr" if await _is_zarr(store, path) else "folder"
+        plan.spool.touch()
+        plan.task = asyncio.ensure_future(self._enumerate(plan, store))
+        await asyncio.wait([plan.task], timeout=PLAN_WAIT)
+        if plan.error:
+            plan.spool.unlink(missing_ok=True)
+            raise plan.error
+        if plan.complete and plan.objects == 0:
+            plan.spool.unlink(missing_ok=True)
+            what = "nothing" if not plan.newer else "nothing that existed when you asked"
+            raise ApiError(404, "not-found", f"There is {what} at {root.url}{path}; refresh the listing.")
+        self.plans[token] = plan
+        return plan
+
+    def get(self, token) -> Plan:
+        """A plan of this user's that is still good (for following its listing)."""
+        plan = self.plans.get(token)
+        if plan is None or plan.deadline < time.monotonic():
+            raise ApiError(410, "plan-expired", "This delete plan has expired or was used already; plan the delete again.")
+        if plan.user != self.service.username:
+            raise ApiError(403, "outside-home", "This delete plan belongs to another user.")
+        return plan
+
+    def drop(self, token):
+        """Forget a plan the user cancelled: its listing stops and its spool goes."""
+        plan = self.get(token)
+        if not plan.used:
+            self._discard(plan)
+            self.plans.pop(token, None)
+
+    async def _enumerate(self, plan: Plan, store):
+        """Write each object under the plan's path (created before the plan started) to
+        the spool, flushing every page so a running delete can follow."""
+        path, earliest = plan.path, None
         try:
-            with open(spool, "w", encoding="utf-8") as out:
+            with open(plan.spool, "a", encoding="utf-8") as out:
                 infos = store.walk(path) if path.endswith("/") else _one(store, path)
+                written = 0
                 async for info in infos:
+                    if info.created and info.created > plan.started:
+                        plan.newer += 1  # written after the user asked: not part of the plan
+                        continue
                     out.write(json.dumps(_entry(info)) + "\n")
                     plan.objects += 1
                     plan.bytes += info.size
                     if len(plan.sample) < SAMPLE_KEYS:
                         plan.sample.append(info.key)
-                    if path.endswith("/") and info.key[len(path):] in ZARR_MARKERS:
-                        plan.kind = "zarr"
                     if info.created and (earliest is None or info.created < earliest):
                         earliest = info.created
-        except BaseException:
-            spool.unlink(missing_ok=True)
+                        if plan.root.expiry_days:
+                            expiry = earliest + timedelta(days=plan.root.expiry_days)
+                            plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
+                    written += 1
+                    if written % 1000 == 0:
+                        out.flush()
+                        plan.progressed.set()
+                        plan.progressed = asyncio.Event()
+        except asyncio.CancelledError:
+            plan.error = ApiError(410, "plan-expired", "The listing of this plan was stopped; plan the delete again.")
             raise
-        if plan.objects == 0:
-            spool.unlink(missing_ok=True)
-            raise ApiError(404, "not-found", f"There is nothing at {root.url}{path}; refresh the listing.")
-        if path.endswith("/") and plan.kind == "file":
-            plan.kind = "folder"
-        if earliest and root.expiry_days:
-            expiry = earliest + timedelta(days=root.expiry_days)
-            plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
-        self.plans[token] = plan
-        return plan
+        except ApiError as err:
+            plan.error = err
+        except Exception as exc:  # noqa: BLE001 - reported to whoever waits on the plan
+            plan.error = translate(exc, plan.root, "Listing what to delete")
+        else:
+            plan.complete = True
+        finally:
+            plan.progressed.set()
+
+    def _discard(self, plan: Plan):
+        if plan.task and not plan.task.done():
+            plan.task.cancel()
+        plan.spool.unlink(missing_ok=True)
 
     def _forget_expired(self):
         now = time.monotonic()
         for token, plan in list(self.plans.items()):
             if plan.deadline < now or plan.used:
                 if not plan.used:
-                    plan.spool.unlink(missing_ok=True)
+                    self._discard(plan)
                 del self.plans[token]
 
     # -- delete -----------------------------------------------------------------------
@@ -241,6 +303,8 @@ class Deletes:
             source={"root": plan.root.id, "path": plan.path},
         )
         job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
+        if not plan.complete:
+            job.note = "Deleting while the listing of what to delete goes on."
         return job
 
     async def _run(self, job: Job, plan: Plan):
@@ -251,7 +315,7 @@ class Deletes:
         started, cancelled = now_iso(), False
         try:
             after = None
-            for batch in _batches(plan.spool, size):
+            async for batch in _batches(plan, size):
                 while len(in_flight) >= PARALLEL_BATCHES:
                     done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                     in_flight -= done
@@ -260,9 +324,13 @@ class Deletes:
                 else:
                     task = _s3_batch(store, plan.path, after, batch)
                 after = batch[-1]["key"]
-                in_flight.add(asyncio.ensure_future(self._account(job, batch, task)))
+                in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task)))
             if in_flight:
                 await asyncio.wait(in_flight)
+            if plan.error:
+                raise plan.error  # the listing failed: what it found was deleted, the rest stays
+            if job.note == "Deleting while the listing of what to delete goes on.":
+                job.note = None
         except asyncio.CancelledError:
             # Stop starting batches; let those in flight finish, so the report is exact.
             cancelled = True
@@ -270,14 +338,15 @@ class Deletes:
                 await asyncio.shield(asyncio.wait(in_flight))
             raise
         finally:
-            plan.spool.unlink(missing_ok=True)
+            self._discard(plan)
             try:
                 await asyncio.shield(self._finish(job, plan, store, started, cancelled))
             except Exception:  # noqa: BLE001 - the audit must not hide the job's outcome
                 log.exception("leap-buckets: could not finish delete job %s", job.id)
 
-    async def _account(self, job: Job, batch: list, outcome):
+    async def _account(self, job: Job, plan: Plan, batch: list, outcome):
         results = await outcome
+        job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
         for entry, (status, reason) in zip(batch, results):
             if status == "deleted":
                 job.objectsDone += 1
@@ -337,15 +406,29 @@ def _entry(info) -> dict:
     }
 
 
-def _batches(spool: Path, size: int):
-    """The plan's entries, `size` at a time, read from disk as they are needed."""
-    batch = []
-    with open(spool, encoding="utf-8") as lines:
-        for line in lines:
-            batch.append(json.loads(line))
-            if len(batch) == size:
-                yield batch
+async def _batches(plan: Plan, size: int):
+    """The plan's entries, `size` at a time, read from the spool as they are needed and,
+    while the listing still runs, as it writes them."""
+    batch, partial = [], ""
+    with open(plan.spool, encoding="utf-8") as lines:
+        while True:
+            waiting = plan.progressed
+            finished = plan.complete or plan.error is not None
+            line = lines.readline()
+            if line.endswith("\n"):
+                batch.append(json.loads(partial + line))
+                partial = ""
+                if len(batch) == size:
+                    yield batch
+                    batch = []
+                continue
+            partial += line
+            if finished:
+                break
+            if batch:
+                yield batch  # delete what is known while the listing goes on
                 batch = []
+            await waiting.wait()
     if batch:
         yield batch
 
@@ -460,3 +543,9 @@ def _same_second(listed, planned: Optional[str]) -> bool:
     if not planned:
         return True
     return listed.replace(microsecond=0) == datetime.fromisoformat(planned).replace(microsecond=0)
+
+
+async def _is_zarr(store, path: str) -> bool:
+    """Whether the folder's root holds Zarr metadata (at most four lookups)."""
+    found = await asyncio.gather(*(store.head(path + marker) for marker in ZARR_MARKERS))
+    return any(found)

@@ -191,16 +191,37 @@ class UploadsHandler(BaseHandler):
         self.finish(json.dumps(job.to_api()))
 
 
-class DeletePlanHandler(BaseHandler):
-    """POST delete/plan: what a delete would remove, and a token to confirm it with."""
-
+class _DeletesHandler(BaseHandler):
     def initialize(self, service: BucketService, deletes: Deletes):
         super().initialize(service)
         self.deletes = deletes
 
+
+class DeletePlanHandler(_DeletesHandler):
+    """POST delete/plan: what a delete would remove, and a token to confirm it with;
+    GET delete/plan/<token> follows a listing still under way; DELETE drops the plan."""
+
     @tornado.web.authenticated
     @api_errors
-    async def post(self):
+    async def get(self, token=None):
+        if not token:
+            raise bad_request("Follow a plan with GET delete/plan/<token>.")
+        self.finish(json.dumps(self.deletes.get(token).to_api()))
+
+    @tornado.web.authenticated
+    @api_errors
+    async def delete(self, token=None):
+        if not token:
+            raise bad_request("Drop a plan with DELETE delete/plan/<token>.")
+        self.deletes.drop(token)
+        self.set_status(204)
+        self.finish()
+
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self, token=None):
+        if token:
+            raise bad_request("Plan a delete with POST delete/plan and {\"root\", \"path\"}.")
         body = self.json_body()
         try:
             plan = await self.deletes.plan(body)
@@ -211,7 +232,7 @@ class DeletePlanHandler(BaseHandler):
         self.finish(json.dumps(plan.to_api()))
 
 
-class DeleteHandler(DeletePlanHandler):
+class DeleteHandler(_DeletesHandler):
     """POST delete: run a confirmed plan as a job."""
 
     @tornado.web.authenticated
@@ -283,6 +304,7 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "delete", "plan"), DeletePlanHandler, delete_kwargs),
+            (url_path_join(base, "delete", "plan", r"([A-Za-z0-9_-]+)"), DeletePlanHandler, delete_kwargs),
             (url_path_join(base, "delete"), DeleteHandler, delete_kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),

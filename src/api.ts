@@ -24,6 +24,8 @@ export interface IBucketsApi {
   sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob>;
   planDelete(root: string, path: string): Promise<IDeletePlan>;
   startDelete(plan: string, confirm: string): Promise<IJob>;
+  getPlan(plan: string): Promise<IDeletePlan>;
+  dropPlan(plan: string): Promise<void>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -79,6 +81,15 @@ export class BucketsApi implements IBucketsApi {
 
   startDelete(plan: string, confirm: string): Promise<IJob> {
     return requestAPI<IJob>('delete', { method: 'POST', body: JSON.stringify({ plan, confirm }) }, this.settings);
+  }
+
+  getPlan(plan: string): Promise<IDeletePlan> {
+    return requestAPI<IDeletePlan>(`delete/plan/${encodeURIComponent(plan)}`, {}, this.settings);
+  }
+
+  async dropPlan(plan: string): Promise<void> {
+    const url = URLExt.join(this.settings.baseUrl, API_NAMESPACE, `delete/plan/${encodeURIComponent(plan)}`);
+    await ServerConnection.makeRequest(url, { method: 'DELETE' }, this.settings);
   }
 
   objectUrl(root: string, path: string): string {

@@ -84,6 +84,8 @@ export interface IDeletePlan {
   sample: string[];
   earliestExpiry: string | null;
   expiresIn: number;
+  /** False while the server still lists what lies under the path. */
+  complete: boolean;
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

@@ -23,8 +23,17 @@ def jp_server_config(tmp_path):
 
 
 @pytest.fixture
-def plan(send):
-    return lambda root, path: send("delete/plan", {"root": root, "path": path})
+def plan(send, api):
+    """POST delete/plan, then follow the listing (GET delete/plan/<token>) to its end."""
+
+    async def call(root, path, follow=True):
+        status, body = await send("delete/plan", {"root": root, "path": path})
+        while follow and status == 200 and not body["complete"]:
+            await asyncio.sleep(0.2)
+            status, body = await api(f"delete/plan/{body['plan']}")
+        return status, body
+
+    return call
 
 
 @pytest.fixture
@@ -257,3 +266,36 @@ async def test_cancel_stops_promptly_and_reports_exactly(plan, delete, finish, j
     status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
     assert (await finish(job, timeout=300))["state"] == "done"
     assert gcs_independent_keys("leap-scratch", store) == []
+
+
+async def test_deleting_starts_while_the_plan_is_still_listing(plan, delete, finish, api, send, monkeypatch):
+    """A large store: the plan answers before its listing ends, the delete confirmed at
+    once follows the listing, and an object written after the plan started (at a key the
+    listing reaches later) is not deleted."""
+    monkeypatch.setattr(deletes_module, "PLAN_WAIT", 0.0)
+    store = f"demo/live-{uuid.uuid4().hex[:6]}.zarr/"
+    keys = zarr_keys(store, 2, 6_000)
+    await seed_gcs("leap-scratch", keys)
+    status, body = await plan("scratch", store, follow=False)
+    assert status == 200, body
+    assert body["complete"] is False and body["zarr"] is True
+    late = store + "zzz-late.txt"  # sorts after every key of the store
+    gcs_put("leap-scratch", late, b"written after the plan started")
+    status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
+    assert status == 202, job
+    job = await finish(job, timeout=300)
+    assert job["state"] == "done", job
+    assert job["objectsDone"] == job["objectsTotal"] == 6_000
+    assert gcs_independent_keys("leap-scratch", store) == [late]
+    assert job["remaining"] == [late]
+
+
+async def test_a_dropped_plan_cannot_be_used(plan, delete, send, jp_fetch):
+    prefix = f"demo/del-{uuid.uuid4().hex[:6]}/"
+    await seed_gcs("leap-scratch", [prefix + "a.txt"])
+    status, body = await plan("scratch", prefix)
+    response = await jp_fetch("leap-buckets", "api", "delete", "plan", body["plan"], method="DELETE")
+    assert response.code == 204
+    status, answer = await delete(body["plan"], prefix.rstrip("/").rsplit("/", 1)[1])
+    assert (status, answer["error"]["code"]) == (410, "plan-expired")
+    assert gcs_independent_keys("leap-scratch", prefix) == [prefix + "a.txt"]

@@ -55,6 +55,12 @@ class FakeApi implements IBucketsApi {
   startDelete(): Promise<never> {
     throw new Error('not used here');
   }
+  getPlan(): Promise<never> {
+    throw new Error('not used here');
+  }
+  dropPlan(): Promise<never> {
+    throw new Error('not used here');
+  }
 }
 
 describe('BucketBrowserModel', () => {

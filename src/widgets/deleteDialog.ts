@@ -12,8 +12,14 @@ import { IDeletePlan } from '../tokens';
 const TYPE_LABEL = { file: 'File', folder: 'Folder', zarr: 'Zarr store' };
 const TYPE_IN_TITLE = { file: 'file', folder: 'folder', zarr: 'Zarr store' };
 
-/** Show the plan; resolves true when the user confirmed. */
-export async function confirmDelete(plan: IDeletePlan): Promise<boolean> {
+/**
+ * Show the plan; resolves true when the user confirmed. While the server still lists
+ * what lies under the path, `follow` is asked for the plan again and the counts grow.
+ */
+export async function confirmDelete(
+  plan: IDeletePlan,
+  follow: (token: string) => Promise<IDeletePlan> = async () => plan
+): Promise<boolean> {
   const body = new DeletePlanBody(plan);
   const dialog = new Dialog({
     title: `Delete ${TYPE_IN_TITLE[plan.type]} ${confirmName(plan.path)}?`,
@@ -22,9 +28,29 @@ export async function confirmDelete(plan: IDeletePlan): Promise<boolean> {
     focusNodeSelector: 'input'
   });
   dialog.addClass('jp-LeapBuckets-deleteDialog');
+  let open = true;
+  const following = (async () => {
+    let current = plan;
+    while (open && !current.complete) {
+      await new Promise(resolve => setTimeout(resolve, FOLLOW_INTERVAL));
+      try {
+        current = await follow(plan.plan);
+      } catch {
+        return; // the plan expired or the server went away: the delete will say so
+      }
+      if (open) {
+        body.showPlan(current);
+      }
+    }
+  })();
   const result = await dialog.launch();
+  open = false;
+  void following;
   return result.button.accept && body.confirmed;
 }
+
+/** How often a dialog asks for a plan whose listing is still under way (ms). */
+const FOLLOW_INTERVAL = 500;
 
 export class DeletePlanBody extends Widget {
   constructor(private readonly plan: IDeletePlan) {
@@ -44,11 +70,10 @@ export class DeletePlanBody extends Widget {
       facts.append(dt, dd);
     };
     add('Type', TYPE_LABEL[plan.type], 'type');
-    add('Objects', plan.objects.toLocaleString(), 'objects');
-    add('Size', formatSize(plan.bytes), 'bytes');
-    if (plan.earliestExpiry) {
-      add('Expires', `from ${new Date(plan.earliestExpiry).toLocaleString()} (scratch deletes it then anyway)`, 'expiry');
-    }
+    add('Objects', '', 'objects');
+    add('Size', '', 'bytes');
+    add('Expires', '', 'expiry');
+    this._facts = facts;
     const sample = document.createElement('ul');
     sample.className = 'jp-LeapBuckets-deleteSample';
     const base = plan.path.endsWith('/') ? plan.path : '';
@@ -57,16 +82,13 @@ export class DeletePlanBody extends Widget {
       item.textContent = base ? key.slice(base.length) : key;
       sample.appendChild(item);
     }
-    if (plan.objects > plan.sample.length) {
-      const more = document.createElement('li');
-      more.className = 'jp-LeapBuckets-deleteMore';
-      more.textContent = `… and ${(plan.objects - plan.sample.length).toLocaleString()} more`;
-      sample.appendChild(more);
-    }
+    this._more = document.createElement('li');
+    this._more.className = 'jp-LeapBuckets-deleteMore';
+    sample.appendChild(this._more);
     const warning = document.createElement('p');
     warning.className = 'jp-LeapBuckets-deleteWarning';
     warning.textContent =
-      'Deleted objects cannot be recovered. Only what is listed here is deleted; anything written under this path after now is kept.';
+      'Deleted objects cannot be recovered. Only what lies under this path now is deleted; anything written there from now on is kept.';
     this.node.append(url, facts, sample, warning);
     if (needsTypedName(plan.type)) {
       const label = document.createElement('label');
@@ -84,6 +106,25 @@ export class DeletePlanBody extends Widget {
       label.appendChild(this._input);
       this.node.appendChild(label);
     }
+    this.showPlan(plan);
+  }
+
+  /** Show the plan's counts (they grow while the server lists). */
+  showPlan(plan: IDeletePlan): void {
+    const fact = (key: string) => this._facts.querySelector<HTMLElement>(`[data-fact="${key}"]`)!;
+    const counting = plan.complete ? '' : ' so far, still counting…';
+    fact('objects').textContent = `${plan.objects.toLocaleString()}${counting}`;
+    fact('bytes').textContent = `${formatSize(plan.bytes)}${counting}`;
+    const expiry = fact('expiry');
+    expiry.textContent = plan.earliestExpiry
+      ? `from ${new Date(plan.earliestExpiry).toLocaleString()} (scratch deletes it then anyway)`
+      : '';
+    expiry.hidden = !plan.earliestExpiry;
+    (expiry.previousElementSibling as HTMLElement).hidden = !plan.earliestExpiry;
+    const more = plan.objects - plan.sample.length;
+    this._more.textContent = more > 0 || !plan.complete ? `… and ${more.toLocaleString()} more${plan.complete ? '' : ' (counting)'}` : '';
+    this._more.hidden = !this._more.textContent;
+    this.node.dataset.complete = String(plan.complete);
   }
 
   /** Whether what was typed (if anything must be) matches. */
@@ -94,6 +135,9 @@ export class DeletePlanBody extends Widget {
   protected onAfterAttach(): void {
     this._update();
   }
+
+  private _facts: HTMLElement;
+  private _more: HTMLElement;
 
   private _update(): void {
     const button = this.node.closest('.jp-Dialog')?.querySelector<HTMLButtonElement>('.jp-mod-warn');

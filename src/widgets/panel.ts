@@ -101,7 +101,9 @@ export class BucketPanel extends Panel {
       return;
     }
     Notification.dismiss(counting);
-    if (!(await confirmDelete(plan))) {
+    const api = this.jobs.api;
+    if (!(await confirmDelete(plan, token => api.getPlan(token)))) {
+      void api.dropPlan(plan.plan).catch(() => undefined); // stop its listing
       return;
     }
     try {
