@@ -139,6 +139,13 @@ class LeapBuckets(Configurable):
         "Default: <jupyter data dir>/leap_buckets.",
     ).tag(config=True)
 
+    expiry_scan_limit = Int(
+        2000,
+        help="Most objects scanned to find a folder's or store's earliest expiry (more are "
+        "left out and the result is marked approximate); ten times this for the scan of "
+        "the home behind the expiring-soon warning.",
+    ).tag(config=True)
+
     audit_log = Unicode(
         "",
         help="File that gets one JSON line per delete job (user, root, path, planned, "

@@ -55,19 +55,25 @@ def iso(value: Optional[datetime]) -> Optional[str]:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def file_entry(root: Root, prefix: str, info: ObjectInfo) -> dict:
-    expires = None
-    if root.expiry_days is not None and info.created is not None:
-        expires = info.created + timedelta(days=root.expiry_days)
-    return {
+def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None) -> dict:
+    if policy is None:
+        expires = None
+        if root.expiry_days is not None and info.created is not None:
+            expires = (info.created + timedelta(days=root.expiry_days), None)
+    else:
+        expires = policy.expires(info.key, info.created)
+    entry = {
         "name": info.key[len(prefix) :],
         "path": info.key,
         "type": "file",
         "size": info.size,
         "modified": iso(info.modified),
         "created": iso(info.created),
-        "expires": iso(expires),
+        "expires": iso(expires[0]) if expires else None,
     }
+    if expires and expires[1] is not None:
+        entry["expiresRule"] = expires[1].describe()
+    return entry
 
 
 def folder_entry(prefix: str, folder: str, is_zarr: bool) -> dict:
@@ -98,6 +104,7 @@ async def list_page(
     cursor: Optional[str],
     limit: int,
     probe_folders: int,
+    policy=None,
 ) -> dict:
     after = decode_cursor(cursor, path)
     # One more than asked, since the entry at `after` itself may come back again.
@@ -125,7 +132,7 @@ async def list_page(
     )
     flags = iter(zarr_flags)
     entries = [
-        file_entry(root, path, info) if info is not None else folder_entry(path, name, next(flags))
+        file_entry(root, path, info, policy) if info is not None else folder_entry(path, name, next(flags))
         for name, info in page
     ]
     return {

@@ -4,6 +4,7 @@ import functools
 import json
 import logging
 import re
+from datetime import timedelta
 
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
@@ -94,6 +95,7 @@ class ListHandler(BaseHandler):
         limit = _int_argument(self.arg("limit"), self.service.config.max_page_size)
         store = self.service.store(root)
         try:
+            policy = await self.service.expiry.policy(root)
             page = await list_page(
                 store,
                 root,
@@ -101,9 +103,11 @@ class ListHandler(BaseHandler):
                 self.arg("cursor"),
                 min(limit, self.service.config.max_page_size),
                 self.service.config.zarr_probe_folders,
+                policy,
             )
         except Exception as exc:
             raise translate(exc, root, f"Listing {path or 'the bucket'}") from None
+        page["expiry"] = policy.to_api()
         if page.pop("empty") and path and path != root.home:
             raise ApiError(404, "not-found", f"There is no folder {root.url}{path}; it may have been moved or deleted.")
         self.finish(json.dumps(page))
@@ -143,6 +147,34 @@ class ObjectHandler(BaseHandler):
             self.write(data)
             await self.flush()
         self.finish()
+
+
+class ExpiryHandler(BaseHandler):
+    """GET expiry?root=&path=<folder>/: the earliest expiry of what lies under a folder
+    or store (bounded scan, cached); GET expiring?root=&hours=: what in the home expires
+    within that many hours."""
+
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self):
+        root = self.service.root(self.arg("root"))
+        expiry = self.service.expiry
+        try:
+            if self.request.path.rstrip("/").endswith("expiring"):
+                hours = self.arg("hours", "24")
+                try:
+                    within = timedelta(hours=float(hours))
+                except ValueError:
+                    raise bad_request(f"'hours' is a number of hours, not {hours!r}.") from None
+                self.finish(json.dumps(await expiry.expiring(root, within)))
+                return
+            path = check_key(self.arg("path"), folder=True)
+            limit = min(_int_argument(self.arg("limit"), expiry.scan_limit), expiry.scan_limit)
+            self.finish(json.dumps(await expiry.earliest(root, path, limit)))
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise translate(exc, root, "Finding what expires") from None
 
 
 class TransfersHandler(BaseHandler):
@@ -301,6 +333,8 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "list"), ListHandler, kwargs),
             (url_path_join(base, "object"), ObjectHandler, kwargs),
             (url_path_join(base, "transfers"), TransfersHandler, kwargs),
+            (url_path_join(base, "expiry"), ExpiryHandler, kwargs),
+            (url_path_join(base, "expiring"), ExpiryHandler, kwargs),
             (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, upload_kwargs),
             (url_path_join(base, "delete", "plan"), DeletePlanHandler, delete_kwargs),

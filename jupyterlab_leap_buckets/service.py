@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from .config import LeapBuckets
+from .expiry import Expiry
 from .errors import ApiError
 from .jobs import JobStore
 from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
@@ -26,6 +27,7 @@ class BucketService:
             log.warning("leap-buckets: ignoring unusable username %r", raw_name)
         self.roots = resolve_roots(config.root_specs(), self.username)
         self._stores = {}
+        self.expiry = Expiry(self, config.expiry_scan_limit)
 
     def describe(self) -> dict:
         return {

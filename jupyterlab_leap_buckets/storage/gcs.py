@@ -66,6 +66,11 @@ class GcsStore:
             if not token:
                 return
 
+    async def lifecycle(self) -> dict:
+        """The bucket's resource with its lifecycle configuration (needs
+        storage.buckets.get; a failure means the caller falls back)."""
+        return await self.fs._call("GET", "b/{}", self.bucket, json_out=True, fields="lifecycle")
+
     async def head(self, key) -> Optional[ObjectInfo]:
         try:
             out = await self.fs._call("GET", "b/{}/o/{}", self.bucket, key, json_out=True)
