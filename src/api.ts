@@ -2,7 +2,16 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_NAMESPACE, requestAPI } from './request';
-import { IDeletePlan, IJob, IListPage, IRootsReply, ITransferRequest, IUploadRequest } from './tokens';
+import {
+  IDeletePlan,
+  IExpiring,
+  IFolderExpiry,
+  IJob,
+  IListPage,
+  IRootsReply,
+  ITransferRequest,
+  IUploadRequest
+} from './tokens';
 
 /**
  * Typed calls of the server's API. The model takes this interface, so tests can give it
@@ -26,6 +35,8 @@ export interface IBucketsApi {
   startDelete(plan: string, confirm: string): Promise<IJob>;
   getPlan(plan: string): Promise<IDeletePlan>;
   dropPlan(plan: string): Promise<void>;
+  folderExpiry(root: string, path: string): Promise<IFolderExpiry>;
+  expiring(root: string, hours: number): Promise<IExpiring>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -90,6 +101,14 @@ export class BucketsApi implements IBucketsApi {
   async dropPlan(plan: string): Promise<void> {
     const url = URLExt.join(this.settings.baseUrl, API_NAMESPACE, `delete/plan/${encodeURIComponent(plan)}`);
     await ServerConnection.makeRequest(url, { method: 'DELETE' }, this.settings);
+  }
+
+  folderExpiry(root: string, path: string): Promise<IFolderExpiry> {
+    return requestAPI<IFolderExpiry>(`expiry${Private.query({ root, path })}`, {}, this.settings);
+  }
+
+  expiring(root: string, hours: number): Promise<IExpiring> {
+    return requestAPI<IExpiring>(`expiring${Private.query({ root, hours: String(hours) })}`, {}, this.settings);
   }
 
   objectUrl(root: string, path: string): string {

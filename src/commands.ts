@@ -11,6 +11,7 @@ export namespace CommandIDs {
   export const refresh = 'leap-buckets:refresh';
   export const showTransfers = 'leap-buckets:show-transfers';
   export const deleteItem = 'leap-buckets:delete-item';
+  export const moveToPersistent = 'leap-buckets:move-to-persistent';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';
@@ -46,7 +47,19 @@ export function addCommands(
     isEnabled: () => panel.whyNotDelete === '',
     execute: () => panel.deleteSelection()
   });
-  for (const command of [CommandIDs.openPanel, CommandIDs.refresh, CommandIDs.showTransfers, CommandIDs.deleteItem]) {
+  app.commands.addCommand(CommandIDs.moveToPersistent, {
+    label: 'Move to Persistent',
+    caption: 'Move the selection out of scratch, to the same place in your persistent home',
+    isEnabled: () => panel.whyNotMove === '',
+    execute: () => panel.moveToPersistent()
+  });
+  for (const command of [
+    CommandIDs.openPanel,
+    CommandIDs.refresh,
+    CommandIDs.showTransfers,
+    CommandIDs.deleteItem,
+    CommandIDs.moveToPersistent
+  ]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
 }

@@ -64,7 +64,11 @@ export function formatRelative(iso: string | null, now: number): string {
 }
 
 /** Folders and stores first, then files; within each, by the sort key. */
-export function sortEntries(entries: IEntry[], sort: ISortState): IEntry[] {
+export function sortEntries(
+  entries: IEntry[],
+  sort: ISortState,
+  expiresOf: (entry: IEntry) => string | null | undefined = entry => entry.expires
+): IEntry[] {
   const sign = sort.ascending ? 1 : -1;
   const byName = (a: IEntry, b: IEntry) =>
     a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
@@ -79,6 +83,9 @@ export function sortEntries(entries: IEntry[], sort: ISortState): IEntry[] {
       result = (a.size ?? -1) - (b.size ?? -1);
     } else if (sort.key === 'modified') {
       result = (a.modified ?? '').localeCompare(b.modified ?? '');
+    } else if (sort.key === 'expires') {
+      // Soonest first; what never expires (or is not known yet) last.
+      result = (expiresOf(a) ?? '\uffff').localeCompare(expiresOf(b) ?? '\uffff');
     }
     return sign * (result || byName(a, b));
   };

@@ -10,6 +10,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { BucketsApi } from './api';
 import { addCommands, CommandIDs } from './commands';
+import { ExpiringSoon } from './expiringSoon';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
@@ -68,6 +69,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     let defaultRoot = '';
+    let expiringSoonHours = 24;
+    let checkMinutes = 60;
+    const expiring = new ExpiringSoon({
+      api,
+      roots: () => model.roots,
+      hours: () => expiringSoonHours,
+      show: (root, days) => {
+        app.shell.activateById(panel.id);
+        void model.open(root.id, root.home).then(() => (model.expiringWithin = days));
+      },
+      move: (root, paths) => void panel.moveToPersistent(root.id, paths)
+    });
     if (settingRegistry) {
       try {
         const settings = await settingRegistry.load(plugin.id);
@@ -75,6 +88,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
           model.pageSize = settings.get('pageSize').composite as number;
           model.showHidden = settings.get('showHidden').composite as boolean;
           defaultRoot = settings.get('defaultRoot').composite as string;
+          expiringSoonHours = settings.get('expiringSoonHours').composite as number;
+          const minutes = settings.get('expiringCheckMinutes').composite as number;
+          if (minutes !== checkMinutes) {
+            checkMinutes = minutes;
+            expiring.every(minutes);
+          }
         };
         apply();
         settings.changed.connect(apply);
@@ -83,6 +102,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     }
     await model.initialize(defaultRoot);
+    expiring.start(checkMinutes);
   }
 };
 

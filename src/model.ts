@@ -8,7 +8,11 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IBucketsApi } from './api';
 import { sortEntries } from './format';
 import { ApiError } from './request';
-import { IEntry, IRoot, ISortState, SortKey } from './tokens';
+import { expiresWithin } from './expiryRules';
+import { IEntry, IExpiryPolicy, IFolderExpiry, IRoot, ISortState, SortKey } from './tokens';
+
+/** Folders' earliest expiries asked of the server at once. */
+const EXPIRY_CONCURRENCY = 4;
 
 export interface IModelError {
   code: string;
@@ -67,6 +71,63 @@ export class BucketBrowserModel {
   get entries(): IEntry[] {
     return this._view;
   }
+  /** How the current root's objects expire; null when they do not. */
+  get expiry(): IExpiryPolicy | null {
+    return this._expiry;
+  }
+  /** Show only what expires within this many days (null: everything). */
+  get expiringWithin(): number | null {
+    return this._within;
+  }
+  set expiringWithin(days: number | null) {
+    this._within = days;
+    this._resort();
+  }
+
+  /** A folder's or store's earliest expiry, once the server has said. */
+  folderExpiry(path: string): IFolderExpiry | undefined {
+    return this._folderExpiry.get(`${this._root?.id}|${path}`);
+  }
+
+  /** An entry's expiry: its own, or for folders the earliest of what lies inside. */
+  expiresOf(entry: IEntry): string | null {
+    return entry.type === 'file' ? entry.expires : (this.folderExpiry(entry.path)?.expires ?? null);
+  }
+
+  /**
+   * Ask the server for these folders' earliest expiries (a few at a time, each once);
+   * rows show their badges as the answers come, without holding up the listing.
+   */
+  requestFolderExpiry(paths: string[]): void {
+    const root = this._root;
+    if (!root || !this._expiry) {
+      return;
+    }
+    for (const path of paths) {
+      const key = `${root.id}|${path}`;
+      if (!this._folderExpiry.has(key) && !this._expiryAsked.has(key)) {
+        this._expiryAsked.add(key);
+        this._expiryQueue.push([root.id, path]);
+      }
+    }
+    while (this._expiryRunning < EXPIRY_CONCURRENCY && this._expiryQueue.length) {
+      const [rootId, path] = this._expiryQueue.shift()!;
+      this._expiryRunning++;
+      void this.api
+        .folderExpiry(rootId, path)
+        .then(answer => {
+          this._folderExpiry.set(`${rootId}|${path}`, answer);
+          if (rootId === this._root?.id) {
+            this._resort();
+          }
+        })
+        .catch(() => undefined) // no badge is better than a broken listing
+        .finally(() => {
+          this._expiryRunning--;
+          this.requestFolderExpiry([]);
+        });
+    }
+  }
 
   /** Load the roots and open the default root at the user's home. */
   async initialize(defaultRoot = ''): Promise<void> {
@@ -105,6 +166,11 @@ export class BucketBrowserModel {
 
   async refresh(): Promise<void> {
     if (this._root) {
+      const prefix = `${this._root.id}|`;
+      for (const key of [...this._folderExpiry.keys()].filter(k => k.startsWith(prefix))) {
+        this._folderExpiry.delete(key);
+        this._expiryAsked.delete(key);
+      }
       await this.open(this._root.id, this._path);
     }
   }
@@ -130,6 +196,12 @@ export class BucketBrowserModel {
     this._loaded = [];
     this._view = [];
     this._cursor = null;
+    this._expiryQueue = [];
+    if (rootId !== this._expiryRoot) {
+      this._expiry = null;
+      this._within = null;
+      this._expiryRoot = rootId;
+    }
     this._generation++;
     await this._fetch(this._generation, null);
   }
@@ -147,6 +219,7 @@ export class BucketBrowserModel {
       }
       this._loaded = this._loaded.concat(page.entries);
       this._cursor = page.cursor;
+      this._expiry = page.expiry ?? null;
       this._loading = false;
       this._resort();
     } catch (error) {
@@ -173,10 +246,17 @@ export class BucketBrowserModel {
   }
 
   private _resort(): void {
-    const visible = this._showHidden
+    let visible = this._showHidden
       ? this._loaded
       : this._loaded.filter(entry => !entry.name.startsWith('.'));
-    this._view = sortEntries(visible, this._sort);
+    if (this._within !== null && this._expiry) {
+      // Folders show once their earliest expiry is known: ask for all of them.
+      this.requestFolderExpiry(visible.filter(entry => entry.type !== 'file').map(entry => entry.path));
+      const now = Date.now();
+      const days = this._within;
+      visible = visible.filter(entry => expiresWithin(this.expiresOf(entry), days, now));
+    }
+    this._view = sortEntries(visible, this._sort, entry => this.expiresOf(entry));
     this._changed.emit();
   }
 
@@ -194,6 +274,13 @@ export class BucketBrowserModel {
   private _sort: ISortState = { key: 'name', ascending: true };
   private _showHidden = false;
   private _generation = 0;
+  private _expiry: IExpiryPolicy | null = null;
+  private _expiryRoot = '';
+  private _within: number | null = null;
+  private _folderExpiry = new Map<string, IFolderExpiry>();
+  private _expiryAsked = new Set<string>();
+  private _expiryQueue: [string, string][] = [];
+  private _expiryRunning = 0;
 }
 
 export namespace BucketBrowserModel {

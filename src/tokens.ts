@@ -38,14 +38,39 @@ export interface IEntry {
   modified: string | null;
   created: string | null;
   expires: string | null;
+  /** The rule behind `expires`, in words. */
+  expiresRule?: string;
+}
+
+/** How a root's objects expire: from the bucket's lifecycle or the configuration. */
+export interface IExpiryPolicy {
+  source: 'lifecycle' | 'configuration';
+  rules: string[];
 }
 
 export interface IListPage {
   entries: IEntry[];
   cursor: string | null;
+  expiry?: IExpiryPolicy | null;
 }
 
-export type SortKey = 'name' | 'size' | 'modified';
+/** The earliest expiry under a folder or store (`GET expiry`). */
+export interface IFolderExpiry {
+  path: string;
+  expires: string | null;
+  rule: string | null;
+  approximate: boolean;
+  scanned: number;
+}
+
+/** What in the home expires soon (`GET expiring`). */
+export interface IExpiring {
+  root: string;
+  items: { path: string; expires: string; objects: number }[];
+  approximate: boolean;
+}
+
+export type SortKey = 'name' | 'size' | 'modified' | 'expires';
 
 export interface ISortState {
   key: SortKey;

@@ -61,6 +61,12 @@ class FakeApi implements IBucketsApi {
   dropPlan(): Promise<never> {
     throw new Error('not used here');
   }
+  folderExpiry(): Promise<never> {
+    throw new Error('not used here');
+  }
+  expiring(): Promise<never> {
+    throw new Error('not used here');
+  }
 }
 
 describe('BucketBrowserModel', () => {

@@ -11,7 +11,7 @@ import { JobsModel } from '../jobs';
 import { BucketBrowserModel } from '../model';
 import { ApiError } from '../request';
 import { transferMode } from '../transferRules';
-import { ConflictPolicy, Place, PLACES_MIME } from '../tokens';
+import { ConflictPolicy, Place, PLACES_MIME, TransferMode } from '../tokens';
 import { droppedFiles, IDroppedFile } from '../uploads';
 
 /** What JupyterLab's file browser puts on its drags: server-relative paths. */
@@ -103,10 +103,10 @@ export class DropHandler {
   }
 
   /** Start one transfer per source, asking what to do when something is in the way. */
-  async transfer(sources: Place[], target: Place, modifier: boolean): Promise<void> {
+  async transfer(sources: Place[], target: Place, modifier: boolean, forced?: TransferMode): Promise<void> {
     for (const source of sources) {
       const rootOf = (place: Place) => ('root' in place ? place.root : '');
-      const mode = transferMode(rootOf(source), rootOf(target), modifier);
+      const mode = forced ?? transferMode(rootOf(source), rootOf(target), modifier);
       let conflict: ConflictPolicy = 'fail';
       for (;;) {
         try {

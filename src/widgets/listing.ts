@@ -2,6 +2,7 @@ import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import { expiryBadge, expiryTooltip } from '../expiryRules';
 import { formatRelative, formatSize, parentPath } from '../format';
 import { zarrIcon } from '../icons';
 import { BucketBrowserModel } from '../model';
@@ -17,7 +18,8 @@ const PREFETCH_ROWS = 200;
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'size', label: 'Size' },
-  { key: 'modified', label: 'Modified' }
+  { key: 'modified', label: 'Modified' },
+  { key: 'expires', label: 'Expires' }
 ];
 
 /**
@@ -76,6 +78,7 @@ export class Listing extends Widget {
     this._header.addEventListener('click', this);
     this._content.addEventListener('scroll', this, { passive: true });
     this._rows.addEventListener('click', this);
+    this._rows.addEventListener('contextmenu', this);
     this._rows.addEventListener('dblclick', this);
     this._rows.addEventListener('mousedown', this);
     this.node.addEventListener('keydown', this);
@@ -86,6 +89,7 @@ export class Listing extends Widget {
     this._header.removeEventListener('click', this);
     this._content.removeEventListener('scroll', this);
     this._rows.removeEventListener('click', this);
+    this._rows.removeEventListener('contextmenu', this);
     this._rows.removeEventListener('dblclick', this);
     this._rows.removeEventListener('mousedown', this);
     this.node.removeEventListener('keydown', this);
@@ -105,6 +109,17 @@ export class Listing extends Widget {
           });
         }
         break;
+      case 'contextmenu': {
+        // Right-click acts on the row under the pointer: select it unless it is selected.
+        const index = this._rowIndex(event as MouseEvent);
+        const entry = this.model.entries[index];
+        if (entry && !this._selected.has(entry.path)) {
+          this._selected = new Set([entry.path]);
+          this._anchor = index;
+          this._render();
+        }
+        break;
+      }
       case 'click':
         this._onClick(event as MouseEvent);
         break;
@@ -252,6 +267,7 @@ export class Listing extends Widget {
     }
     const model = this.model;
     const entries = model.entries;
+    this.toggleClass('jp-mod-expiring', model.expiry !== null);
     this._header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
       const active = cell.dataset.sort === model.sort.key;
       cell.classList.toggle('jp-mod-selected', active);
@@ -270,10 +286,17 @@ export class Listing extends Widget {
       this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
       this._rows.textContent = '';
       const fragment = document.createDocumentFragment();
+      const now = Date.now();
+      const folders: string[] = [];
       for (let i = first; i < last; i++) {
-        fragment.appendChild(Private.row(entries[i], i));
+        const entry = entries[i];
+        fragment.appendChild(Private.row(entry, i, model.expiry ? Private.expiryCell(model, entry, now) : null));
+        if (entry.type !== 'file') {
+          folders.push(entry.path);
+        }
       }
       this._rows.appendChild(fragment);
+      model.requestFolderExpiry(folders);
     }
     for (const el of Array.from(this._rows.children) as HTMLElement[]) {
       const selected = this._selected.has(el.dataset.path ?? '');
@@ -326,7 +349,25 @@ namespace Private {
     return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
   }
 
-  export function row(entry: IEntry, index: number): HTMLElement {
+  /** The expires cell: a badge coloured by urgency, the date and rule in its tooltip. */
+  export function expiryCell(model: BucketBrowserModel, entry: IEntry, now: number): HTMLElement {
+    const cell = document.createElement('span');
+    cell.className = 'jp-LeapBuckets-col-expires';
+    const folder = entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
+    const expires = entry.type === 'file' ? entry.expires : folder?.expires;
+    const badge = expiryBadge(expires, now);
+    if (badge && expires) {
+      const pill = document.createElement('span');
+      pill.className = `jp-LeapBuckets-expiry jp-mod-${badge.urgency}`;
+      pill.dataset.urgency = badge.urgency;
+      pill.textContent = folder?.approximate ? `≤${badge.text}` : badge.text;
+      pill.title = expiryTooltip(expires, entry.expiresRule ?? folder?.rule, now, folder?.approximate, folder?.scanned);
+      cell.appendChild(pill);
+    }
+    return cell;
+  }
+
+  export function row(entry: IEntry, index: number, expires: HTMLElement | null = null): HTMLElement {
     const el = document.createElement('div');
     el.className = 'jp-LeapBuckets-row';
     el.setAttribute('role', 'option');
@@ -366,6 +407,9 @@ namespace Private {
     modified.textContent = formatRelative(entry.modified, Date.now());
     modified.title = entry.modified ?? '';
     el.append(name, size, modified);
+    if (expires) {
+      el.appendChild(expires);
+    }
     return el;
   }
 }

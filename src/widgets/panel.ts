@@ -2,9 +2,10 @@ import { Notification } from '@jupyterlab/apputils';
 import { deleteIcon, refreshIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
-import { confirmName, whyNotDelete } from '../deleteRules';
+import { canDelete, confirmName, whyNotDelete } from '../deleteRules';
 import { bucketIcon } from '../icons';
 import { JobsModel } from '../jobs';
+import { IRoot } from '../tokens';
 import { BucketBrowserModel } from '../model';
 import { Breadcrumbs } from './breadcrumbs';
 import { confirmDelete } from './deleteDialog';
@@ -54,9 +55,11 @@ export class BucketPanel extends Panel {
     this._dropRoots.hidden = false;
     const notice = new Widget({ node: this._notice });
     const error = new Widget({ node: this._errorBox });
+    this._filter = Private.filter(days => (model.expiringWithin = days));
     this.addWidget(notice);
     this.addWidget(new Widget({ node: this._dropRoots }));
     this.addWidget(this.breadcrumbs);
+    this.addWidget(new Widget({ node: this._filter }));
     this.addWidget(error);
     this.addWidget(this.listing);
     this.addWidget(this.transfers);
@@ -114,6 +117,57 @@ export class BucketPanel extends Panel {
     }
   }
 
+  /** Where "move to persistent" moves things: the root named persistent, else another
+   * writable root of the same service whose objects do not expire. */
+  get persistentRoot(): IRoot | null {
+    const roots = this.model.roots;
+    const current = this.model.root;
+    return (
+      roots.find(r => r.id === 'persistent' && r.writable !== null) ??
+      roots.find(r => r !== current && r.writable !== null && r.expiryDays === null && r.provider === current?.provider) ??
+      null
+    );
+  }
+
+  /** Why the selection cannot be moved to persistent; '' when it can. */
+  get whyNotMove(): string {
+    const root = this.model.root;
+    const paths = this.listing.selection;
+    if (!root || root.expiryDays === null) {
+      return 'Only what expires (in scratch) moves to persistent.';
+    }
+    if (!paths.length) {
+      return 'Select what to move.';
+    }
+    if (!this.persistentRoot) {
+      return 'No persistent root is configured.';
+    }
+    if (!paths.every(path => canDelete(root, path))) {
+      return `You can move only what lies inside ${root.url}${root.deletable ?? ''}.`;
+    }
+    return '';
+  }
+
+  /**
+   * Move items of a root to the same relative place under the persistent root's home, as
+   * transfer jobs (service-side copies, verified, then the sources deleted).
+   */
+  async moveToPersistent(rootId = this.model.root?.id ?? '', paths = this.listing.selection): Promise<void> {
+    const root = this.model.roots.find(r => r.id === rootId);
+    const target = this.persistentRoot;
+    if (!root || !target || target.writable === null) {
+      Notification.warning('No persistent root is configured to move to.', { autoClose: 5000 });
+      return;
+    }
+    for (const path of paths) {
+      const relative = path.startsWith(root.home) ? path.slice(root.home.length) : path;
+      const parent = relative.replace(/\/$/, '').split('/').slice(0, -1).join('/');
+      const folder = `${target.home}${parent ? `${parent}/` : ''}`;
+      await this.drops.transfer([{ root: root.id, path }], { root: target.id, path: folder }, false, 'move');
+    }
+    this.transfers.toggle(true);
+  }
+
   private _updateDeleteButton(): void {
     const why = this.whyNotDelete;
     this._deleteButton.disabled = why !== '';
@@ -124,6 +178,8 @@ export class BucketPanel extends Panel {
   private _onChanged(): void {
     this._updateDeleteButton();
     const model = this.model;
+    this._filter.hidden = model.expiry === null;
+    this._filter.querySelector('select')!.value = model.expiringWithin === null ? '' : String(model.expiringWithin);
     this.rootSwitcher.render();
     this.breadcrumbs.render();
     this._notice.textContent = model.notice ?? '';
@@ -176,6 +232,7 @@ export class BucketPanel extends Panel {
   }
 
   private _deleteButton: HTMLButtonElement;
+  private _filter: HTMLElement;
   private _dropRoots: HTMLElement;
   private _dropRootsKey = '';
   private _notice: HTMLElement;
@@ -184,6 +241,29 @@ export class BucketPanel extends Panel {
 }
 
 namespace Private {
+  /** "Show: everything / expiring within 1, 3 or 7 days", for roots whose objects expire. */
+  export function filter(onChange: (days: number | null) => void): HTMLElement {
+    const label = document.createElement('label');
+    label.className = 'jp-LeapBuckets-filter';
+    label.hidden = true;
+    label.append('Show');
+    const select = document.createElement('select');
+    for (const [value, text] of [
+      ['', 'everything'],
+      ['1', 'expiring within 1 day'],
+      ['3', 'expiring within 3 days'],
+      ['7', 'expiring within 7 days']
+    ]) {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = text;
+      select.appendChild(option);
+    }
+    select.addEventListener('change', () => onChange(select.value ? Number(select.value) : null));
+    label.appendChild(select);
+    return label;
+  }
+
   export function iconButton(className: string, title: string): HTMLButtonElement {
     // A plain button: a ToolbarButton is a React widget, which renders only when attached
     // as a Lumino child, and this bar is plain DOM.
