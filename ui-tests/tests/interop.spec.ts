@@ -26,11 +26,14 @@ function fbItem(browser: any, name: string) {
   return browser.locator('.jp-DirListing-item', { hasText: name }); // names here are unique
 }
 
-test('a file dragged from the file browser onto a panel folder is copied there', async ({ page }) => {
+test('a file dragged from the file browser onto a panel folder (its breadcrumb) is copied there', async ({ page }) => {
   const name = `${unique('from-disk')}.txt`;
   fs.writeFileSync(path.join(WORKSPACE, 'notebooks', name), 'written on the workspace disk\n');
   const panel = await openPanel(page);
-  await expect(row(panel, 'demo/results/')).toBeVisible();
+  await row(panel, 'demo/results/').dblclick();
+  // The current folder's breadcrumb: always in view, however long the listing.
+  const folder = panel.locator('.jp-LeapBuckets-crumb.jp-mod-current');
+  await expect(folder).toHaveText('results');
 
   const browser = await fileBrowserAt(page, '/notebooks');
   const item = fbItem(browser, name);
@@ -39,14 +42,12 @@ test('a file dragged from the file browser onto a panel folder is copied there',
   // Rest on the Buckets tab: it opens, and the drag goes on into the panel.
   await moveTo(page, sidebarTab(page, 'leap-buckets-panel'));
   await expect(panel).toBeVisible();
-  const folder = row(panel, 'demo/results/');
   await moveTo(page, folder);
   await expect(folder).toHaveClass(/jp-mod-dropTarget/);
   await page.mouse.up();
 
   const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]', { hasText: name });
   await expect(done).toHaveCount(1, { timeout: 30000 });
-  await folder.dblclick();
   await expect(row(panel, `demo/results/${name}`)).toBeVisible();
   expect(fs.existsSync(path.join(WORKSPACE, 'notebooks', name))).toBe(true); // a copy
 });
