@@ -33,20 +33,18 @@ Requests per deleted object: GCS 1/1000 (plan listing) + 1/100 (batches) = 0.011
 import asyncio
 import json
 import logging
-import re
 import secrets
 import time
-import unicodedata
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
+from .bulk_delete import GCS_BATCH, S3_BATCH, gcs_batch, s3_batch
+from .delete_guard import check_delete_path
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
 from .listing import ZARR_MARKERS
-from .paths import MAX_KEY_BYTES
 from .roots import Root
 from .storage.errors import translate
 
@@ -55,75 +53,7 @@ log = logging.getLogger(__name__)
 PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
 PLAN_WAIT = 1.5  # seconds a plan request waits for the listing before answering with counts so far
 SAMPLE_KEYS = 20  # keys a plan shows
-GCS_BATCH = 100  # the JSON API's limit per batch request
-S3_BATCH = 1000  # DeleteObjects' limit
 PARALLEL_BATCHES = 8
-RETRIES = 5
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-
-# gsutil / gcloud wildcards and shell braces: literal paths never need them here.
-_WILDCARDS = set("*?[]{}")
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-
-
-def check_delete_path(root: Root, path) -> str:
-    """The path, if deleting it is allowed; else the error that says why.
-
-    Refused as doubtful (400 bad-request): not a string, empty, longer than 1024 bytes,
-    a leading "/", "//", "." or ".." segments, backslashes, NUL and other control
-    characters, percent-escapes such as %2e or %2f, wildcards, leading or trailing
-    spaces in a segment, invisible or private-use characters, and any character that
-    Unicode compatibility-normalises to something else (fullwidth "／", "．", ligatures:
-    look-alikes). Refused as outside (403 outside-home): anything not strictly inside
-    the deletable prefix, which is compared literally ("alice/" never admits
-    "alice-old/", and never the prefix itself)."""
-    if root.deletable is None:
-        raise ApiError(
-            403, "read-only",
-            f"Deleting is off for {root.label} ({root.url})"
-            + ("; OSN deletions are coordinated with LEAP's Data and Compute team." if root.provider == "s3" else "."),
-        )
-    if not isinstance(path, str) or not path:
-        raise bad_request("Name the file, folder or store to delete in 'path'.")
-    problem = _doubtful(path)
-    if problem:
-        raise bad_request(f"Refusing to delete {path!r}: {problem}. Give the object's exact key as the panel shows it.")
-    prefix = root.deletable
-    if not path.startswith(prefix) or len(path) <= len(prefix) or path.rstrip("/") + "/" == prefix:
-        raise ApiError(
-            403, "outside-home",
-            f"You can delete only inside {root.url}{prefix}, and never that folder itself; {root.url}{path} is not.",
-        )
-    return path
-
-
-def _doubtful(path: str) -> Optional[str]:
-    if len(path.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
-        return f"it is longer than {MAX_KEY_BYTES} bytes"
-    if path.startswith("/"):
-        return "it starts with '/'"
-    if "//" in path:
-        return "it holds '//'"
-    if "\\" in path:
-        return "it holds a backslash"
-    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in path):
-        return "it holds a control character"
-    segments = path[:-1].split("/") if path.endswith("/") else path.split("/")
-    if any(seg in (".", "..") for seg in segments):
-        return "it holds a '.' or '..' segment"
-    if any(seg != seg.strip() for seg in segments):
-        return "a segment starts or ends with white space"
-    if _PERCENT.search(path):
-        return "it holds a percent-escape (such as %2e)"
-    if _WILDCARDS & set(path):
-        return "it holds a wildcard character"
-    for ch in path:
-        category = unicodedata.category(ch)
-        if category in ("Cf", "Co", "Cs", "Cn", "Zl", "Zp") or (category == "Zs" and ch != " "):
-            return f"it holds an invisible or unusual character (U+{ord(ch):04X})"
-    if unicodedata.normalize("NFKC", path) != path:
-        return "it holds characters that look like others (Unicode compatibility forms)"
-    return None
 
 
 @dataclass
@@ -320,9 +250,9 @@ class Deletes:
                     done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                     in_flight -= done
                 if gcs:
-                    task = _gcs_batch(store, batch)
+                    task = gcs_batch(store, batch)
                 else:
-                    task = _s3_batch(store, plan.path, after, batch)
+                    task = s3_batch(store, plan.path, after, batch)
                 after = batch[-1]["key"]
                 in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task)))
             if in_flight:
@@ -432,117 +362,6 @@ async def _batches(plan: Plan, size: int):
     if batch:
         yield batch
 
-
-_BOUNDARY = "leap-buckets-batch-7d1f0c"
-_STATUS = re.compile(r"HTTP/[0-9.]+ (\d{3})")
-_CONTENT_ID = re.compile(r"Content-ID:\s*<response-item-(\d+)>", re.IGNORECASE)
-
-
-async def _gcs_batch(store, batch: list) -> list:
-    """Delete up to 100 objects in one JSON API batch request, each in its planned
-    generation only. Returns (status, reason) per entry."""
-    results = [None] * len(batch)
-    pending = list(range(len(batch)))
-    for attempt in range(RETRIES):
-        parts = []
-        for i in pending:
-            entry = batch[i]
-            key = urllib.parse.quote(entry["key"], safe="")
-            generation = entry["generation"]
-            query = f"?generation={generation}&ifGenerationMatch={generation}" if generation else ""
-            parts.append(
-                f"--{_BOUNDARY}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
-                f"Content-ID: <item-{i}>\r\n\r\n"
-                f"DELETE /storage/v1/b/{urllib.parse.quote(store.bucket, safe='')}/o/{key}{query} HTTP/1.1\r\n"
-                # The CRLF before the next boundary belongs to the boundary: one more
-                # ends this request's (empty) headers.
-                "Content-Length: 0\r\n\r\n\r\n"
-            )
-        body = "".join(parts) + f"--{_BOUNDARY}--\r\n"
-        headers, content = await store.fs._call(
-            "POST", store.fs.batch_url_base,
-            headers={"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"}, data=body,
-        )
-        boundary = headers["Content-Type"].split("boundary=", 1)[1].strip('"')
-        answered = {}
-        for part in content.decode("utf-8", "replace").split(f"--{boundary}"):
-            found_id, found_status = _CONTENT_ID.search(part), _STATUS.search(part)
-            if found_id and found_status:
-                answered[int(found_id.group(1))] = int(found_status.group(1))
-        retry = []
-        for i in pending:
-            status = answered.get(i)
-            if status in (200, 204):
-                results[i] = ("deleted", None)
-            elif status in (404, 412):
-                results[i] = ("skipped", "changed or removed since the plan")
-            elif (status in RETRY_STATUSES or status is None) and attempt < RETRIES - 1:
-                retry.append(i)
-            else:
-                results[i] = ("failed", f"the service answered {status}")
-        pending = retry
-        if not pending:
-            break
-        await asyncio.sleep(0.5 * 2 ** attempt)
-    return results
-
-
-async def _s3_batch(store, prefix: str, after: Optional[str], batch: list) -> list:
-    """Delete up to 1,000 objects with one DeleteObjects, after one listing of their key
-    range shows each unchanged since the plan. Returns (status, reason) per entry."""
-    call = store.fs._call_s3
-    last = batch[-1]["key"]
-    current = {}
-    kwargs = {"Bucket": store.bucket, "Prefix": prefix, "MaxKeys": 1000}
-    if after:
-        kwargs["StartAfter"] = after
-    while True:
-        out = await call("list_objects_v2", **kwargs)
-        contents = out.get("Contents", [])
-        for item in contents:
-            current[item["Key"]] = item
-        if not out.get("IsTruncated") or not contents or contents[-1]["Key"] >= last:
-            break
-        kwargs["ContinuationToken"] = out["NextContinuationToken"]
-    results, keys = [None] * len(batch), []
-    for i, entry in enumerate(batch):
-        now = current.get(entry["key"])
-        if now is None:
-            results[i] = ("skipped", "removed since the plan")
-        elif now.get("ETag") != entry["etag"] or int(now["Size"]) != entry["size"] or not _same_second(
-            now["LastModified"], entry["modified"]
-        ):
-            results[i] = ("skipped", "changed since the plan")
-        else:
-            keys.append(i)
-    for attempt in range(RETRIES):
-        if not keys:
-            break
-        out = await call(
-            "delete_objects", Bucket=store.bucket,
-            Delete={"Objects": [{"Key": batch[i]["key"]} for i in keys], "Quiet": True},
-        )
-        errors = {e["Key"]: e for e in out.get("Errors", [])}
-        retry = []
-        for i in keys:
-            error = errors.get(batch[i]["key"])
-            if error is None:
-                results[i] = ("deleted", None)
-            elif error.get("Code") in ("SlowDown", "InternalError", "ServiceUnavailable") and attempt < RETRIES - 1:
-                retry.append(i)
-            else:
-                results[i] = ("failed", f"{error.get('Code')}: {error.get('Message')}")
-        keys = retry
-        if keys:
-            await asyncio.sleep(0.5 * 2 ** attempt)
-    return results
-
-
-def _same_second(listed, planned: Optional[str]) -> bool:
-    """Modification times agree (to the second: HEAD's Last-Modified has no finer one)."""
-    if not planned:
-        return True
-    return listed.replace(microsecond=0) == datetime.fromisoformat(planned).replace(microsecond=0)
 
 
 async def _is_zarr(store, path: str) -> bool:

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path

@@ -1,4 +1,4 @@
-import { expect, GCS, openPanel, row, test } from './fixtures';
+import { GCS, expect, openPanel, row, screenshotBothThemes, test } from './fixtures';
 
 /** Guarded deletion in the panel: the plan dialog, typing the name, the job. */
 
@@ -42,10 +42,7 @@ test('a Zarr store is deleted through the dialog after typing its name', async (
   await expect(confirm).toBeDisabled();
   await dialog.locator('input').fill(name);
   await expect(confirm).toBeEnabled();
-  await dialog.screenshot({ path: 'screenshots/delete-dialog-light.png' });
-  await page.theme.setDarkTheme();
-  await dialog.screenshot({ path: 'screenshots/delete-dialog-dark.png' });
-  await page.theme.setLightTheme();
+  await screenshotBothThemes(page, dialog, 'delete-dialog');
   await confirm.click();
 
   const job = panel.locator('.jp-LeapBuckets-job', { hasText: `Delete gs://leap-scratch/${store}` }).first();

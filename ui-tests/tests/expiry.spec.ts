@@ -1,4 +1,4 @@
-import { expect, GCS, openPanel, row, test } from './fixtures';
+import { GCS, expect, openPanel, row, screenshotBothThemes, test } from './fixtures';
 
 /** Expiry badges on scratch, the expiring-soon warning, and "Move to persistent". */
 
@@ -31,10 +31,7 @@ test('rows of scratch show badges coloured by urgency, folders and stores too', 
   // A store's badge: the earliest expiry inside it (its metadata, 6 days 20 hours old).
   await expect(badge(panel, 'demo/ocean.zarr/')).toHaveAttribute('data-urgency', 'urgent');
   await expect(badge(panel, 'demo/ocean.zarr/')).toHaveText(/^[34]h$/);
-  await panel.screenshot({ path: 'screenshots/expiry-light.png' });
-  await page.theme.setDarkTheme();
-  await panel.screenshot({ path: 'screenshots/expiry-dark.png' });
-  await page.theme.setLightTheme();
+  await screenshotBothThemes(page, panel, 'expiry');
   // Persistent does not expire: no badges, no column.
   await panel.locator('.jp-LeapBuckets-rootSelect').selectOption('persistent');
   await expect(row(panel, 'demo/climatology.zarr/')).toBeVisible();

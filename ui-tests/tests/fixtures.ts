@@ -55,3 +55,11 @@ export async function moveTo(page: IJupyterLabPageFixture, to: Locator): Promise
   const box = (await to.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
 }
+
+/** Save screenshots/<name>-light.png and -dark.png of `what`, back in the light theme after. */
+export async function screenshotBothThemes(page: IJupyterLabPageFixture, what: Locator, name: string): Promise<void> {
+  await what.screenshot({ path: `screenshots/${name}-light.png` });
+  await page.theme.setDarkTheme();
+  await what.screenshot({ path: `screenshots/${name}-dark.png` });
+  await page.theme.setLightTheme();
+}

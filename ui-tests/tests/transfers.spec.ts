@@ -1,4 +1,4 @@
-import { expect, GCS, moveTo, openPanel, row, startDrag, test } from './fixtures';
+import { GCS, expect, moveTo, openPanel, row, screenshotBothThemes, startDrag, test } from './fixtures';
 
 test('dragging a file onto another root copies it there as a job', async ({ page }) => {
   // A rerun finds the earlier copy: remove it through the emulator's own API first.
@@ -21,10 +21,7 @@ test('dragging a file onto another root copies it there as a job', async ({ page
   const done = jobs.first(); // newest first
   await expect(done).toHaveAttribute('data-state', 'done', { timeout: 30000 });
   await expect(done.locator('.jp-LeapBuckets-jobLabel')).toHaveAttribute('title', /to gs:\/\/leap-persistent\/demo\/tiny\.txt$/);
-  await panel.screenshot({ path: 'screenshots/transfers-light.png' });
-  await page.theme.setDarkTheme();
-  await panel.screenshot({ path: 'screenshots/transfers-dark.png' });
-  await page.theme.setLightTheme();
+  await screenshotBothThemes(page, panel, 'transfers');
 
   await panel.locator('.jp-LeapBuckets-rootSelect').selectOption('persistent');
   await expect(row(panel, 'demo/tiny.txt')).toBeVisible();
