@@ -12,6 +12,11 @@ function file(path: string): IEntry {
   return { name: path.split('/').pop()!, path, type: 'file', size: 1, modified: null, created: null, expires: null };
 }
 
+/** What the model never calls in these tests. */
+const notUsed = (): Promise<never> => {
+  throw new Error('not used here');
+};
+
 /** A stand-in API over an in-memory folder, paging like the server (cursor = last path). */
 class FakeApi implements IBucketsApi {
   calls: { root: string; path: string; cursor: string | null; limit: number }[] = [];
@@ -34,39 +39,19 @@ class FakeApi implements IBucketsApi {
   objectUrl(): string {
     return '';
   }
-  startTransfer(): Promise<never> {
-    throw new Error('not used here');
-  }
+  startTransfer = notUsed;
   async listJobs(): Promise<never[]> {
     return [];
   }
-  cancelJob(): Promise<never> {
-    throw new Error('not used here');
-  }
-  startUpload(): Promise<never> {
-    throw new Error('not used here');
-  }
-  sendChunk(): Promise<never> {
-    throw new Error('not used here');
-  }
-  planDelete(): Promise<never> {
-    throw new Error('not used here');
-  }
-  startDelete(): Promise<never> {
-    throw new Error('not used here');
-  }
-  getPlan(): Promise<never> {
-    throw new Error('not used here');
-  }
-  dropPlan(): Promise<never> {
-    throw new Error('not used here');
-  }
-  folderExpiry(): Promise<never> {
-    throw new Error('not used here');
-  }
-  expiring(): Promise<never> {
-    throw new Error('not used here');
-  }
+  cancelJob = notUsed;
+  startUpload = notUsed;
+  sendChunk = notUsed;
+  planDelete = notUsed;
+  startDelete = notUsed;
+  getPlan = notUsed;
+  dropPlan = notUsed;
+  folderExpiry = notUsed;
+  expiring = notUsed;
 }
 
 describe('BucketBrowserModel', () => {

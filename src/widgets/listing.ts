@@ -1,12 +1,10 @@
-import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { expiryBadge, expiryTooltip } from '../expiryRules';
-import { formatRelative, formatSize, parentPath } from '../format';
-import { zarrIcon } from '../icons';
+import { parentPath } from '../format';
 import { BucketBrowserModel } from '../model';
 import { IEntry, SortKey } from '../tokens';
+import { expiryCell, row } from './rows';
 
 /** Row height in pixels: fixed, so only the visible rows need to exist in the DOM. */
 export const ROW_HEIGHT = 26;
@@ -290,7 +288,7 @@ export class Listing extends Widget {
       const folders: string[] = [];
       for (let i = first; i < last; i++) {
         const entry = entries[i];
-        fragment.appendChild(Private.row(entry, i, model.expiry ? Private.expiryCell(model, entry, now) : null));
+        fragment.appendChild(row(entry, i, model.expiry ? expiryCell(model, entry, now) : null));
         if (entry.type !== 'file') {
           folders.push(entry.path);
         }
@@ -340,76 +338,4 @@ export class Listing extends Widget {
   private _shownEntries: IEntry[] | null = null;
   private _shownFirst = -1;
   private _shownLast = -1;
-}
-
-namespace Private {
-  const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
-
-  function icon(entry: IEntry): LabIcon {
-    return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
-  }
-
-  /** The expires cell: a badge coloured by urgency, the date and rule in its tooltip. */
-  export function expiryCell(model: BucketBrowserModel, entry: IEntry, now: number): HTMLElement {
-    const cell = document.createElement('span');
-    cell.className = 'jp-LeapBuckets-col-expires';
-    const folder = entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
-    const expires = entry.type === 'file' ? entry.expires : folder?.expires;
-    const badge = expiryBadge(expires, now);
-    if (badge && expires) {
-      const pill = document.createElement('span');
-      pill.className = `jp-LeapBuckets-expiry jp-mod-${badge.urgency}`;
-      pill.dataset.urgency = badge.urgency;
-      pill.textContent = folder?.approximate ? `≤${badge.text}` : badge.text;
-      pill.title = expiryTooltip(expires, entry.expiresRule ?? folder?.rule, now, folder?.approximate, folder?.scanned);
-      cell.appendChild(pill);
-    }
-    return cell;
-  }
-
-  export function row(entry: IEntry, index: number, expires: HTMLElement | null = null): HTMLElement {
-    const el = document.createElement('div');
-    el.className = 'jp-LeapBuckets-row';
-    el.setAttribute('role', 'option');
-    el.dataset.index = String(index);
-    el.dataset.path = entry.path;
-    el.dataset.type = entry.type;
-    el.title = [
-      entry.name,
-      TYPE_LABEL[entry.type],
-      entry.size !== null ? `Size: ${formatSize(entry.size)}` : '',
-      entry.modified ? `Modified: ${entry.modified}` : '',
-      entry.expires ? `Expires: ${entry.expires}` : ''
-    ]
-      .filter(Boolean)
-      .join('\n');
-    const name = document.createElement('span');
-    name.className = 'jp-LeapBuckets-col-name';
-    const iconEl = document.createElement('span');
-    icon(entry).element({ container: iconEl, tag: 'span', className: 'jp-LeapBuckets-icon', elementPosition: 'center' });
-    name.appendChild(iconEl);
-    const text = document.createElement('span');
-    text.className = 'jp-LeapBuckets-name';
-    text.textContent = entry.name;
-    name.appendChild(text);
-    const size = document.createElement('span');
-    size.className = 'jp-LeapBuckets-col-size';
-    size.textContent = formatSize(entry.size);
-    if (entry.type === 'zarr') {
-      // Stores have no size of their own to show, so their column says what they are.
-      const tag = document.createElement('span');
-      tag.className = 'jp-LeapBuckets-tag';
-      tag.textContent = 'Zarr';
-      size.appendChild(tag);
-    }
-    const modified = document.createElement('span');
-    modified.className = 'jp-LeapBuckets-col-modified';
-    modified.textContent = formatRelative(entry.modified, Date.now());
-    modified.title = entry.modified ?? '';
-    el.append(name, size, modified);
-    if (expires) {
-      el.appendChild(expires);
-    }
-    return el;
-  }
 }

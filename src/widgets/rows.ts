@@ -1,0 +1,82 @@
+/**
+ * One listing row: icon and name, size (or the Zarr tag), modified time, and on roots
+ * whose objects expire, the expiry badge. Plain DOM; the listing windows them.
+ */
+import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
+
+import { expiryBadge, expiryTooltip } from '../expiryRules';
+import { formatRelative, formatSize } from '../format';
+import { zarrIcon } from '../icons';
+import { BucketBrowserModel } from '../model';
+import { IEntry } from '../tokens';
+
+const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
+
+function icon(entry: IEntry): LabIcon {
+  return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
+}
+
+/** The expires cell: a badge coloured by urgency, the date and rule in its tooltip. */
+export function expiryCell(model: BucketBrowserModel, entry: IEntry, now: number): HTMLElement {
+  const cell = document.createElement('span');
+  cell.className = 'jp-LeapBuckets-col-expires';
+  const folder = entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
+  const expires = entry.type === 'file' ? entry.expires : folder?.expires;
+  const badge = expiryBadge(expires, now);
+  if (badge && expires) {
+    const pill = document.createElement('span');
+    pill.className = `jp-LeapBuckets-expiry jp-mod-${badge.urgency}`;
+    pill.dataset.urgency = badge.urgency;
+    pill.textContent = folder?.approximate ? `≤${badge.text}` : badge.text;
+    pill.title = expiryTooltip(expires, entry.expiresRule ?? folder?.rule, now, folder?.approximate, folder?.scanned);
+    cell.appendChild(pill);
+  }
+  return cell;
+}
+
+export function row(entry: IEntry, index: number, expires: HTMLElement | null = null): HTMLElement {
+  const el = document.createElement('div');
+  el.className = 'jp-LeapBuckets-row';
+  el.setAttribute('role', 'option');
+  el.dataset.index = String(index);
+  el.dataset.path = entry.path;
+  el.dataset.type = entry.type;
+  el.title = [
+    entry.name,
+    TYPE_LABEL[entry.type],
+    entry.size !== null ? `Size: ${formatSize(entry.size)}` : '',
+    entry.modified ? `Modified: ${entry.modified}` : '',
+    entry.expires ? `Expires: ${entry.expires}` : ''
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const name = document.createElement('span');
+  name.className = 'jp-LeapBuckets-col-name';
+  const iconEl = document.createElement('span');
+  icon(entry).element({ container: iconEl, tag: 'span', className: 'jp-LeapBuckets-icon', elementPosition: 'center' });
+  name.appendChild(iconEl);
+  const text = document.createElement('span');
+  text.className = 'jp-LeapBuckets-name';
+  text.textContent = entry.name;
+  name.appendChild(text);
+  const size = document.createElement('span');
+  size.className = 'jp-LeapBuckets-col-size';
+  size.textContent = formatSize(entry.size);
+  if (entry.type === 'zarr') {
+    // Stores have no size of their own to show, so their column says what they are.
+    const tag = document.createElement('span');
+    tag.className = 'jp-LeapBuckets-tag';
+    tag.textContent = 'Zarr';
+    size.appendChild(tag);
+  }
+  const modified = document.createElement('span');
+  modified.className = 'jp-LeapBuckets-col-modified';
+  modified.textContent = formatRelative(entry.modified, Date.now());
+  modified.title = entry.modified ?? '';
+  el.append(name, size, modified);
+  if (expires) {
+    el.appendChild(expires);
+  }
+  return el;
+}
+
