@@ -14,6 +14,7 @@ from .errors import ApiError, bad_request
 from .storage.base import ObjectInfo
 
 CHUNK = 8 * 1024 * 1024
+SMALL = 256 * 1024  # files written in the event loop itself (a few tens of microseconds)
 
 
 def outside(path: str) -> ApiError:
@@ -78,7 +79,8 @@ class LocalStore:
 
         return await asyncio.to_thread(read_range)
 
-    async def upload(self, key, size, chunks) -> None:
+    async def upload(self, key, size, chunks) -> ObjectInfo:
+        """Write the file; answers its size as the filesystem reports it once written."""
         path = self.resolve(key)
         # Write beside the target under a name no one opens, then rename into place: a
         # failed or cancelled download leaves no file that looks complete.
@@ -86,20 +88,25 @@ class LocalStore:
         if size <= CHUNK:
             # One chunk: one trip to a worker thread for the whole file.
             data = b"".join([chunk async for chunk in chunks])
-            await asyncio.to_thread(self._write_whole, key, path, partial, data)
-            return None
+            if size <= SMALL:  # cheaper written at once than handed to a worker thread
+                written = self._write_whole(key, path, partial, data)
+            else:
+                written = await asyncio.to_thread(self._write_whole, key, path, partial, data)
+            return ObjectInfo(key, written, None, None)
         await asyncio.to_thread(self._make_parents, key, path)
         handle = await asyncio.to_thread(open, partial, "wb")
         try:
             async for data in chunks:
                 await asyncio.to_thread(handle.write, data)
+            await asyncio.to_thread(handle.flush)
+            written = os.fstat(handle.fileno()).st_size
             await asyncio.to_thread(handle.close)
             await asyncio.to_thread(os.replace, partial, path)
         except BaseException:
             handle.close()
             partial.unlink(missing_ok=True)
             raise
-        return None
+        return ObjectInfo(key, written, None, None)
 
     def _make_parents(self, key, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +117,10 @@ class LocalStore:
         try:
             with open(partial, "wb") as handle:
                 handle.write(data)
+                handle.flush()
+                written = os.fstat(handle.fileno()).st_size
             os.replace(partial, path)
+            return written
         except BaseException:
             partial.unlink(missing_ok=True)
             raise

@@ -2,8 +2,9 @@
 places (a bucket root or the server's disk), verified object by object.
 
 - Same service and endpoint: the service copies by itself (GCS rewrite, S3 CopyObject).
-- Otherwise bytes stream through this process in CHUNK-sized reads, with READ_AHEAD
-  ranged reads of an object in flight at once; S3 targets upload PARTS_IN_FLIGHT parts
+- Otherwise bytes stream through this process in CHUNK-sized pieces: a bucket's object
+  from one streaming GET read up to READ_AHEAD pieces ahead, a disk file in READ_AHEAD
+  ranged reads at once; S3 targets upload PARTS_IN_FLIGHT parts
   in parallel, GCS targets send resumable chunks of storage.gcs.UPLOAD_CHUNK (32 MiB).
   Memory is bounded whatever the sizes: at most CONCURRENCY objects move at once, of
   which at most LARGE_CONCURRENCY are larger than one chunk; a large object holds at most
@@ -179,7 +180,7 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
         landed = None
     else:
         md5, crc, landed = await _stream(jobs, job, source, info, target, dest)
-    await verify(target, dest, info.size, md5, crc, source_md5=info.md5, landed=landed)
+    await verify(target, dest, info.size, md5, crc, source_md5=info.md5, source_crc=info.crc32c, landed=landed)
     job.objectsDone += 1
     if len(job.completed) < SAMPLE:
         job.completed.append(dest)
@@ -187,51 +188,89 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
 
 
 async def _stream(jobs, job, source, info, target, dest):
-    md5, crc = hashlib.md5(), google_crc32c.Checksum()
+    # CRC32C costs a tenth of MD5 (0.02 s against 0.3 s for 256 MiB here), so MD5 is
+    # computed only where a side offers nothing else to compare: an S3 target (its ETag)
+    # or a source without a CRC32C (S3, the disk).
+    needs_md5 = target.store.provider == "s3" or not info.crc32c
+    md5, crc = (hashlib.md5() if needs_md5 else None), google_crc32c.Checksum()
 
     async def chunks():
-        # Up to READ_AHEAD ranged reads run at once; chunks are hashed and handed on in
-        # order. Hashing big chunks runs in a thread (hashlib releases the GIL), so other
-        # objects' requests go on meanwhile.
-        offsets = iter(range(0, info.size, CHUNK))
-        reads = collections.deque()
-
-        def read_next():
-            offset = next(offsets, None)
-            if offset is not None:
-                end = min(offset + CHUNK, info.size)
-                reads.append(asyncio.ensure_future(source.store.read(info.key, offset, end)))
-
-        for _ in range(READ_AHEAD):
-            read_next()
-        try:
-            while reads:
-                data = await reads.popleft()
-                read_next()
-                if len(data) > 1024 * 1024:
-                    await asyncio.to_thread(_hash, md5, crc, data)
-                else:
-                    _hash(md5, crc, data)
-                job.bytesDone += len(data)
-                jobs.progress(job)
-                yield data
-        finally:
-            for pending in reads:
-                pending.cancel()
+        async for data in _read_ahead(source, info):
+            if len(data) > 1024 * 1024:
+                # hashlib releases the GIL: other objects' requests go on meanwhile.
+                await asyncio.to_thread(_hash, md5, crc, data)
+            else:
+                _hash(md5, crc, data)
+            job.bytesDone += len(data)
+            jobs.progress(job)
+            yield data
 
     landed = await target.store.upload(dest, info.size, chunks())
-    return md5.hexdigest(), base64.b64encode(crc.digest()).decode(), landed
+    return md5 and md5.hexdigest(), base64.b64encode(crc.digest()).decode(), landed
+
+
+async def _read_ahead(source, info):
+    """The object's bytes in CHUNK pieces, in order, with up to READ_AHEAD pieces read
+    before they are asked for. Buckets stream the object from one GET (one request,
+    as rclone does); the disk is read in ranges."""
+    if hasattr(source.store, "stream") and info.size <= CHUNK:
+        async for piece in source.store.stream(info.key, info.size, CHUNK):
+            yield piece
+        return
+    if hasattr(source.store, "stream"):
+        # Queued pieces, the one being received and the one handed on: READ_AHEAD + 1.
+        pieces = asyncio.Queue(maxsize=READ_AHEAD - 1)
+
+        async def pump():
+            try:
+                async for piece in source.store.stream(info.key, info.size, CHUNK):
+                    await pieces.put(piece)
+                await pieces.put(None)
+            except Exception as exc:  # noqa: BLE001 - handed to the reader, which raises it
+                await pieces.put(exc)
+
+        reader = asyncio.ensure_future(pump())
+        try:
+            while (piece := await pieces.get()) is not None:
+                if isinstance(piece, BaseException):
+                    raise piece
+                yield piece
+        finally:
+            reader.cancel()
+        return
+    offsets = iter(range(0, info.size, CHUNK))
+    reads = collections.deque()
+
+    def read_next():
+        offset = next(offsets, None)
+        if offset is not None:
+            end = min(offset + CHUNK, info.size)
+            reads.append(asyncio.ensure_future(source.store.read(info.key, offset, end)))
+
+    for _ in range(READ_AHEAD):
+        read_next()
+    try:
+        while reads:
+            data = await reads.popleft()
+            read_next()
+            yield data
+    finally:
+        for pending in reads:
+            pending.cancel()
 
 
 def _hash(md5, crc, data: bytes):
-    md5.update(data)
+    if md5 is not None:
+        md5.update(data)
     crc.update(data)
 
 
-async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None, landed=None):
+async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None, source_crc=None, landed=None):
     """Check what landed: from the upload's own answer when it carries a checksum,
     else from reading the object's metadata back."""
-    if landed is None or not (landed.md5 or landed.crc32c):
+    # The disk's answer is the written file's size from the filesystem itself (and the
+    # bytes were checked against the source's checksum as they were read).
+    if landed is None or not (landed.md5 or landed.crc32c or target.store.provider == "local"):
         landed = await target.store.head(dest)
     problem = None
     if landed is None:
@@ -240,6 +279,8 @@ async def verify(target: Place, dest: str, size: int, md5, crc, source_md5=None,
         problem = f"it has {landed.size} bytes, the source {size}"
     elif source_md5 and md5 and source_md5 != md5:
         problem = "the bytes read differ from the source's MD5"
+    elif source_crc and crc and source_crc != crc:
+        problem = "the bytes read differ from the source's CRC32C"
     elif landed.md5 and md5 and landed.md5 != md5:
         problem = "its MD5 differs from the source's"
     elif landed.crc32c and crc and landed.crc32c != crc:

@@ -63,3 +63,23 @@ def parse_time(value) -> Optional[datetime]:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+async def read_pieces(read, size: int, chunk: int):
+    """Pieces of `chunk` bytes (the last shorter) of a streamed body of `size` bytes,
+    from `read(n)`, which answers up to n bytes and b"" at the end. A body that ends
+    early or runs long raises IOError: a short read must never pass as the object."""
+    left = size
+    while left > 0:
+        parts, want = [], min(chunk, left)
+        while want:
+            data = await read(want)
+            if not data:
+                raise IOError(f"the stream ended {left - sum(map(len, parts))} bytes early")
+            parts.append(data)
+            want -= len(data)
+        piece = parts[0] if len(parts) == 1 else b"".join(parts)
+        left -= len(piece)
+        yield piece
+    if await read(1):
+        raise IOError("the stream holds more bytes than the object's size")

@@ -11,7 +11,7 @@ from typing import Optional
 
 import s3fs
 
-from .base import ObjectInfo, RawPage
+from .base import ObjectInfo, RawPage, read_pieces
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
@@ -62,6 +62,14 @@ class S3Store:
 
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
+
+    async def stream(self, key, size, chunk):
+        """The object's bytes from one GetObject, in pieces of `chunk` bytes (s3fs's
+        public API reads ranges: one request per block)."""
+        out = await self.fs._call_s3("get_object", Bucket=self.bucket, Key=key)
+        async with out["Body"] as body:
+            async for piece in read_pieces(body.read, size, chunk):
+                yield piece
 
     async def upload(self, key, size, chunks) -> Optional[ObjectInfo]:
         call = self.fs._call_s3

@@ -78,3 +78,26 @@ class TestServiceStops:
         assert set(job["completed"]) == set(landed)
         for key in landed:  # what is there is whole
             assert gcs_get("leap-scratch", key) == sources["batch/" + key[len(dest) + len("batch/"):]]
+
+
+async def test_a_stream_shorter_or_longer_than_the_object_is_refused():
+    """read_pieces (the streaming GET's reader) never passes a short or long body off as
+    the object: the copy fails instead of committing."""
+    from jupyterlab_leap_buckets.storage.base import read_pieces
+
+    def body(data: bytes, step: int):
+        view = memoryview(data)
+
+        async def read(n):
+            nonlocal view
+            piece, view = bytes(view[: min(n, step)]), view[min(n, step):]
+            return piece
+        return read
+
+    data = bytes(range(256)) * 40  # 10,240 bytes, handed over 1,000 at a time
+    pieces = [p async for p in read_pieces(body(data, 1000), len(data), 4096)]
+    assert [len(p) for p in pieces] == [4096, 4096, 2048] and b"".join(pieces) == data
+    with pytest.raises(IOError, match="early"):
+        [p async for p in read_pieces(body(data[:-1], 1000), len(data), 4096)]
+    with pytest.raises(IOError, match="more bytes"):
+        [p async for p in read_pieces(body(data + b"x", 1000), len(data), 4096)]

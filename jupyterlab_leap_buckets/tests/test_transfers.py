@@ -31,7 +31,7 @@ async def copy(post, finish, source, target, **extra):
     status, job = await post({"source": source, "target": target, "mode": "copy", "conflict": "fail", **extra})
     assert status == 202, job
     job = await finish(job)
-    assert job["state"] == "done", job
+    assert job["state"] == "done", (job.get("error"), job.get("failed"))
     assert job["objectsDone"] == job["objectsTotal"] and job["bytesDone"] == job["bytesTotal"]
     return job
 
@@ -275,3 +275,28 @@ async def test_a_checksum_mismatch_fails_and_removes_the_copy(emulators):
             await verify(place, key, len(b"landed bytes"), "0" * 32, None)
         assert caught.value.code == "verify-failed"
         assert not exists(key)
+
+
+async def test_bytes_read_that_differ_from_the_sources_crc32c_fail_the_object(emulators, tmp_path):
+    """A download checked by CRC32C alone (no MD5 is computed for GCS to disk): bytes that
+    differ from the source's CRC32C fail the object and leave no file behind."""
+    import base64
+
+    import google_crc32c
+
+    from jupyterlab_leap_buckets.errors import ApiError
+    from jupyterlab_leap_buckets.local import LocalStore
+    from jupyterlab_leap_buckets.places import Place
+    from jupyterlab_leap_buckets.transfers import verify
+
+    (tmp_path / "got.bin").write_bytes(b"bytes as read")
+    read_crc = base64.b64encode(google_crc32c.Checksum(b"bytes as read").digest()).decode()
+    source_crc = base64.b64encode(google_crc32c.Checksum(b"bytes at source").digest()).decode()
+    place = Place(LocalStore(str(tmp_path)), None, "got.bin")
+    await verify(place, "got.bin", 13, None, read_crc, source_crc=read_crc)  # the same: passes
+    assert (tmp_path / "got.bin").exists()
+    with pytest.raises(ApiError) as caught:
+        await verify(place, "got.bin", 13, None, read_crc, source_crc=source_crc)
+    assert caught.value.code == "verify-failed"
+    assert "CRC32C" in caught.value.message
+    assert not (tmp_path / "got.bin").exists()
