@@ -12,6 +12,7 @@ from jupyter_server.utils import url_path_join
 
 from .deletes import Deletes
 from .errors import ApiError, bad_request
+from .items import create_folder, details
 from .listing import list_page
 from .paths import check_key
 from .service import BucketService
@@ -177,6 +178,33 @@ class ExpiryHandler(BaseHandler):
             raise translate(exc, root, "Finding what expires") from None
 
 
+class FoldersHandler(BaseHandler):
+    """POST folders {"root", "path": "<folder>/"}: a new, empty folder."""
+
+    @tornado.web.authenticated
+    @api_errors
+    async def post(self):
+        body = self.json_body()
+        root = self.service.root(body.get("root"))
+        entry = await create_folder(self.service, root, body.get("path"))
+        self.set_status(201)
+        self.finish(json.dumps(entry))
+
+
+class DetailsHandler(BaseHandler):
+    """GET details?root=&path=: a file's metadata and checksums, or how many objects and
+    bytes lie under a folder or store."""
+
+    @tornado.web.authenticated
+    @api_errors
+    async def get(self):
+        root = self.service.root(self.arg("root"))
+        path = self.arg("path")
+        if path is None:
+            raise bad_request("The request needs a 'path' (an object key, or a folder ending in '/').")
+        self.finish(json.dumps(await details(self.service, root, path)))
+
+
 class TransfersHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
@@ -333,6 +361,8 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "list"), ListHandler, kwargs),
             (url_path_join(base, "object"), ObjectHandler, kwargs),
             (url_path_join(base, "transfers"), TransfersHandler, kwargs),
+            (url_path_join(base, "folders"), FoldersHandler, kwargs),
+            (url_path_join(base, "details"), DetailsHandler, kwargs),
             (url_path_join(base, "expiry"), ExpiryHandler, kwargs),
             (url_path_join(base, "expiring"), ExpiryHandler, kwargs),
             (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),

@@ -9,7 +9,7 @@ from .expiry import Expiry
 from .errors import ApiError
 from .jobs import JobStore
 from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
-from .storage import Store, open_store
+from .storage import Store, effective_endpoint, open_store
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,12 @@ class BucketService:
     def describe(self) -> dict:
         return {
             "user": self.username,
-            "roots": [root.to_api() for root in self.roots],
+            # endpoint and anonymous: what a notebook needs to open the same objects
+            # (the snippets the panel copies).
+            "roots": [
+                {**root.to_api(), "endpoint": effective_endpoint(root, self.config), "anonymous": root.anonymous}
+                for root in self.roots
+            ],
             "notice": None if self.username else NO_USERNAME,
         }
 

@@ -25,6 +25,8 @@ async def test_roots_for_the_configured_user(api):
         "writable": "demo/",
         "deletable": "demo/",
         "expiryDays": 7,
+        "endpoint": scratch["endpoint"],  # checked in test_items
+        "anonymous": False,
     }
     assert roots["persistent"]["expiryDays"] is None
     assert roots["osn-inbox"]["provider"] == "s3"
