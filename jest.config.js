@@ -8,6 +8,9 @@ const esModules = [
   'exenv-es6',
   'lib0',
   'nanoid',
+  'numcodecs',
+  'zarrita',
+  '@zarrita',
   'vscode-ws-jsonrpc',
   'y-protocols',
   'y-websocket',
@@ -21,6 +24,14 @@ module.exports = {
   automock: false,
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts'],
   coverageReporters: ['text-summary'],
+  // zarrita and its packages export ESM under the "import" condition only.
+  moduleNameMapper: {
+    ...baseConfig.moduleNameMapper,
+    '^zarrita$': '<rootDir>/node_modules/zarrita/dist/src/index.js',
+    '^@zarrita/storage$': '<rootDir>/node_modules/@zarrita/storage/dist/src/index.js',
+    '^@zarrita/storage/(.*)$': '<rootDir>/node_modules/@zarrita/storage/dist/src/$1.js',
+    '^numcodecs/(.*)$': '<rootDir>/node_modules/numcodecs/dist/$1.js'
+  },
   testRegex: 'src/.*/.*.spec.ts[x]?$',
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

@@ -1,9 +1,11 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { API_NAMESPACE, requestAPI } from './request';
+import { API_NAMESPACE, ApiError, errorFromResponse, requestAPI } from './request';
 import {
   IDeletePlan,
+  IDetails,
+  IEntry,
   IExpiring,
   IFolderExpiry,
   IJob,
@@ -37,6 +39,10 @@ export interface IBucketsApi {
   dropPlan(plan: string): Promise<void>;
   folderExpiry(root: string, path: string): Promise<IFolderExpiry>;
   expiring(root: string, hours: number): Promise<IExpiring>;
+  createFolder(root: string, path: string): Promise<IEntry>;
+  details(root: string, path: string): Promise<IDetails>;
+  /** An object's bytes; undefined when there is no such object. */
+  readObject(root: string, path: string): Promise<Uint8Array | undefined>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -109,6 +115,30 @@ export class BucketsApi implements IBucketsApi {
 
   expiring(root: string, hours: number): Promise<IExpiring> {
     return requestAPI<IExpiring>(`expiring${Private.query({ root, hours: String(hours) })}`, {}, this.settings);
+  }
+
+  createFolder(root: string, path: string): Promise<IEntry> {
+    return requestAPI<IEntry>('folders', { method: 'POST', body: JSON.stringify({ root, path }) }, this.settings);
+  }
+
+  details(root: string, path: string): Promise<IDetails> {
+    return requestAPI<IDetails>(`details${Private.query({ root, path })}`, {}, this.settings);
+  }
+
+  async readObject(root: string, path: string): Promise<Uint8Array | undefined> {
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(this.objectUrl(root, path), {}, this.settings);
+    } catch {
+      throw new ApiError('network', 'The Jupyter server did not answer; check that it is still running, then retry.', 0);
+    }
+    if (response.status === 404) {
+      return undefined;
+    }
+    if (!response.ok) {
+      throw await errorFromResponse(response);
+    }
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   objectUrl(root: string, path: string): string {

@@ -21,6 +21,10 @@ export interface IRoot {
   /** Prefix inside which deletes are allowed; null = none. */
   deletable: string | null;
   expiryDays: number | null;
+  /** The endpoint the server talks to (null: the provider's own); snippets use it. */
+  endpoint?: string | null;
+  /** Read without credentials (OSN's public buckets). */
+  anonymous?: boolean;
 }
 
 export interface IRootsReply {
@@ -61,6 +65,27 @@ export interface IFolderExpiry {
   rule: string | null;
   approximate: boolean;
   scanned: number;
+}
+
+/** `GET details`: a file's metadata and checksums, or a folder's counts. */
+export interface IDetails {
+  name: string;
+  path: string;
+  url: string;
+  type?: EntryType;
+  size?: number | null;
+  modified: string | null;
+  created?: string | null;
+  expires?: string | null;
+  expiresRule?: string;
+  md5?: string | null;
+  crc32c?: string | null;
+  generation?: string | null;
+  etag?: string | null;
+  /** Folders and stores: what lies under them (counted up to a bound). */
+  objects?: number;
+  bytes?: number;
+  approximate?: boolean;
 }
 
 /** What in the home expires soon (`GET expiring`). */
