@@ -6,6 +6,7 @@ import logging
 import re
 from datetime import timedelta
 
+import tornado.iostream
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
@@ -36,6 +37,9 @@ def api_errors(method):
             return await method(self, *args, **kwargs)
         except ApiError as err:
             self._send_error(err)
+        except tornado.iostream.StreamClosedError:
+            # The browser went away mid-answer (a closed preview, a reload): nothing to say.
+            log.debug("leap-buckets: %s %s: the client closed the connection", self.request.method, self.request.uri)
         except Exception:  # noqa: BLE001 - the boundary: log it, answer in the API's format
             log.exception("leap-buckets: %s %s failed", self.request.method, self.request.uri)
             self._send_error(

@@ -1,7 +1,21 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import { deleteIcon, refreshIcon } from '@jupyterlab/ui-components';
+import {
+  copyIcon,
+  deleteIcon,
+  downloadIcon,
+  editIcon,
+  fileUploadIcon,
+  folderIcon,
+  linkIcon,
+  newFolderIcon,
+  pythonIcon,
+  refreshIcon,
+  searchIcon
+} from '@jupyterlab/ui-components';
 
+import { BucketActions } from './actions';
+import { CommandRule } from './commandRules';
 import { bucketIcon } from './icons';
 import { BucketPanel } from './widgets/panel';
 
@@ -9,9 +23,19 @@ import { BucketPanel } from './widgets/panel';
 export namespace CommandIDs {
   export const openPanel = 'leap-buckets:open-panel';
   export const refresh = 'leap-buckets:refresh';
-  export const showTransfers = 'leap-buckets:show-transfers';
+  export const goToUrl = 'leap-buckets:go-to-url';
+  export const openItem = 'leap-buckets:open-item';
+  export const previewZarr = 'leap-buckets:preview-zarr';
+  export const newFolder = 'leap-buckets:new-folder';
+  export const uploadFiles = 'leap-buckets:upload-files';
+  export const renameItem = 'leap-buckets:rename-item';
   export const deleteItem = 'leap-buckets:delete-item';
+  export const copyUrl = 'leap-buckets:copy-url';
+  export const copySnippet = 'leap-buckets:copy-snippet';
+  export const downloadToWorkspace = 'leap-buckets:download-to-workspace';
   export const moveToPersistent = 'leap-buckets:move-to-persistent';
+  export const showTransfers = 'leap-buckets:show-transfers';
+  export const showDetails = 'leap-buckets:show-details';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';
@@ -19,20 +43,100 @@ export const PALETTE_CATEGORY = 'LEAP Buckets';
 export function addCommands(
   app: JupyterFrontEnd,
   panel: BucketPanel,
+  actions: BucketActions,
   palette: ICommandPalette | null
 ): void {
-  app.commands.addCommand(CommandIDs.openPanel, {
+  const { commands } = app;
+  /** Enabled where the rule allows; the rule's sentence is the caption when it does not. */
+  const ruled = (rule: CommandRule, caption: string) => ({
+    isEnabled: () => actions.why(rule) === '',
+    caption: () => actions.why(rule) || caption
+  });
+
+  commands.addCommand(CommandIDs.openPanel, {
     label: 'Open the Buckets Panel',
     icon: bucketIcon,
     execute: () => app.shell.activateById(panel.id)
   });
-  app.commands.addCommand(CommandIDs.refresh, {
+  commands.addCommand(CommandIDs.refresh, {
     label: 'Refresh the Bucket Listing',
     icon: refreshIcon,
     isEnabled: () => panel.model.root !== null,
     execute: () => panel.model.refresh()
   });
-  app.commands.addCommand(CommandIDs.showTransfers, {
+  commands.addCommand(CommandIDs.goToUrl, {
+    label: 'Go to a Bucket URL…',
+    caption: 'Open a pasted gs:// or s3:// address in the root that shows it',
+    icon: searchIcon,
+    execute: args => actions.goToUrl(typeof args.url === 'string' ? args.url : undefined)
+  });
+  commands.addCommand(CommandIDs.openItem, {
+    label: 'Open',
+    icon: folderIcon,
+    isEnabled: () => actions.context.selection.length === 1,
+    execute: () => {
+      const entry = actions.context.selection[0];
+      return entry ? actions.open(entry) : undefined;
+    }
+  });
+  commands.addCommand(CommandIDs.previewZarr, {
+    label: 'Preview Zarr Store',
+    icon: bucketIcon,
+    ...ruled('preview', 'Show the groups, arrays and attributes of the store'),
+    isVisible: () => actions.why('preview') === '',
+    execute: () => actions.preview()
+  });
+  commands.addCommand(CommandIDs.newFolder, {
+    label: 'New Bucket Folder…',
+    icon: newFolderIcon,
+    ...ruled('newFolder', 'Make a folder in the open bucket folder'),
+    execute: args => actions.newFolder(typeof args.name === 'string' ? args.name : undefined)
+  });
+  commands.addCommand(CommandIDs.uploadFiles, {
+    label: 'Upload Files to the Bucket…',
+    icon: fileUploadIcon,
+    ...ruled('upload', 'Upload files from this computer into the open bucket folder'),
+    execute: () => actions.upload()
+  });
+  commands.addCommand(CommandIDs.renameItem, {
+    label: 'Rename…',
+    icon: editIcon,
+    ...ruled('rename', 'Rename the selected file, folder or store (F2)'),
+    execute: args => actions.rename(typeof args.name === 'string' ? args.name : undefined)
+  });
+  commands.addCommand(CommandIDs.deleteItem, {
+    label: 'Delete…',
+    icon: deleteIcon,
+    ...ruled('delete', 'Plan, confirm and delete a file, folder or Zarr store inside your home'),
+    execute: () => panel.deleteSelection()
+  });
+  commands.addCommand(CommandIDs.copyUrl, {
+    label: 'Copy Bucket URL',
+    icon: linkIcon,
+    ...ruled('copyUrl', 'Copy the gs:// or s3:// address of the selection, or of the open folder'),
+    execute: () => actions.copyUrl()
+  });
+  commands.addCommand(CommandIDs.copySnippet, {
+    label: 'Copy Python to Open It',
+    icon: pythonIcon,
+    ...ruled('copySnippet', 'Copy code that opens the item (xarray, pandas or fsspec, with the storage options it needs)'),
+    execute: () => actions.copySnippet()
+  });
+  commands.addCommand(CommandIDs.downloadToWorkspace, {
+    label: 'Download to the Workspace',
+    icon: downloadIcon,
+    ...ruled('download', "Copy the selection into the file browser's open folder (a server-side job)"),
+    execute: () => actions.download()
+  });
+  commands.addCommand(CommandIDs.moveToPersistent, {
+    label: 'Move to Persistent',
+    icon: copyIcon,
+    caption: () => panel.whyNotMove || 'Move the selection out of scratch, to the same place in your persistent home',
+    isEnabled: () => panel.whyNotMove === '',
+    isVisible: () => panel.model.root?.expiryDays != null,
+    execute: () => panel.moveToPersistent()
+  });
+  commands.addCommand(CommandIDs.showTransfers, {
     label: 'Show Bucket Transfers',
     execute: () => {
       app.shell.activateById(panel.id);
@@ -40,26 +144,33 @@ export function addCommands(
       panel.transfers.node.scrollIntoView({ block: 'nearest' });
     }
   });
-  app.commands.addCommand(CommandIDs.deleteItem, {
-    label: 'Delete the Selected Bucket Item…',
-    caption: 'Plan, confirm and delete a file, folder or Zarr store inside your home',
-    icon: deleteIcon,
-    isEnabled: () => panel.whyNotDelete === '',
-    execute: () => panel.deleteSelection()
+  commands.addCommand(CommandIDs.showDetails, {
+    label: 'Show Details',
+    ...ruled('details', 'Size, dates, checksums, expiry; for folders and stores, how many objects'),
+    execute: () => actions.showDetails()
   });
-  app.commands.addCommand(CommandIDs.moveToPersistent, {
-    label: 'Move to Persistent',
-    caption: 'Move the selection out of scratch, to the same place in your persistent home',
-    isEnabled: () => panel.whyNotMove === '',
-    execute: () => panel.moveToPersistent()
-  });
+
   for (const command of [
     CommandIDs.openPanel,
     CommandIDs.refresh,
-    CommandIDs.showTransfers,
+    CommandIDs.goToUrl,
+    CommandIDs.newFolder,
+    CommandIDs.uploadFiles,
+    CommandIDs.renameItem,
     CommandIDs.deleteItem,
-    CommandIDs.moveToPersistent
+    CommandIDs.copyUrl,
+    CommandIDs.copySnippet,
+    CommandIDs.downloadToWorkspace,
+    CommandIDs.moveToPersistent,
+    CommandIDs.showTransfers,
+    CommandIDs.showDetails,
+    CommandIDs.previewZarr
   ]) {
     palette?.addItem({ command, category: PALETTE_CATEGORY });
   }
+
+  // Enablement follows the selection and the open folder.
+  const changed = () => commands.notifyCommandChanged();
+  panel.listing.selectionChanged.connect(changed);
+  panel.model.changed.connect(changed);
 }

@@ -9,6 +9,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { BucketsApi } from './api';
+import { BucketActions, ZarrOpenWith } from './actions';
 import { addCommands, CommandIDs } from './commands';
 import { ExpiringSoon } from './expiringSoon';
 import { JobsModel } from './jobs';
@@ -52,7 +53,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     app.shell.add(panel, 'left', { rank: 110 });
     restorer?.add(panel, 'leap-buckets');
-    addCommands(app, panel, palette);
+    const actions = new BucketActions(app, panel, fileBrowser);
+    addCommands(app, panel, actions, palette);
+    panel.addCommandButton(app.commands, CommandIDs.newFolder, 'jp-LeapBuckets-newFolder');
+    panel.addCommandButton(app.commands, CommandIDs.uploadFiles, 'jp-LeapBuckets-upload');
+    panel.addCommandButton(app.commands, CommandIDs.goToUrl, 'jp-LeapBuckets-goTo');
     springLoadSidebarTabs(app);
     if (fileBrowser) {
       new FileBrowserDrops(fileBrowser, panel.drops);
@@ -89,6 +94,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           model.showHidden = settings.get('showHidden').composite as boolean;
           defaultRoot = settings.get('defaultRoot').composite as string;
           expiringSoonHours = settings.get('expiringSoonHours').composite as number;
+          panel.drops.onConflict = settings.get('onConflict').composite as typeof panel.drops.onConflict;
+          actions.zarrOpenWith = settings.get('zarrOpenWith').composite as ZarrOpenWith;
           const minutes = settings.get('expiringCheckMinutes').composite as number;
           if (minutes !== checkMinutes) {
             checkMinutes = minutes;

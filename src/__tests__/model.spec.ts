@@ -52,6 +52,9 @@ class FakeApi implements IBucketsApi {
   dropPlan = notUsed;
   folderExpiry = notUsed;
   expiring = notUsed;
+  createFolder = notUsed;
+  details = notUsed;
+  readObject = notUsed;
 }
 
 describe('BucketBrowserModel', () => {

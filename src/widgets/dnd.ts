@@ -102,12 +102,19 @@ export class DropHandler {
     }
   }
 
+  /** What to do when a transfer or upload would land on something: ask (a setting). */
+  onConflict: 'ask' | Exclude<ConflictPolicy, 'fail'> = 'ask';
+
+  private get _firstPolicy(): ConflictPolicy {
+    return this.onConflict === 'ask' ? 'fail' : this.onConflict;
+  }
+
   /** Start one transfer per source, asking what to do when something is in the way. */
   async transfer(sources: Place[], target: Place, modifier: boolean, forced?: TransferMode): Promise<void> {
     for (const source of sources) {
       const rootOf = (place: Place) => ('root' in place ? place.root : '');
       const mode = forced ?? transferMode(rootOf(source), rootOf(target), modifier);
-      let conflict: ConflictPolicy = 'fail';
+      let conflict: ConflictPolicy = this._firstPolicy;
       for (;;) {
         try {
           const job = await this.jobs.startTransfer({ source, target, mode, conflict });
@@ -143,7 +150,7 @@ export class DropHandler {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const folder = { root: target.root, path: target.path + next.folder };
-        let conflict: ConflictPolicy = 'fail';
+        let conflict: ConflictPolicy = this._firstPolicy;
         for (;;) {
           try {
             await this.jobs.upload(next.file, folder, conflict);

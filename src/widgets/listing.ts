@@ -12,6 +12,8 @@ export const ROW_HEIGHT = 26;
 const OVERSCAN = 20;
 /** Fetch the next page when the user scrolls within this many rows of the end. */
 const PREFETCH_ROWS = 200;
+/** Keys typed within this many ms of each other make one type-ahead search. */
+const TYPE_AHEAD_MS = 800;
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Name' },
@@ -72,11 +74,33 @@ export class Listing extends Widget {
     return this._deleteRequested;
   }
 
+  /** The user pressed F2 with one item selected. */
+  get renameRequested(): ISignal<this, void> {
+    return this._renameRequested;
+  }
+
+  /** The user opened an entry (double-click or Enter). */
+  get opened(): ISignal<this, IEntry> {
+    return this._opened;
+  }
+
+  /** Select these paths (those loaded), the first one scrolled into view. */
+  select(paths: string[]): void {
+    const wanted = new Set(paths);
+    this._selected = new Set(this.model.entries.filter(e => wanted.has(e.path)).map(e => e.path));
+    const first = this.model.entries.findIndex(e => wanted.has(e.path));
+    if (first >= 0) {
+      this._anchor = this._focus = first;
+      this._scrollIntoView(first);
+    }
+    this._render();
+  }
+
   protected onAfterAttach(): void {
     this._header.addEventListener('click', this);
     this._content.addEventListener('scroll', this, { passive: true });
     this._rows.addEventListener('click', this);
-    this._rows.addEventListener('contextmenu', this);
+    this._content.addEventListener('contextmenu', this);
     this._rows.addEventListener('dblclick', this);
     this._rows.addEventListener('mousedown', this);
     this.node.addEventListener('keydown', this);
@@ -87,7 +111,7 @@ export class Listing extends Widget {
     this._header.removeEventListener('click', this);
     this._content.removeEventListener('scroll', this);
     this._rows.removeEventListener('click', this);
-    this._rows.removeEventListener('contextmenu', this);
+    this._content.removeEventListener('contextmenu', this);
     this._rows.removeEventListener('dblclick', this);
     this._rows.removeEventListener('mousedown', this);
     this.node.removeEventListener('keydown', this);
@@ -108,10 +132,14 @@ export class Listing extends Widget {
         }
         break;
       case 'contextmenu': {
-        // Right-click acts on the row under the pointer: select it unless it is selected.
+        // Right-click acts on the row under the pointer (selected unless it already is);
+        // on the background, on the folder itself (nothing selected).
         const index = this._rowIndex(event as MouseEvent);
         const entry = this.model.entries[index];
-        if (entry && !this._selected.has(entry.path)) {
+        if (!entry) {
+          this._selected.clear();
+          this._render();
+        } else if (!this._selected.has(entry.path)) {
           this._selected = new Set([entry.path]);
           this._anchor = index;
           this._render();
@@ -175,7 +203,7 @@ export class Listing extends Widget {
     if (where !== this._where) {
       this._where = where;
       this._selected.clear();
-      this._anchor = -1;
+      this._anchor = this._focus = -1;
       this._content.scrollTop = 0;
     }
     this._render();
@@ -192,6 +220,7 @@ export class Listing extends Widget {
       return;
     }
     const path = this.model.entries[index].path;
+    this._focus = index;
     if (event.shiftKey && this._anchor >= 0) {
       const [from, to] = [Math.min(this._anchor, index), Math.max(this._anchor, index)];
       this._selected = new Set(this.model.entries.slice(from, to + 1).map(e => e.path));
@@ -214,32 +243,69 @@ export class Listing extends Widget {
 
   private _onKeyDown(event: KeyboardEvent): void {
     const entries = this.model.entries;
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      const next = Math.max(0, Math.min(entries.length - 1, this._anchor + step));
-      if (entries[next]) {
+    const key = event.key;
+    const accel = event.ctrlKey || event.metaKey;
+    if (key === 'ArrowDown' || key === 'ArrowUp' || key === 'Home' || key === 'End') {
+      if (!entries.length) {
+        return;
+      }
+      const step = key === 'ArrowDown' ? 1 : -1;
+      const next =
+        key === 'Home' ? 0 : key === 'End' ? entries.length - 1 : Math.max(0, Math.min(entries.length - 1, this._focus + step));
+      if (event.shiftKey && this._anchor >= 0) {
+        // Extend the selection from the anchor to the new row, as in the file browser.
+        const [from, to] = [Math.min(this._anchor, next), Math.max(this._anchor, next)];
+        this._selected = new Set(entries.slice(from, to + 1).map(e => e.path));
+      } else {
         this._anchor = next;
         this._selected = new Set([entries[next].path]);
-        this._scrollIntoView(next);
-        this._render();
       }
+      this._focus = next;
+      this._scrollIntoView(next);
+      this._render();
       event.preventDefault();
-    } else if (event.key === 'Enter' && entries[this._anchor]) {
-      this._open(entries[this._anchor]);
+    } else if (key === 'Enter' && entries[this._focus]) {
+      this._open(entries[this._focus]);
       event.preventDefault();
-    } else if (event.key === 'Delete' && this._selected.size) {
+    } else if (key === 'Delete' && this._selected.size) {
       this._deleteRequested.emit();
       event.preventDefault();
-    } else if (event.key === 'Backspace' && this.model.path) {
+    } else if (key === 'F2' && this._selected.size === 1) {
+      this._renameRequested.emit();
+      event.preventDefault();
+    } else if (key === 'Backspace' && this.model.path) {
       void this.model.cd(parentPath(this.model.path));
+      event.preventDefault();
+    } else if (accel && key.toLowerCase() === 'a') {
+      this._selected = new Set(entries.map(e => e.path));
+      this._render();
+      event.preventDefault();
+    } else if (key === 'Escape' && this._selected.size) {
+      this._selected.clear();
+      this._render();
+    } else if (key.length === 1 && !accel && !event.altKey) {
+      this._typeAhead(key);
       event.preventDefault();
     }
   }
 
-  private _open(entry: IEntry): void {
-    if (entry.type !== 'file') {
-      void this.model.cd(entry.path);
+  /** Jump to the first name starting with what was typed in quick succession. */
+  private _typeAhead(key: string): void {
+    const now = Date.now();
+    this._typed = now - this._typedAt < TYPE_AHEAD_MS ? this._typed + key.toLowerCase() : key.toLowerCase();
+    this._typedAt = now;
+    const entries = this.model.entries;
+    const index = entries.findIndex(e => e.name.toLowerCase().startsWith(this._typed));
+    if (index >= 0) {
+      this._anchor = this._focus = index;
+      this._selected = new Set([entries[index].path]);
+      this._scrollIntoView(index);
+      this._render();
     }
+  }
+
+  private _open(entry: IEntry): void {
+    this._opened.emit(entry);
   }
 
   private _rowIndex(event: MouseEvent): number {
@@ -331,6 +397,11 @@ export class Listing extends Widget {
   private _selectionKey = '';
   private _selectionChanged = new Signal<this, void>(this);
   private _deleteRequested = new Signal<this, void>(this);
+  private _renameRequested = new Signal<this, void>(this);
+  private _opened = new Signal<this, IEntry>(this);
+  private _focus = -1;
+  private _typed = '';
+  private _typedAt = 0;
   private _anchor = -1;
   private _where = '';
   private _frame = 0;

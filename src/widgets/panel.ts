@@ -1,5 +1,6 @@
 import { Notification } from '@jupyterlab/apputils';
-import { deleteIcon, refreshIcon } from '@jupyterlab/ui-components';
+import { deleteIcon, LabIcon, refreshIcon } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 import { Panel, Widget } from '@lumino/widgets';
 
 import { canDelete, confirmName, whyNotDelete } from '../deleteRules';
@@ -42,6 +43,7 @@ export class BucketPanel extends Panel {
     this._deleteButton.appendChild(deleteIcon.element({ tag: 'span', elementSize: 'normal' }));
     this._deleteButton.addEventListener('click', () => void this.deleteSelection());
     this.addWidget(top);
+    this._top = top.node;
     top.node.append(this.rootSwitcher.node, this._deleteButton, refresh);
     this._notice = Private.div('jp-LeapBuckets-notice');
     this._errorBox = Private.div('jp-LeapBuckets-error');
@@ -75,6 +77,28 @@ export class BucketPanel extends Panel {
   readonly listing: Listing;
   readonly transfers: TransfersView;
   readonly drops: DropHandler;
+
+  /**
+   * A toolbar button that runs a command, before the delete and refresh buttons; it is
+   * disabled, with the command's caption saying why, when the command cannot act.
+   */
+  addCommandButton(commands: CommandRegistry, id: string, className: string): HTMLButtonElement {
+    const button = Private.iconButton(className, commands.label(id));
+    const icon = commands.icon(id);
+    if (icon instanceof LabIcon) {
+      button.appendChild(icon.element({ tag: 'span', elementSize: 'normal' }));
+    }
+    button.addEventListener('click', () => void commands.execute(id));
+    const update = () => {
+      button.disabled = !commands.isEnabled(id);
+      const caption = commands.caption(id);
+      button.title = button.disabled && caption ? caption : commands.label(id).replace(/…$/, '');
+    };
+    commands.commandChanged.connect(update);
+    update();
+    this._top.insertBefore(button, this._deleteButton);
+    return button;
+  }
 
   /** Why the selection cannot be deleted; '' when it can. */
   get whyNotDelete(): string {
@@ -232,6 +256,7 @@ export class BucketPanel extends Panel {
   }
 
   private _deleteButton: HTMLButtonElement;
+  private _top: HTMLElement;
   private _filter: HTMLElement;
   private _dropRoots: HTMLElement;
   private _dropRootsKey = '';
