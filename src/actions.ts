@@ -257,7 +257,8 @@ export class BucketActions {
           extra.push(['Total size', `${d.approximate ? 'at least ' : ''}${formatSize(d.bytes ?? 0)}`]);
           extra.push(['Last modified', d.modified ? formatDate(d.modified) : '—']);
         } else {
-          extra.push(['Size', `${formatSize(d.size ?? 0)} (${(d.size ?? 0).toLocaleString()} bytes)`]);
+          const size = d.size ?? 0;
+          extra.push(['Size', size < 1000 ? `${size} bytes` : `${formatSize(size)} (${size.toLocaleString()} bytes)`]);
           extra.push(['Modified', formatDate(d.modified)]);
           extra.push(['Created', formatDate(d.created ?? null)]);
           if (d.md5) {

@@ -155,3 +155,52 @@ test('a broken store gets a message saying what is wrong, not an endless spinner
   await expect(error.locator('button')).toHaveText('Retry');
   await expect(page.locator('.jp-LeapBuckets-zarrLoading')).toHaveCount(0);
 });
+
+test('upload, details, copy URL and Python, and download to the workspace, from the toolbar and the context menu', async ({
+  page,
+  context
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const panel = await openPanel(page);
+  const name = `tb-${Date.now().toString(36)}.csv`;
+  // Upload through the toolbar's button and the system file picker.
+  const chooser = page.waitForEvent('filechooser');
+  await panel.locator('.jp-LeapBuckets-upload').click();
+  await (await chooser).setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from('lat,lon,sst\n1,2,280.5\n') });
+  await expect(panel.locator('.jp-LeapBuckets-job', { hasText: name }).first()).toHaveClass(/jp-mod-done/, { timeout: 30000 });
+  await page.evaluate(
+    url => (window as any).jupyterapp.commands.execute('leap-buckets:go-to-url', { url }),
+    `gs://leap-scratch/demo/${name}`
+  );
+  const item = row(panel, `demo/${name}`);
+  await expect(item).toHaveClass(/jp-mod-selected/);
+
+  // Details: the object's checksums as the service reports them.
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu').getByText('Show Details').click();
+  const details = page.locator('.jp-Dialog .jp-LeapBuckets-details');
+  await expect(details).toContainText(`gs://leap-scratch/demo/${name}`);
+  await expect(details).toContainText('CRC32C');
+  await expect(details).toContainText('Size22 bytes');
+  await screenshotBothThemes(page, page.locator('.jp-Dialog-content'), 'details-dialog');
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+
+  // Copy URL and Python.
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu').getByText('Copy Python to Open It').click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain(
+    `pd.read_csv("gs://leap-scratch/demo/${name}"`
+  );
+  await panel.locator('.jp-LeapBuckets-content').click({ button: 'right', position: { x: 20, y: 5 } });
+  await page.locator('.lm-Menu').getByText('Copy Bucket URL').click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^gs:\/\/leap-scratch\/demo\//);
+
+  // Download to the workspace: lands in the file browser's open folder.
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu').getByText('Download to the Workspace').click();
+  await expect(panel.locator('.jp-LeapBuckets-job', { hasText: `${name} → workspace` }).first()).toHaveClass(/jp-mod-done/, {
+    timeout: 30000
+  });
+  await page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').click();
+  await expect(page.locator(".jp-DirListing-itemText", { hasText: name })).toBeVisible();
+});
