@@ -8,7 +8,8 @@ test('dragging a file onto another root copies it there as a job', async ({ page
   const source = row(panel, 'demo/results/tiny.txt');
   await expect(source).toBeVisible();
   const jobs = panel.locator('.jp-LeapBuckets-job', { hasText: 'tiny.txt → persistent: demo/' });
-  const before = await jobs.count();
+  // The view shows the newest jobs only: tell the new one by its id, not by a count.
+  const before = new Set(await jobs.evaluateAll(rows => rows.map(r => (r as HTMLElement).dataset.job)));
 
   await startDrag(page, source);
   const chip = panel.locator('.jp-LeapBuckets-dropRoot[data-root="persistent"]');
@@ -17,7 +18,15 @@ test('dragging a file onto another root copies it there as a job', async ({ page
   await expect(chip).toHaveClass(/jp-mod-dropTarget/);
   await page.mouse.up();
 
-  await expect(jobs).toHaveCount(before + 1, { timeout: 30000 });
+  await expect
+    .poll(
+      async () => {
+        const id = (await jobs.count()) ? await jobs.first().getAttribute('data-job') : null;
+        return id !== null && !before.has(id);
+      },
+      { timeout: 30000 }
+    )
+    .toBe(true);
   const done = jobs.first(); // newest first
   await expect(done).toHaveAttribute('data-state', 'done', { timeout: 30000 });
   await expect(done.locator('.jp-LeapBuckets-jobLabel')).toHaveAttribute('title', /to gs:\/\/leap-persistent\/demo\/tiny\.txt$/);

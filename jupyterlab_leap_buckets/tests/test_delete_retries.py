@@ -1,0 +1,151 @@
+"""The retry path of bulk deletes, which the emulators never take by themselves: a
+throttling proxy on loopback stands between our server and the real emulator, answers
+the first bulk requests with 503s (whole requests, then every part or key), and passes
+everything else through. Deletes must still remove exactly the planned objects."""
+
+import asyncio
+import uuid
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from jupyterlab_leap_buckets import bulk_delete
+from jupyterlab_leap_buckets import deletes as deletes_module
+
+from .conftest import GCS, S3, gcs_independent_keys, gcs_put, s3_client
+
+
+class ThrottlingProxy:
+    """Forwards every request to `upstream`, except the first bulk-delete requests,
+    which it answers itself as a throttled service would."""
+
+    def __init__(self, upstream: str, is_bulk, throttled_answers):
+        self.upstream = upstream
+        self.is_bulk = is_bulk
+        self.answers = list(throttled_answers)  # callables(body) -> web.Response
+        self.bulk_seen = 0
+        self.passed_bulk = 0
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if self.is_bulk(request):
+            self.bulk_seen += 1
+            if self.answers:
+                return self.answers.pop(0)(body)
+            self.passed_bulk += 1
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        async with aiohttp.ClientSession(auto_decompress=False) as session:
+            async with session.request(request.method, self.upstream + request.path_qs, headers=headers, data=body) as up:
+                data = await up.read()
+                out = {k: v for k, v in up.headers.items() if k.lower() not in ("content-length", "transfer-encoding")}
+                return web.Response(status=up.status, headers=out, body=data)
+
+    async def __aenter__(self):
+        app = web.Application(client_max_size=1 << 30)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.runner.cleanup()
+
+
+def gcs_all_parts_503(body: bytes) -> web.Response:
+    """A 200 batch answer whose every part is 503, as GCS answers when throttling parts."""
+    ids = [line.split("<", 1)[1].rstrip(">\r") for line in body.decode().split("\r\n") if line.startswith("Content-ID:")]
+    parts = "".join(
+        f"--resp\r\nContent-Type: application/http\r\nContent-ID: <response-{i}>\r\n\r\n"
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
+        for i in ids
+    )
+    return web.Response(status=200, body=parts + "--resp--\r\n", headers={"Content-Type": "multipart/mixed; boundary=resp"})
+
+
+def whole_503(body: bytes) -> web.Response:
+    return web.Response(status=503, text='{"error": {"code": 503, "message": "Backend Error"}}', content_type="application/json")
+
+
+def s3_all_keys_slow_down(body: bytes) -> web.Response:
+    import re
+
+    keys = re.findall(r"<Key>(.*?)</Key>", body.decode())
+    errors = "".join(f"<Error><Key>{k}</Key><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>" for k in keys)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{errors}</DeleteResult>'
+    return web.Response(status=200, text=xml, content_type="application/xml")
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    real_sleep = asyncio.sleep
+    monkeypatch.setattr(bulk_delete.asyncio, "sleep", lambda s: real_sleep(min(s, 0.05)))
+
+
+async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
+    from jupyterlab_leap_buckets.config import LeapBuckets
+    from jupyterlab_leap_buckets.jobs import JobStore
+    from jupyterlab_leap_buckets.service import BucketService
+
+    service = BucketService(LeapBuckets(username="demo", **config_kwargs), jobs=JobStore(None), state_dir=tmp_path)
+    deletes = deletes_module.Deletes(service, service.jobs, tmp_path, tmp_path / "audit.jsonl")
+    plan = await deletes.plan({"root": root, "path": path})
+    for _ in range(100):
+        if plan.complete:
+            break
+        await asyncio.sleep(0.05)
+    job = deletes.start({"plan": plan.token, "confirm": name})
+    await service.jobs.wait(job.id)
+    return job
+
+
+async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_deleted(emulators, tmp_path, quick_retries):
+    prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}.zarr/"
+    keys = [f"{prefix}.zgroup"] + [f"{prefix}c/{i}" for i in range(150)]  # two batches
+    for key in keys:
+        gcs_put("leap-scratch", key, b"{}")
+    gcs_put("leap-scratch", prefix.rstrip("/") + "-old/keep.txt", b"k")
+    is_bulk = lambda request: request.method == "POST" and request.path.startswith("/batch/")  # noqa: E731
+    async with ThrottlingProxy(GCS, is_bulk, [whole_503, gcs_all_parts_503, gcs_all_parts_503]) as proxy:
+        job = await _plan_and_delete({"gcs_endpoint": proxy.url}, tmp_path, "scratch", prefix, prefix.split("/")[-2])
+    assert job.state == "done", (job.error, job.failed)
+    assert (job.objectsDone, job.objectsFailed, job.objectsSkipped) == (len(keys), 0, 0)
+    assert proxy.bulk_seen >= 5 and proxy.passed_bulk >= 2  # throttled three times, then through
+    assert gcs_independent_keys("leap-scratch", prefix) == []
+    assert gcs_independent_keys("leap-scratch", prefix.rstrip("/") + "-old/") == [prefix.rstrip("/") + "-old/keep.txt"]
+
+
+async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_path, quick_retries):
+    prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}/"
+    client = s3_client()
+    keys = [f"{prefix}part-{i:04d}" for i in range(40)]
+    for key in keys:
+        client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=b"x")
+    is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
+    async with ThrottlingProxy(S3, is_bulk, [s3_all_keys_slow_down, s3_all_keys_slow_down]) as proxy:
+        job = await _plan_and_delete(
+            {"s3_endpoint": proxy.url, "s3_key": "testing", "s3_secret": "testing",
+             "root_overrides": {"osn-inbox": {"deletable": "{username}/"}}},
+            tmp_path, "osn-inbox", prefix, prefix.split("/")[-2],
+        )
+    assert job.state == "done", (job.error, job.failed)
+    assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
+    assert proxy.bulk_seen == 3 and proxy.passed_bulk == 1
+    assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
+
+
+async def test_a_batch_that_stays_throttled_fails_its_objects_and_says_so(emulators, tmp_path, quick_retries):
+    prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}/"
+    keys = [f"{prefix}f-{i}" for i in range(5)]
+    for key in keys:
+        gcs_put("leap-scratch", key, b"x")
+    is_bulk = lambda request: request.method == "POST" and request.path.startswith("/batch/")  # noqa: E731
+    async with ThrottlingProxy(GCS, is_bulk, [gcs_all_parts_503] * bulk_delete.RETRIES) as proxy:
+        job = await _plan_and_delete({"gcs_endpoint": proxy.url}, tmp_path, "scratch", prefix, prefix.split("/")[-2])
+    assert proxy.bulk_seen == bulk_delete.RETRIES
+    assert job.state == "failed" and job.objectsFailed == len(keys) and job.objectsDone == 0
+    assert "503" in job.failed[0]["message"]
+    assert gcs_independent_keys("leap-scratch", prefix) == sorted(keys)  # nothing deleted
