@@ -17,6 +17,11 @@ export function canWrite(root: IRoot | null, path: string): boolean {
   return !!root && root.writable !== null && path.startsWith(root.writable);
 }
 
+/** The check's answer when a root is open; else that one must be chosen. */
+function inRoot(ctx: ICommandContext, check: () => string): string {
+  return ctx.root ? check() : 'Choose a root first.';
+}
+
 function whyNotWriteHere(ctx: ICommandContext, what: string): string {
   const root = ctx.root;
   if (!root) {
@@ -54,35 +59,21 @@ export const rules = {
 
   delete: (ctx: ICommandContext) => whyNotDelete(ctx.root, ctx.selection.map(e => e.path)),
 
-  copyUrl: (ctx: ICommandContext) => (ctx.root ? '' : 'Choose a root first.'),
+  copyUrl: (ctx: ICommandContext) => inRoot(ctx, () => ''),
 
-  copySnippet(ctx: ICommandContext): string {
-    if (!ctx.root) {
-      return 'Choose a root first.';
-    }
-    return ctx.selection.length === 1 ? '' : 'Select one file, folder or store.';
-  },
+  copySnippet: (ctx: ICommandContext) =>
+    inRoot(ctx, () => (ctx.selection.length === 1 ? '' : 'Select one file, folder or store.')),
 
-  download(ctx: ICommandContext): string {
-    if (!ctx.root) {
-      return 'Choose a root first.';
-    }
-    return ctx.selection.length ? '' : 'Select what to download to the workspace.';
-  },
+  download: (ctx: ICommandContext) =>
+    inRoot(ctx, () => (ctx.selection.length ? '' : 'Select what to download to the workspace.')),
 
-  details(ctx: ICommandContext): string {
-    if (!ctx.root) {
-      return 'Choose a root first.';
-    }
-    return ctx.selection.length === 1 ? '' : 'Select one item to see its details.';
-  },
+  details: (ctx: ICommandContext) =>
+    inRoot(ctx, () => (ctx.selection.length === 1 ? '' : 'Select one item to see its details.')),
 
-  preview(ctx: ICommandContext): string {
-    if (!ctx.root) {
-      return 'Choose a root first.';
-    }
-    return ctx.selection.length === 1 && ctx.selection[0].type === 'zarr' ? '' : 'Select a Zarr store to preview.';
-  }
+  preview: (ctx: ICommandContext) =>
+    inRoot(ctx, () =>
+      ctx.selection.length === 1 && ctx.selection[0].type === 'zarr' ? '' : 'Select a Zarr store to preview.'
+    )
 };
 
 export type CommandRule = keyof typeof rules;
