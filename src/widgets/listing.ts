@@ -3,6 +3,7 @@ import { Widget } from '@lumino/widgets';
 
 import { parentPath } from '../format';
 import { BucketBrowserModel } from '../model';
+import { keyTarget, RowSelection } from '../selection';
 import { IEntry, SortKey } from '../tokens';
 import { expiryCell, row } from './rows';
 
@@ -12,8 +13,7 @@ export const ROW_HEIGHT = 26;
 const OVERSCAN = 20;
 /** Fetch the next page when the user scrolls within this many rows of the end. */
 const PREFETCH_ROWS = 200;
-/** Keys typed within this many ms of each other make one type-ahead search. */
-const TYPE_AHEAD_MS = 800;
+
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Name' },
@@ -61,7 +61,7 @@ export class Listing extends Widget {
 
   /** The selected entries' paths. */
   get selection(): string[] {
-    return [...this._selected];
+    return [...this._sel.paths];
   }
 
   /** The selection changed. */
@@ -86,11 +86,8 @@ export class Listing extends Widget {
 
   /** Select these paths (those loaded), the first one scrolled into view. */
   select(paths: string[]): void {
-    const wanted = new Set(paths);
-    this._selected = new Set(this.model.entries.filter(e => wanted.has(e.path)).map(e => e.path));
-    const first = this.model.entries.findIndex(e => wanted.has(e.path));
+    const first = this._sel.select(this.model.entries, paths);
     if (first >= 0) {
-      this._anchor = this._focus = first;
       this._scrollIntoView(first);
     }
     this._render();
@@ -137,11 +134,10 @@ export class Listing extends Widget {
         const index = this._rowIndex(event as MouseEvent);
         const entry = this.model.entries[index];
         if (!entry) {
-          this._selected.clear();
+          this._sel.clear();
           this._render();
-        } else if (!this._selected.has(entry.path)) {
-          this._selected = new Set([entry.path]);
-          this._anchor = index;
+        } else if (!this._sel.paths.has(entry.path)) {
+          this._sel.click(this.model.entries, index, false, false);
           this._render();
         }
         break;
@@ -188,7 +184,7 @@ export class Listing extends Widget {
       return;
     }
     // Drag the selection if the row is part of it, else just the row.
-    const paths = this._selected.has(path) ? [...this._selected] : [path];
+    const paths = this._sel.paths.has(path) ? [...this._sel.paths] : [path];
     this.onDragStart?.(paths, event.clientX, event.clientY);
   }
 
@@ -202,8 +198,7 @@ export class Listing extends Widget {
     const where = `${this.model.root?.id}|${this.model.path}`;
     if (where !== this._where) {
       this._where = where;
-      this._selected.clear();
-      this._anchor = this._focus = -1;
+      this._sel.clear();
       this._content.scrollTop = 0;
     }
     this._render();
@@ -219,18 +214,7 @@ export class Listing extends Widget {
     if (index < 0) {
       return;
     }
-    const path = this.model.entries[index].path;
-    this._focus = index;
-    if (event.shiftKey && this._anchor >= 0) {
-      const [from, to] = [Math.min(this._anchor, index), Math.max(this._anchor, index)];
-      this._selected = new Set(this.model.entries.slice(from, to + 1).map(e => e.path));
-    } else if (event.metaKey || event.ctrlKey) {
-      this._selected.has(path) ? this._selected.delete(path) : this._selected.add(path);
-      this._anchor = index;
-    } else {
-      this._selected = new Set([path]);
-      this._anchor = index;
-    }
+    this._sel.click(this.model.entries, index, event.shiftKey, event.metaKey || event.ctrlKey);
     this._render();
   }
 
@@ -243,65 +227,35 @@ export class Listing extends Widget {
 
   private _onKeyDown(event: KeyboardEvent): void {
     const entries = this.model.entries;
+    const sel = this._sel;
     const key = event.key;
     const accel = event.ctrlKey || event.metaKey;
-    if (key === 'ArrowDown' || key === 'ArrowUp' || key === 'Home' || key === 'End') {
-      if (!entries.length) {
-        return;
-      }
-      const step = key === 'ArrowDown' ? 1 : -1;
-      const next =
-        key === 'Home' ? 0 : key === 'End' ? entries.length - 1 : Math.max(0, Math.min(entries.length - 1, this._focus + step));
-      if (event.shiftKey && this._anchor >= 0) {
-        // Extend the selection from the anchor to the new row, as in the file browser.
-        const [from, to] = [Math.min(this._anchor, next), Math.max(this._anchor, next)];
-        this._selected = new Set(entries.slice(from, to + 1).map(e => e.path));
-      } else {
-        this._anchor = next;
-        this._selected = new Set([entries[next].path]);
-      }
-      this._focus = next;
-      this._scrollIntoView(next);
-      this._render();
-      event.preventDefault();
-    } else if (key === 'Enter' && entries[this._focus]) {
-      this._open(entries[this._focus]);
-      event.preventDefault();
-    } else if (key === 'Delete' && this._selected.size) {
+    const target = keyTarget(key, sel.focus, entries.length);
+    if (target >= 0) {
+      sel.moveTo(entries, target, event.shiftKey);
+      this._scrollIntoView(target);
+    } else if (key === 'Enter' && entries[sel.focus]) {
+      this._open(entries[sel.focus]);
+    } else if (key === 'Delete' && sel.paths.size) {
       this._deleteRequested.emit();
-      event.preventDefault();
-    } else if (key === 'F2' && this._selected.size === 1) {
+    } else if (key === 'F2' && sel.paths.size === 1) {
       this._renameRequested.emit();
-      event.preventDefault();
     } else if (key === 'Backspace' && this.model.path) {
       void this.model.cd(parentPath(this.model.path));
-      event.preventDefault();
     } else if (accel && key.toLowerCase() === 'a') {
-      this._selected = new Set(entries.map(e => e.path));
-      this._render();
-      event.preventDefault();
-    } else if (key === 'Escape' && this._selected.size) {
-      this._selected.clear();
-      this._render();
+      sel.selectAll(entries);
+    } else if (key === 'Escape' && sel.paths.size) {
+      sel.clear();
     } else if (key.length === 1 && !accel && !event.altKey) {
-      this._typeAhead(key);
-      event.preventDefault();
+      const index = sel.typeAhead(entries, key, Date.now());
+      if (index >= 0) {
+        this._scrollIntoView(index);
+      }
+    } else {
+      return; // not ours: let JupyterLab have it
     }
-  }
-
-  /** Jump to the first name starting with what was typed in quick succession. */
-  private _typeAhead(key: string): void {
-    const now = Date.now();
-    this._typed = now - this._typedAt < TYPE_AHEAD_MS ? this._typed + key.toLowerCase() : key.toLowerCase();
-    this._typedAt = now;
-    const entries = this.model.entries;
-    const index = entries.findIndex(e => e.name.toLowerCase().startsWith(this._typed));
-    if (index >= 0) {
-      this._anchor = this._focus = index;
-      this._selected = new Set([entries[index].path]);
-      this._scrollIntoView(index);
-      this._render();
-    }
+    event.preventDefault();
+    this._render();
   }
 
   private _open(entry: IEntry): void {
@@ -324,7 +278,7 @@ export class Listing extends Widget {
   }
 
   private _render(): void {
-    const selectionKey = [...this._selected].join('\n');
+    const selectionKey = [...this._sel.paths].join('\n');
     if (selectionKey !== this._selectionKey) {
       this._selectionKey = selectionKey;
       this._selectionChanged.emit();
@@ -363,7 +317,7 @@ export class Listing extends Widget {
       model.requestFolderExpiry(folders);
     }
     for (const el of Array.from(this._rows.children) as HTMLElement[]) {
-      const selected = this._selected.has(el.dataset.path ?? '');
+      const selected = this._sel.paths.has(el.dataset.path ?? '');
       el.classList.toggle('jp-mod-selected', selected);
       el.setAttribute('aria-selected', String(selected));
     }
@@ -393,16 +347,12 @@ export class Listing extends Widget {
   private _spacer: HTMLElement;
   private _rows: HTMLElement;
   private _status: HTMLElement;
-  private _selected = new Set<string>();
+  private _sel = new RowSelection();
   private _selectionKey = '';
   private _selectionChanged = new Signal<this, void>(this);
   private _deleteRequested = new Signal<this, void>(this);
   private _renameRequested = new Signal<this, void>(this);
   private _opened = new Signal<this, IEntry>(this);
-  private _focus = -1;
-  private _typed = '';
-  private _typedAt = 0;
-  private _anchor = -1;
   private _where = '';
   private _frame = 0;
   private _press: { x: number; y: number; index: number } | null = null;
