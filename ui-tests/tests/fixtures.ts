@@ -44,6 +44,7 @@ export function row(panel: Locator, path: string): Locator {
 
 /** Press the mouse on `from` and move a little, so a Lumino drag starts. */
 export async function startDrag(page: IJupyterLabPageFixture, from: Locator): Promise<void> {
+  await from.scrollIntoViewIfNeeded(); // a long listing may hold it below the fold
   const box = (await from.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + box.height / 2);
   await page.mouse.down();
