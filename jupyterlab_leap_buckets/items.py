@@ -60,6 +60,8 @@ async def details(service, root: Root, path: str) -> dict:
     """What the details dialog shows: for a file its metadata and checksums; for a
     folder or store how many objects and bytes lie under it (counted up to
     DETAILS_SCAN_LIMIT objects), and the newest change."""
+    if path is None:
+        raise bad_request("The request needs a 'path' (an object key, or a folder ending in '/').")
     store = service.store(root)
     policy = await service.expiry.policy(root)
     url = f"{root.url}{path}"

@@ -203,10 +203,7 @@ class DetailsHandler(BaseHandler):
     @api_errors
     async def get(self):
         root = self.service.root(self.arg("root"))
-        path = self.arg("path")
-        if path is None:
-            raise bad_request("The request needs a 'path' (an object key, or a folder ending in '/').")
-        self.finish(json.dumps(await details(self.service, root, path)))
+        self.finish(json.dumps(await details(self.service, root, self.arg("path"))))
 
 
 class TransfersHandler(BaseHandler):

@@ -12,7 +12,7 @@ import { CommandRule, ICommandContext, rules, whyNotName } from './commandRules'
 import { formatDate, formatSize, parentPath } from './format';
 import { bucketIcon } from './icons';
 import { pythonSnippet } from './snippets';
-import { IEntry, IRoot } from './tokens';
+import { IEntry } from './tokens';
 import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
 import { BucketPanel } from './widgets/panel';
 import { ZarrPreview } from './widgets/zarrPreview';
@@ -185,16 +185,12 @@ export class BucketActions {
     Notification.info(`Copied ${urls.length === 1 ? urls[0] : `${urls.length} URLs`}`, { autoClose: 3000 });
   }
 
-  snippet(root: IRoot, entry: IEntry): string {
-    return pythonSnippet(root, entry);
-  }
-
   async copySnippet(): Promise<void> {
     if (this._refuse('copySnippet')) {
       return;
     }
     const { root, selection } = this.context;
-    Clipboard.copyToSystem(this.snippet(root!, selection[0]));
+    Clipboard.copyToSystem(pythonSnippet(root!, selection[0]));
     Notification.info(`Copied Python that opens ${selection[0].name}`, { autoClose: 3000 });
   }
 
@@ -290,7 +286,7 @@ export class BucketActions {
     entry = entry ?? this.context.selection[0];
     const id = `leap-buckets-zarr-${root.id}-${entry.path}`.replace(/[^A-Za-z0-9_-]/g, '_');
     const open = this._previews.get(id);
-    if (open && !open.isDisposed) {
+    if (open) {
       this.app.shell.activateById(open.id);
       return;
     }
@@ -298,7 +294,7 @@ export class BucketActions {
       api: this.panel.model.api,
       root,
       path: entry.path,
-      snippet: this.snippet(root, entry),
+      snippet: pythonSnippet(root, entry),
       openInNotebook: code => void this.openInNotebook(code),
       copy: code => {
         Clipboard.copyToSystem(code);
@@ -311,6 +307,7 @@ export class BucketActions {
     widget.title.label = `${entry.name} (Zarr)`;
     widget.title.caption = `${root.url}${entry.path}`;
     this._previews.set(id, widget);
+    widget.disposed.connect(() => this._previews.delete(id));
     this.app.shell.add(widget, 'main');
     this.app.shell.activateById(widget.id);
   }

@@ -65,6 +65,7 @@ describe('describeStore', () => {
       expect(levels.children.map(c => c.path)).toEqual(['/levels/plev']);
       expect(levels.children[0].array).toMatchObject({ shape: [5], dtype: 'int64', dimensions: ['plev'], chunkCount: 1 });
       expect(arraysOf(root).map(a => a.path)).toEqual(['/levels/plev', '/sst']);
+      expect(new Set(store.gets).size).toBe(store.gets.length); // each key fetched once
       if (consolidated) {
         // Everything came from the one consolidated document.
         expect(store.gets.filter(k => !['/zarr.json', '/.zmetadata', '/.zgroup', '/.zarray'].includes(k))).toEqual([]);

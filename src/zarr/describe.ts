@@ -140,8 +140,19 @@ function visibleAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
  * Describe the store. Throws NotAZarrStore when its top holds no Zarr metadata, with
  * what is missing; problems with single arrays or groups are kept on their nodes.
  */
-export async function describeStore(raw: AsyncReadable, listFolders: ListFolders): Promise<IZarrDescription> {
+export async function describeStore(source: AsyncReadable, listFolders: ListFolders): Promise<IZarrDescription> {
   const warnings: string[] = [];
+  // The version probe, zarrita's consolidated reader and its node opener ask for the same
+  // metadata keys: each key is fetched from the server once.
+  const fetched = new Map<string, Promise<Uint8Array | undefined>>();
+  const raw: AsyncReadable = {
+    get: key => {
+      if (!fetched.has(key)) {
+        fetched.set(key, source.get(key));
+      }
+      return fetched.get(key)!;
+    }
+  };
   const top = {
     v3: await readJson(raw, '/zarr.json'),
     zmetadata: await readJson(raw, '/.zmetadata')
