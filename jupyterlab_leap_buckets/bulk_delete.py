@@ -66,16 +66,17 @@ async def gcs_batch(store, batch: list) -> list:
     return results
 
 
-async def s3_batch(store, prefix: str, after: Optional[str], batch: list) -> list:
+async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check: bool = True) -> list:
     """Delete up to 1,000 objects with one DeleteObjects, after one listing of their key
-    range shows each unchanged since the plan. Returns (status, reason) per entry."""
+    range shows each unchanged since the plan (unless `check` is false: the caller's own
+    listing is that recent). Returns (status, reason) per entry."""
     call = store.fs._call_s3
     last = batch[-1]["key"]
     current = {}
     kwargs = {"Bucket": store.bucket, "Prefix": prefix, "MaxKeys": 1000}
     if after:
         kwargs["StartAfter"] = after
-    while True:
+    while check:
         out = await call("list_objects_v2", **kwargs)
         contents = out.get("Contents", [])
         for item in contents:
@@ -85,6 +86,9 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list) -> lis
         kwargs["ContinuationToken"] = out["NextContinuationToken"]
     results, keys = [None] * len(batch), []
     for i, entry in enumerate(batch):
+        if not check:
+            keys.append(i)
+            continue
         now = current.get(entry["key"])
         if now is None:
             results[i] = ("skipped", "removed since the plan")

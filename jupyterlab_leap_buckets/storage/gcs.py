@@ -2,8 +2,10 @@
 
 gcsfs's public file API lists whole folders; for paging with a cursor we call its
 `_call` (one JSON API request, with gcsfs's session, credentials and retries). Uploads
-use gcsfs's resumable-upload functions: the object appears only when the last chunk
-lands, so a cancelled or failed transfer leaves nothing that looks complete."""
+use gcsfs's resumable-upload functions, and objects of COMPOSITE_FROM bytes or more go
+up in parallel parts that one compose request joins (gcs_composite.py): either way the
+object appears only when complete, so a cancelled or failed transfer leaves nothing
+that looks complete."""
 
 import asyncio
 import base64
@@ -16,6 +18,7 @@ from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
 from gcsfs.retry import validate_response
 
 from .base import ObjectInfo, RawPage, parse_time, read_pieces
+from .gcs_composite import COMPOSITE_FROM, composite_upload
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 # Resumable-upload chunk: fewer, larger requests. Measured on fake-gcs-server, 256 MiB
@@ -107,6 +110,8 @@ class GcsStore:
                 uploadType="media", name=key, data=data, json_out=True,
             )
             return _info(out)  # the service's own size and checksums of what it stored
+        if size >= COMPOSITE_FROM:
+            return _info(await composite_upload(self, key, chunks))
         location = await initiate_upload(self.fs, self.bucket, key)
         offset, buffer, sending = 0, bytearray(), None
         try:

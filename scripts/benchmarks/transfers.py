@@ -77,6 +77,19 @@ def ours(local_root, source, target):
                env={"PYTHONPATH": str(REPO)})
 
 
+def free_s3(prefix):
+    """Delete what the set wrote to S3: moto keeps every object in memory, and at the
+    full scale the sets' copies together outgrew the machine (moto was killed at 12 GB)."""
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{S3_PORT}", aws_access_key_id="testing",
+                      aws_secret_access_key="testing", region_name="us-east-1")
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket="leap-pangeo-inbox", Prefix=prefix):
+        keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket="leap-pangeo-inbox", Delete={"Objects": keys})
+
+
 def make_files(folder: Path, count: int, size: int):
     if folder.exists() and len(list(folder.iterdir())) == count:
         return
@@ -94,6 +107,8 @@ def make_files(folder: Path, count: int, size: int):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--sets", nargs="+", choices=["small", "medium", "large"],
+                        help="only these sets (default: all three)")
     args = parser.parse_args()
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
@@ -101,6 +116,8 @@ def main():
     print(f"{'set':<8} {'direction':<10} {'tool':<7} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
     summary = []
     for name, count, size in SCALES[args.scale]:
+        if args.sets and name not in args.sets:
+            continue
         data = work / "data" / name
         make_files(data, count, size)
         total = count * size / MiB
@@ -125,6 +142,7 @@ def main():
         # GCS -> S3 (streams through the process)
         record("gcs->s3", "ours", *ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": f"{base}/ours/"}))
         record("gcs->s3", "rclone", *rclone("copy", f":gcs:leap-scratch/{base}/ours/{name}", f":s3:leap-pangeo-inbox/{base}/rclone/{name}"))
+        free_s3(f"{base}/")
         for direction, times in results.items():
             best = min((t, tool) for tool, t in times.items() if tool != "ours")
             summary.append((name, direction, best[0] / times["ours"], best[1]))
