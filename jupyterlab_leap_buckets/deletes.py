@@ -171,13 +171,21 @@ class Deletes:
         """Write each object under the plan's path (created before the plan started) to
         the spool, flushing every page so a running delete can follow."""
         path, earliest = plan.path, None
+        # Written after the user asked: not part of the plan. GCS times have
+        # microseconds; S3 listings may have only seconds (moto, HEAD everywhere), so
+        # there an object of the plan's own second is left out too: kept, and reported
+        # as remaining, rather than deleted unseen.
+        cutoff = (
+            plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs"
+            else plan.started.replace(microsecond=0)
+        )
         try:
             with open(plan.spool, "a", encoding="utf-8") as out:
                 infos = store.walk(path) if path.endswith("/") else _one(store, path)
                 written = 0
                 async for info in infos:
-                    if info.created and info.created > plan.started:
-                        plan.newer += 1  # written after the user asked: not part of the plan
+                    if info.created and info.created >= cutoff:
+                        plan.newer += 1
                         continue
                     out.write(json.dumps({**_entry(info), "listed": round(time.monotonic(), 3)}) + "\n")
                     plan.objects += 1

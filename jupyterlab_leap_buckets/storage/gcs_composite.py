@@ -14,7 +14,7 @@ byte crosses the network twice), and the parts are deleted in one batch request.
   `gcloud/tmp/` in the same way); in scratch they expire with everything else.
 - A composite object has a CRC32C and no MD5 (as on Google); transfers verify CRC32C.
 - Compose joins at most COMPOSE_LIMIT objects per request; more parts are joined in
-  rounds (1 GiB in 32 MiB parts takes one request; 10 GiB, 11).
+  rounds (1 GiB in 16 MiB parts takes three requests; 10 GiB, 21).
 
 Measured on fake-gcs-server (docs/benchmarks.md): the emulator recomputes MD5 and CRC32C
 over everything received so far at every resumable chunk, so a 1 GiB resumable upload
@@ -33,8 +33,11 @@ log = logging.getLogger(__name__)
 
 PARTS_FOLDER = ".leap-buckets-parts"
 COMPOSITE_FROM = 150 * 1024 * 1024
-PART = 32 * 1024 * 1024  # a multiple of transfers.CHUNK, so pieces fill parts exactly
-PARTS_IN_FLIGHT = 3
+# Measured with two 1 GiB files (docs/benchmarks.md): 32 MiB parts three at a time took
+# 19-22 s at 800 MiB of RSS, 16 MiB four at a time 22-32 s at 540 MiB, 8 MiB four at a
+# time 31 s at 350 MiB; the resumable upload before them 45-64 s at 525 MiB.
+PART = 16 * 1024 * 1024  # a multiple of transfers.CHUNK, so pieces fill parts exactly
+PARTS_IN_FLIGHT = 4
 COMPOSE_LIMIT = 32  # the JSON API's limit of source objects per compose
 
 
