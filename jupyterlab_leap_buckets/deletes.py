@@ -60,6 +60,12 @@ PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
 PLAN_WAIT = 1.5  # seconds a plan request waits for the listing before answering with counts so far
 SAMPLE_KEYS = 20  # keys a plan shows
 PARALLEL_BATCHES = 8
+# Once a delete is confirmed, the listing stays at most this many objects ahead of the
+# batches handed out (as rclone's listing waits for its deleters): listing further
+# ahead gains nothing when deleting is the slower part, and on fake-gcs-server, whose
+# every page walks the whole bucket and blocks deletes meanwhile, a listing that ran
+# ahead walked objects that could have been gone (docs/benchmarks.md).
+LIST_AHEAD = 2000
 FRESH_S3 = 1.0  # seconds since its listing within which an S3 batch needs no second one
 
 
@@ -84,6 +90,8 @@ class Plan:
     task: Optional[asyncio.Task] = None  # the listing, while it runs
     error: Optional[ApiError] = None  # why the listing stopped, if it failed
     progressed: asyncio.Event = field(default_factory=asyncio.Event)
+    handed_out: int = 0  # entries the delete job has taken from the spool
+    taken: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def url(self) -> str:
@@ -202,6 +210,9 @@ class Deletes:
                         out.flush()
                         plan.progressed.set()
                         plan.progressed = asyncio.Event()
+                        while plan.used and plan.objects - plan.handed_out > LIST_AHEAD:
+                            plan.taken.clear()
+                            await plan.taken.wait()
         except asyncio.CancelledError:
             plan.error = ApiError(410, "plan-expired", "The listing of this plan was stopped; plan the delete again.")
             raise
@@ -367,6 +378,8 @@ async def _batches(plan: Plan, size: int):
                 batch.append(json.loads(partial + line))
                 partial = ""
                 if len(batch) == size:
+                    plan.handed_out += len(batch)
+                    plan.taken.set()
                     yield batch
                     batch = []
                 continue
@@ -374,6 +387,8 @@ async def _batches(plan: Plan, size: int):
             if finished:
                 break
             if batch:
+                plan.handed_out += len(batch)
+                plan.taken.set()
                 yield batch  # delete what is known while the listing goes on
                 batch = []
             await waiting.wait()
