@@ -4,21 +4,24 @@ places (a bucket root or the server's disk), verified object by object.
 - Same service and endpoint: the service copies by itself (GCS rewrite, S3 CopyObject).
 - Otherwise bytes stream through this process in CHUNK-sized pieces: a bucket's object
   from one streaming GET read up to READ_AHEAD pieces ahead, a disk file in READ_AHEAD
-  ranged reads at once; S3 targets upload PARTS_IN_FLIGHT parts
-  in parallel, GCS targets send resumable chunks of storage.gcs.UPLOAD_CHUNK (32 MiB).
+  ranged reads at once; S3 targets upload PARTS_IN_FLIGHT parts in parallel, GCS
+  targets send resumable chunks of storage.gcs.UPLOAD_CHUNK (32 MiB) or, from 150 MiB,
+  parallel composite parts (storage/gcs_composite.py: 16 MiB, four at a time).
   Memory is bounded whatever the sizes: at most CONCURRENCY objects move at once, of
   which at most LARGE_CONCURRENCY are larger than one chunk. A large object holds its
-  READ_AHEAD pieces (32 MiB) and, towards GCS, the 32 MiB chunk being filled, its copy
-  and the chunk on its way (about 130 MiB in all; towards S3, PARTS_IN_FLIGHT parts,
-  about 64 MiB); small ones one piece each. So a job holds about 2 x 130 + 14 x 8 = 370
-  MiB of object data at most, whatever the files' sizes (measured: 510 MiB of process
-  RSS with two 1 GiB uploads in flight, docs/benchmarks.md).
+  READ_AHEAD pieces (32 MiB) and, towards GCS, the chunk being filled, its copy and the
+  chunk on its way (about 130 MiB; in composite parts, the part being filled and four
+  on their way, about 112 MiB; towards S3, PARTS_IN_FLIGHT parts, about 64 MiB); small
+  ones one piece each. So a job holds about 2 x 130 + 14 x 8 = 370 MiB of object data
+  at most, whatever the files' sizes (measured: 510-540 MiB of process RSS with two
+  1 GiB uploads in flight, docs/benchmarks.md).
 - Each object is checked after it lands: size, and MD5 / CRC32C wherever the target or
   source reports one. A mismatch deletes the copy and fails the object.
 - A move deletes each source object only after its copy has been verified.
 
 The defaults were measured on the emulators (docs/benchmarks.md): fake-gcs-server takes
-8.4 s for 256 MiB in 8 MiB resumable chunks and 3.6 s in 32 MiB ones.
+8.4 s for 256 MiB in 8 MiB resumable chunks and 3.6 s in 32 MiB ones; two 1 GiB files
+took 45-64 s as resumable uploads and 19-32 s in composite parts.
 """
 
 import asyncio

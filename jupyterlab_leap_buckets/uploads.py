@@ -1,7 +1,9 @@
 """Files dropped from the user's desktop: the browser sends each file in chunks, and the
-server streams them straight into the target's resumable (GCS) or multipart (S3) upload
-as they arrive. Nothing is held whole: an upload holds at most the chunk being written,
-one chunk waiting, and the request body being read (3 x 8 MiB). The object appears only
+server streams them straight into the target's upload as they arrive: resumable or, from
+150 MiB, parallel composite (GCS), multipart (S3). Nothing is held whole: an upload holds
+the request body being read and what the target's upload gathers (GCS: a 32 MiB chunk
+and its copy, or the 16 MiB part being filled and four on their way; S3: four 8 MiB
+parts); a 1 GiB upload peaked at 147 MiB of Python memory (test_uploads.py). The object appears only
 when the last chunk has landed and been verified; a cancel, a failure, or a browser that
 goes away (no chunk for IDLE seconds) aborts the upload and leaves nothing behind.
 
