@@ -85,12 +85,16 @@ async def composite_upload(store, key: str, chunks) -> dict:
             await start(b"".join(pieces))
         del pieces
         await asyncio.gather(*sending)
-        return await _compose(store, written, key, prefix)
-    finally:
+        out = await _compose(store, written, key, prefix)
+    except BaseException:
         for task in sending:
             task.cancel()
-        # Shielded: a cancelled job still removes its parts before it ends.
-        await asyncio.shield(_delete_parts(store, written))
+        # Shielded: a cancelled job still removes its parts before it ends. A part
+        # whose request was cut may still land, so what is under the prefix is swept.
+        await asyncio.shield(_clean_up(store, written, sending, prefix))
+        raise
+    await asyncio.shield(_delete_parts(store, written))
+    return out
 
 
 async def _compose(store, names: list, key: str, prefix: str) -> dict:
@@ -121,8 +125,18 @@ async def _compose_one(store, sources: list, key: str) -> dict:
     )
 
 
+async def _clean_up(store, names: list, sending: set, prefix: str):
+    await asyncio.gather(*sending, return_exceptions=True)
+    await _delete_parts(store, names)
+    try:
+        stray = [info.key async for info in store.walk(prefix)]
+    except Exception:  # noqa: BLE001 - what is left shows in the listing
+        stray = []
+    await _delete_parts(store, stray)
+
+
 async def _delete_parts(store, names: list):
-    for i in range(0, len(names), GCS_BATCH):
+    for i in range(0, len(names), GCS_BATCH):  # one request per 100 parts
         batch = [{"key": name, "generation": None} for name in names[i : i + GCS_BATCH]]
         try:
             await gcs_batch(store, batch)  # a part never written answers 404: fine
