@@ -137,6 +137,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000], help="objects per store (the issue: 10000 100000)")
     parser.add_argument("--providers", nargs="+", default=["gcs", "s3"], choices=["gcs", "s3"])
+    tools = ["ours", "fsspec", "rclone", "rclone-count"]
+    parser.add_argument("--tools", nargs="+", default=tools, choices=tools,
+                        help="rclone-count: a second rclone run, with its headers dumped, to count requests")
     args = parser.parse_args()
     run_id = uuid.uuid4().hex[:6]
     print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
@@ -159,18 +162,26 @@ def main():
                 print(f"{n:8d} {provider:<8} {tool:<7} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}", flush=True)
 
             prefix = f"demo/bench-del-{run_id}/{n}/"
-            seed(provider, prefix + "ours.zarr/", n)
-            record("ours", run([PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, prefix + "ours.zarr/"],
-                               env={"PYTHONPATH": str(REPO)}))
+            if "ours" in args.tools:
+                seed(provider, prefix + "ours.zarr/", n)
+                record("ours", run([PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, prefix + "ours.zarr/"],
+                                   env={"PYTHONPATH": str(REPO)}))
             fsspec_name = "gcsfs" if provider == "gcs" else "s3fs"
-            seed(provider, prefix + "fsspec.zarr/", n)
-            record(fsspec_name, run([PY, "-c", FSSPEC, provider, f"{bucket}/{prefix}fsspec.zarr"]))
-            seed(provider, prefix + "rclone.zarr/", n)
-            timed = run(RCLONE + ["purge", f"{remote}{bucket}/{prefix}rclone.zarr"])
-            seed(provider, prefix + "rclone-counted.zarr/", n)
-            requests, first = rclone_counted(f"{remote}{bucket}/{prefix}rclone-counted.zarr")
-            record("rclone", {**timed, "requests": requests, "first_delete": first})
-            best = min((t, tool) for tool, t in results.items() if tool != "ours")
+            if "fsspec" in args.tools:
+                seed(provider, prefix + "fsspec.zarr/", n)
+                record(fsspec_name, run([PY, "-c", FSSPEC, provider, f"{bucket}/{prefix}fsspec.zarr"]))
+            if "rclone" in args.tools:
+                seed(provider, prefix + "rclone.zarr/", n)
+                timed = run(RCLONE + ["purge", f"{remote}{bucket}/{prefix}rclone.zarr"])
+                requests, first = None, None
+                if "rclone-count" in args.tools:
+                    seed(provider, prefix + "rclone-counted.zarr/", n)
+                    requests, first = rclone_counted(f"{remote}{bucket}/{prefix}rclone-counted.zarr")
+                record("rclone", {**timed, "requests": requests, "first_delete": first})
+            others = [(t, tool) for tool, t in results.items() if tool != "ours"]
+            if "ours" not in results or not others:
+                continue
+            best = min(others)
             summary.append((n, provider, best[0] / results["ours"], best[1]))
     print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
     for n, provider, ratio, tool in summary:
