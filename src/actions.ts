@@ -92,11 +92,16 @@ export class BucketActions {
     // A key without a trailing '/' names a file, a folder or a store: open its parent
     // and select it, or go into it if it is a folder.
     await model.open(root.id, parentPath(url.path));
-    const entry = model.entries.find(e => e.path === url.path || e.path === `${url.path}/`);
+    const entry = await model.findEntry(url.path);
     if (entry?.type === 'directory') {
       await model.cd(entry.path);
     } else if (entry) {
       this.panel.listing.select([entry.path]);
+    } else if (!model.error && model.hasMore) {
+      Notification.info(
+        `${text} is not among the first ${model.entries.length} entries of its folder, which is open; scroll on to find it.`,
+        { autoClose: 8000 }
+      );
     } else if (!model.error) {
       await model.cd(`${url.path}/`);
     }

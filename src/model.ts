@@ -183,6 +183,21 @@ export class BucketBrowserModel {
     await this._fetch(this._generation, this._cursor);
   }
 
+  /**
+   * The entry at `path` (a file, or a folder with or without its slash) in the open
+   * folder, loading further pages until it shows: at most `maxPages` of them, so a name
+   * that is not there does not page through a folder of millions.
+   */
+  async findEntry(path: string, maxPages = 20): Promise<IEntry | undefined> {
+    const match = (e: IEntry) => e.path === path || e.path === `${path}/`;
+    let entry = this.entries.find(match);
+    for (let page = 0; !entry && this.hasMore && !this.error && page < maxPages; page++) {
+      await this.loadMore();
+      entry = this.entries.find(match);
+    }
+    return entry;
+  }
+
   setSort(key: SortKey): void {
     const ascending = this._sort.key === key ? !this._sort.ascending : true;
     this._sort = { key, ascending };

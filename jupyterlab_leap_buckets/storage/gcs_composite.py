@@ -9,9 +9,10 @@ byte crosses the network twice), and the parts are deleted in one batch request.
 - Nothing half-written: the target appears only when compose succeeds, complete. A
   failure or cancel deletes the parts already written; nothing appears at the target.
 - The parts live beside the target in a folder named PARTS_FOLDER, inside the same
-  writable prefix. If the server process dies in the middle, that folder stays and shows
-  in the listing, where the user can see and delete it (gcloud leaves its parts under
-  `gcloud/tmp/` in the same way); in scratch they expire with everything else.
+  writable prefix. If the server process dies in the middle, that folder stays (gcloud
+  leaves its parts under `gcloud/tmp/` in the same way): the panel hides dot-names
+  unless "show hidden" is set, so it is found there, or by any other client; in scratch
+  it expires with everything else.
 - A composite object has a CRC32C and no MD5 (as on Google); transfers verify CRC32C.
 - Compose joins at most COMPOSE_LIMIT objects per request; more parts are joined in
   rounds (1 GiB in 16 MiB parts takes three requests; 10 GiB, 21).

@@ -94,6 +94,19 @@ describe('BucketBrowserModel', () => {
     expect(listing.every(c => c.limit === 10)).toBe(true);
   });
 
+  it('finds an entry beyond the loaded pages, and stops paging when told', async () => {
+    const api = new FakeApi(many);
+    const model = new BucketBrowserModel(api, { pageSize: 10 });
+    await model.initialize();
+    await model.cd('demo/many/');
+    expect((await model.findEntry('demo/many/f022'))?.path).toBe('demo/many/f022');
+    expect(model.entries).toHaveLength(25); // the third page held it
+    await model.cd('demo/many/');
+    expect(await model.findEntry('demo/many/nothing', 1)).toBeUndefined();
+    expect(model.entries).toHaveLength(20); // one page more, then it gave up
+    expect(model.hasMore).toBe(true);
+  });
+
   it('forgets loaded pages when the folder changes', async () => {
     const api = new FakeApi([...many, 'demo/x.txt']);
     const model = new BucketBrowserModel(api, { pageSize: 10 });
