@@ -71,33 +71,8 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
     range shows each unchanged since the plan (unless `check` is false: the caller's own
     listing is that recent). Returns (status, reason) per entry."""
     call = store.fs._call_s3
-    last = batch[-1]["key"]
-    current = {}
-    kwargs = {"Bucket": store.bucket, "Prefix": prefix, "MaxKeys": 1000}
-    if after:
-        kwargs["StartAfter"] = after
-    while check:
-        out = await call("list_objects_v2", **kwargs)
-        contents = out.get("Contents", [])
-        for item in contents:
-            current[item["Key"]] = item
-        if not out.get("IsTruncated") or not contents or contents[-1]["Key"] >= last:
-            break
-        kwargs["ContinuationToken"] = out["NextContinuationToken"]
-    results, keys = [None] * len(batch), []
-    for i, entry in enumerate(batch):
-        if not check:
-            keys.append(i)
-            continue
-        now = current.get(entry["key"])
-        if now is None:
-            results[i] = ("skipped", "removed since the plan")
-        elif now.get("ETag") != entry["etag"] or int(now["Size"]) != entry["size"] or not _same_second(
-            now["LastModified"], entry["modified"]
-        ):
-            results[i] = ("skipped", "changed since the plan")
-        else:
-            keys.append(i)
+    results = [None] * len(batch)
+    keys = await _unchanged(store, prefix, after, batch, results) if check else list(range(len(batch)))
     for attempt in range(RETRIES):
         if not keys:
             break
@@ -119,6 +94,36 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
         if keys:
             await asyncio.sleep(0.5 * 2 ** attempt)
     return results
+
+
+async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list) -> list:
+    """One listing of the batch's key range: the indices of entries still as planned;
+    the others are marked skipped in `results`."""
+    call = store.fs._call_s3
+    last = batch[-1]["key"]
+    current, keys = {}, []
+    kwargs = {"Bucket": store.bucket, "Prefix": prefix, "MaxKeys": 1000}
+    if after:
+        kwargs["StartAfter"] = after
+    while True:
+        out = await call("list_objects_v2", **kwargs)
+        contents = out.get("Contents", [])
+        for item in contents:
+            current[item["Key"]] = item
+        if not out.get("IsTruncated") or not contents or contents[-1]["Key"] >= last:
+            break
+        kwargs["ContinuationToken"] = out["NextContinuationToken"]
+    for i, entry in enumerate(batch):
+        now = current.get(entry["key"])
+        if now is None:
+            results[i] = ("skipped", "removed since the plan")
+        elif now.get("ETag") != entry["etag"] or int(now["Size"]) != entry["size"] or not _same_second(
+            now["LastModified"], entry["modified"]
+        ):
+            results[i] = ("skipped", "changed since the plan")
+        else:
+            keys.append(i)
+    return keys
 
 
 def _same_second(listed, planned: Optional[str]) -> bool:

@@ -41,17 +41,15 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional
 
 from .bulk_delete import GCS_BATCH, S3_BATCH, gcs_batch, s3_batch
+from .delete_plan import Plan, batches, single, spool_entry
 from .delete_guard import check_delete_path
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
 from .listing import ZARR_MARKERS
-from .roots import Root
 from .storage.errors import translate
 
 log = logging.getLogger(__name__)
@@ -67,51 +65,6 @@ PARALLEL_BATCHES = 8
 # ahead walked objects that could have been gone (docs/benchmarks.md).
 LIST_AHEAD = 2000
 FRESH_S3 = 1.0  # seconds since its listing within which an S3 batch needs no second one
-
-
-@dataclass
-class Plan:
-    token: str
-    user: Optional[str]
-    root: Root
-    path: str
-    kind: str  # file | folder | zarr
-    objects: int
-    bytes: int
-    spool: Path
-    deadline: float
-    earliest_expiry: Optional[str] = None
-    sample: list = field(default_factory=list)
-    used: bool = False
-    complete: bool = False  # every object under the path has been listed
-    started: Optional[datetime] = None  # objects created after this are not planned
-    confirmed: float = float("inf")  # time.monotonic() of the confirmation
-    newer: int = 0  # objects listed but left out: created after the plan started
-    task: Optional[asyncio.Task] = None  # the listing, while it runs
-    error: Optional[ApiError] = None  # why the listing stopped, if it failed
-    progressed: asyncio.Event = field(default_factory=asyncio.Event)
-    handed_out: int = 0  # entries the delete job has taken from the spool
-    taken: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def url(self) -> str:
-        return self.root.url + self.path
-
-    def to_api(self) -> dict:
-        return {
-            "plan": self.token,
-            "root": self.root.id,
-            "path": self.path,
-            "url": self.url,
-            "type": self.kind,
-            "zarr": self.kind == "zarr",
-            "objects": self.objects,
-            "bytes": self.bytes,
-            "sample": self.sample,
-            "earliestExpiry": self.earliest_expiry,
-            "expiresIn": max(0, int(self.deadline - time.monotonic())),
-            "complete": self.complete,
-        }
 
 
 class Deletes:
@@ -189,13 +142,12 @@ class Deletes:
         )
         try:
             with open(plan.spool, "a", encoding="utf-8") as out:
-                infos = store.walk(path) if path.endswith("/") else _one(store, path)
-                written = 0
+                infos = store.walk(path) if path.endswith("/") else single(store, path)
                 async for info in infos:
                     if info.created and info.created >= cutoff:
                         plan.newer += 1
                         continue
-                    out.write(json.dumps({**_entry(info), "listed": round(time.monotonic(), 3)}) + "\n")
+                    out.write(json.dumps(spool_entry(info)) + "\n")
                     plan.objects += 1
                     plan.bytes += info.size
                     if len(plan.sample) < SAMPLE_KEYS:
@@ -205,8 +157,7 @@ class Deletes:
                         if plan.root.expiry_days:
                             expiry = earliest + timedelta(days=plan.root.expiry_days)
                             plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
-                    written += 1
-                    if written % 1000 == 0:
+                    if plan.objects % 1000 == 0:
                         out.flush()
                         plan.progressed.set()
                         plan.progressed = asyncio.Event()
@@ -272,7 +223,7 @@ class Deletes:
         started, cancelled = now_iso(), False
         try:
             after = None
-            async for batch in _batches(plan, size):
+            async for batch in batches(plan, size):
                 while len(in_flight) >= PARALLEL_BATCHES:
                     done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                     in_flight -= done
@@ -350,51 +301,6 @@ class Deletes:
         self.audit_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.audit_path, "a", encoding="utf-8") as log_file:
             log_file.write(json.dumps(record) + "\n")
-
-
-async def _one(store, key):
-    info = await store.head(key)
-    if info is not None:
-        yield info
-
-
-def _entry(info) -> dict:
-    return {
-        "key": info.key, "size": info.size, "generation": info.generation, "etag": info.etag,
-        "modified": info.modified.isoformat() if info.modified else None,
-    }
-
-
-async def _batches(plan: Plan, size: int):
-    """The plan's entries, `size` at a time, read from the spool as they are needed and,
-    while the listing still runs, as it writes them."""
-    batch, partial = [], ""
-    with open(plan.spool, encoding="utf-8") as lines:
-        while True:
-            waiting = plan.progressed
-            finished = plan.complete or plan.error is not None
-            line = lines.readline()
-            if line.endswith("\n"):
-                batch.append(json.loads(partial + line))
-                partial = ""
-                if len(batch) == size:
-                    plan.handed_out += len(batch)
-                    plan.taken.set()
-                    yield batch
-                    batch = []
-                continue
-            partial += line
-            if finished:
-                break
-            if batch:
-                plan.handed_out += len(batch)
-                plan.taken.set()
-                yield batch  # delete what is known while the listing goes on
-                batch = []
-            await waiting.wait()
-    if batch:
-        yield batch
-
 
 
 async def _is_zarr(store, path: str) -> bool:

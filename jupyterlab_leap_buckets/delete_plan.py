@@ -1,0 +1,107 @@
+"""A delete plan and its spool: what `POST delete/plan` listed, one JSON line per object
+(key, size, generation or ETag, modification time, and when it was listed), written to a
+file on disk so that a plan of a million objects costs no memory, and read back by the
+delete job in batches, while the listing may still be writing it (see deletes.py)."""
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+from .errors import ApiError
+from .roots import Root
+
+
+@dataclass
+class Plan:
+    token: str
+    user: Optional[str]
+    root: Root
+    path: str
+    kind: str  # file | folder | zarr
+    objects: int
+    bytes: int
+    spool: Path
+    deadline: float
+    earliest_expiry: Optional[str] = None
+    sample: list = field(default_factory=list)
+    used: bool = False
+    complete: bool = False  # every object under the path has been listed
+    started: Optional[datetime] = None  # objects created after this are not planned
+    confirmed: float = float("inf")  # time.monotonic() of the confirmation
+    newer: int = 0  # objects listed but left out: created after the plan started
+    task: Optional[asyncio.Task] = None  # the listing, while it runs
+    error: Optional[ApiError] = None  # why the listing stopped, if it failed
+    progressed: asyncio.Event = field(default_factory=asyncio.Event)
+    handed_out: int = 0  # entries the delete job has taken from the spool
+    taken: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def url(self) -> str:
+        return self.root.url + self.path
+
+    def to_api(self) -> dict:
+        return {
+            "plan": self.token,
+            "root": self.root.id,
+            "path": self.path,
+            "url": self.url,
+            "type": self.kind,
+            "zarr": self.kind == "zarr",
+            "objects": self.objects,
+            "bytes": self.bytes,
+            "sample": self.sample,
+            "earliestExpiry": self.earliest_expiry,
+            "expiresIn": max(0, int(self.deadline - time.monotonic())),
+            "complete": self.complete,
+        }
+
+
+async def single(store, key):
+    """The object at `key`, as a listing of one."""
+    info = await store.head(key)
+    if info is not None:
+        yield info
+
+
+def spool_entry(info) -> dict:
+    """One object's line in the spool, with when it was listed (time.monotonic())."""
+    return {
+        "key": info.key, "size": info.size, "generation": info.generation, "etag": info.etag,
+        "modified": info.modified.isoformat() if info.modified else None,
+        "listed": round(time.monotonic(), 3),
+    }
+
+
+async def batches(plan: Plan, size: int):
+    """The plan's entries, `size` at a time, read from the spool as they are needed and,
+    while the listing still runs, as it writes them."""
+    batch, partial = [], ""
+    with open(plan.spool, encoding="utf-8") as lines:
+        while True:
+            waiting = plan.progressed
+            finished = plan.complete or plan.error is not None
+            line = lines.readline()
+            if line.endswith("\n"):
+                batch.append(json.loads(partial + line))
+                partial = ""
+                if len(batch) == size:
+                    plan.handed_out += len(batch)
+                    plan.taken.set()
+                    yield batch
+                    batch = []
+                continue
+            partial += line
+            if finished:
+                break
+            if batch:
+                plan.handed_out += len(batch)
+                plan.taken.set()
+                yield batch  # delete what is known while the listing goes on
+                batch = []
+            await waiting.wait()
+    if batch:
+        yield batch
