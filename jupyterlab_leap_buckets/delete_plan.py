@@ -80,6 +80,12 @@ async def batches(plan: Plan, size: int):
     """The plan's entries, `size` at a time, read from the spool as they are needed and,
     while the listing still runs, as it writes them."""
     batch, partial = [], ""
+
+    def hand_out():
+        plan.handed_out += len(batch)
+        plan.taken.set()  # the listing may go on (deletes.LIST_AHEAD)
+        return batch
+
     with open(plan.spool, encoding="utf-8") as lines:
         while True:
             waiting = plan.progressed
@@ -89,18 +95,14 @@ async def batches(plan: Plan, size: int):
                 batch.append(json.loads(partial + line))
                 partial = ""
                 if len(batch) == size:
-                    plan.handed_out += len(batch)
-                    plan.taken.set()
-                    yield batch
+                    yield hand_out()
                     batch = []
                 continue
             partial += line
             if finished:
                 break
             if batch:
-                plan.handed_out += len(batch)
-                plan.taken.set()
-                yield batch  # delete what is known while the listing goes on
+                yield hand_out()  # delete what is known while the listing goes on
                 batch = []
             await waiting.wait()
     if batch:

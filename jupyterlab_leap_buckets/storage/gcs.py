@@ -105,11 +105,7 @@ class GcsStore:
         if size <= SINGLE_REQUEST:
             # One media upload: atomic like a resumable one, in one request instead of two.
             data = b"".join([chunk async for chunk in chunks])
-            out = await self.fs._call(
-                "POST", f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
-                uploadType="media", name=key, data=data, json_out=True,
-            )
-            return _info(out)  # the service's own size and checksums of what it stored
+            return _info(await self.media_upload(key, data))  # the service's own checksums
         if size >= COMPOSITE_FROM:
             return _info(await composite_upload(self, key, chunks))
         location = await initiate_upload(self.fs, self.bucket, key)
@@ -144,6 +140,13 @@ class GcsStore:
             except Exception:  # noqa: BLE001 - the session expires by itself anyway
                 pass
             raise
+
+    async def media_upload(self, key, data: bytes) -> dict:
+        """Write `data` to `key` in one request; the JSON API's resource of what it stored."""
+        return await self.fs._call(
+            "POST", f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
+            uploadType="media", name=key, data=data, json_out=True,
+        )
 
     def can_copy_to(self, target) -> bool:
         return getattr(target, "provider", None) == "gcs" and target.endpoint == self.endpoint

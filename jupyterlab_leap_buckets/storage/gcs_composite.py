@@ -26,8 +26,6 @@ import asyncio
 import logging
 import secrets
 
-from gcsfs.core import quote
-
 from ..bulk_delete import GCS_BATCH, gcs_batch
 
 log = logging.getLogger(__name__)
@@ -58,10 +56,7 @@ async def composite_upload(store, key: str, chunks) -> dict:
 
     async def send(name: str, data: bytes):
         try:
-            await store.fs._call(
-                "POST", f"{store.fs._location}/upload/storage/v1/b/{quote(store.bucket)}/o",
-                uploadType="media", name=name, data=data, json_out=True,
-            )
+            await store.media_upload(name, data)
         finally:
             gate.release()
 
@@ -137,11 +132,15 @@ async def _clean_up(store, names: list, sending: set, prefix: str):
 
 
 async def _delete_parts(store, names: list):
-    for i in range(0, len(names), GCS_BATCH):  # one request per 100 parts
+    """Delete the parts, one batch request per GCS_BATCH; what cannot be deleted is logged
+    (the parts folder stays, where the user can find it)."""
+    left = 0
+    for i in range(0, len(names), GCS_BATCH):
         batch = [{"key": name, "generation": None} for name in names[i : i + GCS_BATCH]]
         try:
-            await gcs_batch(store, batch)  # a part never written answers 404: fine
-        except Exception:  # noqa: BLE001 - reported; the parts folder shows in the listing
-            log.warning(
-                "leap-buckets: could not delete the upload parts under %s", names[0].rsplit("/", 1)[0]
-            )
+            results = await gcs_batch(store, batch)  # a part never written: 404, skipped
+        except Exception:  # noqa: BLE001 - logged below
+            results = [("failed", None)] * len(batch)
+        left += sum(1 for status, _ in results if status == "failed")
+    if left:
+        log.warning("leap-buckets: %d upload part(s) could not be deleted under %s", left, names[0].rsplit("/", 1)[0])

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import json
 import os
+import urllib.parse
 import urllib.request
 import uuid
 
