@@ -36,6 +36,17 @@ export class JobsModel {
   async refresh(): Promise<void> {
     const jobs = await this.api.listJobs();
     const before = new Map(this._jobs.map(job => [job.id, job]));
+    // A job started while this listing was on its way is not in it yet: keep it, or a
+    // job that ends before the next listing would never be seen to end (no notification,
+    // no file browser refresh).
+    const listed = new Set(jobs.map(job => job.id));
+    for (const id of [...this._unlisted]) {
+      if (listed.has(id)) {
+        this._unlisted.delete(id);
+      } else if (before.has(id)) {
+        jobs.unshift(before.get(id)!);
+      }
+    }
     this._jobs = jobs;
     for (const job of jobs) {
       const old = before.get(job.id);
@@ -70,6 +81,7 @@ export class JobsModel {
   }
 
   private _track(job: IJob): void {
+    this._unlisted.add(job.id);
     this._jobs = [job, ...this._jobs.filter(j => j.id !== job.id)];
     this._changed.emit();
     void this._poll.refresh();
@@ -85,6 +97,7 @@ export class JobsModel {
   }
 
   private _jobs: IJob[] = [];
+  private _unlisted = new Set<string>(); // started here, not yet in a listing
   private _poll: Poll;
   private _changed = new Signal<this, void>(this);
   private _ended = new Signal<this, IJob>(this);
