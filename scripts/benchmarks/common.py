@@ -12,6 +12,9 @@ def measure(cmd, env=None) -> tuple:
     env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
     # Output goes to files, not pipes: a tool that writes more than a pipe holds would
     # block while we wait for it.
+    # Each tool starts with the disk's write-back caught up, so none pays for the bytes the
+    # one before it left in the page cache (on this machine that swung a run by a third).
+    os.sync()
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out_file, stderr=err_file)
