@@ -1,6 +1,9 @@
 """Delete one path the way the server does (plan, then the confirmed delete job), in a
 process of its own so the benchmark can read its peak memory. Prints JSON: seconds
-(plan and delete), seconds to the first delete request, and HTTP requests made."""
+(plan and delete), seconds to the first delete request, and HTTP requests made. With a
+third argument, THINK seconds, it confirms that long after the plan answered (as a person
+reading the dialog would, while the plan's listing goes on) and adds `after_confirm`:
+the seconds from the confirmation to the end, what that person waits."""
 
 import asyncio
 import json
@@ -39,7 +42,7 @@ def count_requests():
     aiohttp.ClientSession._request = counted
 
 
-async def main(root: str, path: str):
+async def main(root: str, path: str, think: float = 0.0):
     global STARTED
     count_requests()
     config = emulator_config(username="demo", root_overrides={"osn-inbox": {"deletable": "{username}/"}})
@@ -50,14 +53,18 @@ async def main(root: str, path: str):
     STARTED = time.perf_counter()
     plan = await deletes.plan({"root": root, "path": path})
     planned = time.perf_counter() - STARTED
+    await asyncio.sleep(think)
+    confirmed = time.perf_counter()
     job = deletes.start({"plan": plan.token, "confirm": path.rstrip("/").rsplit("/", 1)[-1]})
     await jobs.wait(job.id)
     seconds = time.perf_counter() - STARTED
+    after_confirm = time.perf_counter() - confirmed
     if job.state != "done" or job.objectsDone != plan.objects:
         sys.exit(f"delete {job.state}: {job.objectsDone}/{plan.objects} {job.error} {job.failed[:3]}")
     print(json.dumps({"seconds": seconds, "plan_seconds": planned, "first_delete": COUNT["first_delete"],
-                      "requests": COUNT["requests"], "objects": job.objectsDone}))
+                      "requests": COUNT["requests"], "objects": job.objectsDone,
+                      "after_confirm": after_confirm}))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], *map(float, sys.argv[3:4])))

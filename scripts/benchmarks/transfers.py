@@ -63,9 +63,11 @@ def run(cmd, env=None) -> tuple:
     return seconds, rss, requests
 
 
-def rclone(*args) -> tuple:
-    """Timed run, then a second run with `--dump headers` to count its requests."""
+def rclone(*args, count=True) -> tuple:
+    """Timed run, then (if `count`) a second run with `--dump headers` to count its requests."""
     seconds, rss, _ = run(RCLONE + list(args))
+    if not count:
+        return seconds, rss, None
     target = args[-1].rstrip("/") + "-counted"
     err = measure(RCLONE + ["--dump", "headers", *args[:-1], target])[3]
     return seconds, rss, err.count("HTTP REQUEST")
@@ -109,11 +111,13 @@ def main():
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--sets", nargs="+", choices=["small", "medium", "large"],
                         help="only these sets (default: all three)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per tool and direction, in rotated order; each tool's fastest counts")
     args = parser.parse_args()
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'set':<8} {'direction':<10} {'tool':<7} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
+    print(f"{'set':<8} {'direction':<10} {'tool':<9} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
     summary = []
     for name, count, size in SCALES[args.scale]:
         if args.sets and name not in args.sets:
@@ -124,24 +128,57 @@ def main():
         base = f"bench/{run_id}/{name}"
         results = {}
 
-        def record(direction, tool, seconds, rss, requests):
-            results.setdefault(direction, {})[tool] = seconds
+        def record(direction, tool, seconds, rss, requests, label=None):
             per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
-            print(f"{name:<8} {direction:<10} {tool:<7} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
+            print(f"{name:<8} {direction:<10} {label or tool:<9} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
 
-        # disk -> GCS
-        record("up", "ours", *ours(work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": f"{base}/ours/"}))
-        record("up", "rclone", *rclone("copy", str(data), f":gcs:leap-scratch/{base}/rclone/{name}"))
-        record("up", "gcsfs", *run([PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{base}/gcsfs/{name}"]))
-        # GCS -> disk
-        down = work / "down" / run_id
-        record("down", "ours", *ours(down, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "ours/"}))
-        record("down", "rclone", *rclone("copy", f":gcs:leap-scratch/{base}/ours/{name}", str(down / "rclone")))
-        record("down", "gcsfs", *run([PY, "-c", GCSFS, "get", f"leap-scratch/{base}/ours/{name}", str(down / "gcsfs")]))
-        shutil.rmtree(down, ignore_errors=True)
+        def compare(direction, runs):
+            """Each tool `--repeat` times, the order rotated each round (the emulators'
+            state changes as they fill); each tool's fastest run counts, its highest
+            memory, and requests from its first run."""
+            best = {}
+            for rep in range(args.repeat):
+                turn = rep % len(runs)
+                for tool, go in runs[turn:] + runs[:turn]:
+                    seconds, rss, requests = go(rep)
+                    if args.repeat > 1:
+                        record(direction, tool, seconds, rss, requests, label=f"{tool}#{rep + 1}")
+                    kept = best.get(tool)
+                    if kept is None:
+                        best[tool] = (seconds, rss, requests)
+                    else:
+                        best[tool] = (min(kept[0], seconds), max(kept[1], rss), kept[2])
+            for tool, _ in runs:
+                record(direction, tool, *best[tool])
+                results.setdefault(direction, {})[tool] = best[tool][0]
+
+        def at(path, rep):
+            return path if rep == 0 else f"{path}-r{rep}"
+
+        def fresh(rep, tool):
+            folder = work / "down" / run_id / f"{tool}-{rep}"
+            shutil.rmtree(folder, ignore_errors=True)
+            return folder
+
+        # disk -> GCS (ours' first copy is the source of the two directions below)
+        compare("up", [
+            ("ours", lambda rep: ours(work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": at(f"{base}/ours", rep) + "/"})),
+            ("rclone", lambda rep: rclone("copy", str(data), f":gcs:leap-scratch/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0)),
+            ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}"])),
+        ])
+        # GCS -> disk, each run into an empty folder
+        source = f"leap-scratch/{base}/ours/{name}"
+        compare("down", [
+            ("ours", lambda rep: ours(fresh(rep, "ours"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"})),
+            ("rclone", lambda rep: rclone("copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0)),
+            ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
+        ])
+        shutil.rmtree(work / "down" / run_id, ignore_errors=True)
         # GCS -> S3 (streams through the process)
-        record("gcs->s3", "ours", *ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": f"{base}/ours/"}))
-        record("gcs->s3", "rclone", *rclone("copy", f":gcs:leap-scratch/{base}/ours/{name}", f":s3:leap-pangeo-inbox/{base}/rclone/{name}"))
+        compare("gcs->s3", [
+            ("ours", lambda rep: ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": at(f"{base}/ours", rep) + "/"})),
+            ("rclone", lambda rep: rclone("copy", f":gcs:{source}", f":s3:leap-pangeo-inbox/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0)),
+        ])
         free_s3(f"{base}/")
         for direction, times in results.items():
             best = min((t, tool) for tool, t in times.items() if tool != "ours")
