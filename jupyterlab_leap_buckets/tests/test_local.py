@@ -68,3 +68,31 @@ def test_a_folder_turned_into_a_link_is_caught_once_its_trust_runs_out(tmp_path,
     (root / "data").symlink_to(elsewhere)
     clock[0] += local.FOLDER_TRUST + 0.01
     assert refused(store, "data/a.txt") == "outside-home"
+
+
+def test_a_folder_that_was_not_there_is_not_trusted(tmp_path):
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    store = LocalStore(str(root))
+    assert store.resolve("later/a.txt") == root / "later" / "a.txt"  # not there yet
+    (root / "later").symlink_to(elsewhere)  # made a moment later, leading out
+    assert refused(store, "later/a.txt") == "outside-home"
+
+
+async def test_a_small_file_is_written_whole_and_never_through_what_is_at_its_partial_name(tmp_path):
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    (root / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    store = LocalStore(str(root))
+    data = bytes(range(256)) * 300
+    assert (await _write(store, "data/one.bin", data)).size == len(data)
+    assert (root / "data" / "one.bin").read_bytes() == data
+    assert [p.name for p in (root / "data").iterdir()] == ["one.bin"]  # no partial left
+    # Something already at the partial name (a link out, planted): refused, not followed.
+    partial = root / "data" / ".two.bin.leap-partial-planted"
+    partial.symlink_to(elsewhere / "stolen.bin")
+    with pytest.raises(FileExistsError):
+        store._write_whole("data/two.bin", root / "data" / "two.bin", partial, b"secret")
+    assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
+    assert not (root / "data" / "two.bin").exists()
