@@ -121,36 +121,72 @@ async def free_name(place: Place, folder: bool) -> Place:
 
 
 async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str):
-    if source.path.endswith("/"):
-        objects = [info async for info in source.store.walk(source.path)]
-    else:
-        objects = [await source.store.head(source.path)]
-    job.objectsTotal, job.bytesTotal = len(objects), sum(o.size for o in objects)
-    jobs.progress(job)
+    """Transfer what the source's listing yields, starting with its first page: objects
+    are handed out as they are listed (as rclone does), at most CONCURRENCY in flight,
+    and the job's totals grow with the listing. Nothing waits for the whole listing, and
+    nothing holds it: a folder of a million objects costs no more memory than one of a
+    thousand."""
     gate, large = asyncio.Semaphore(CONCURRENCY), asyncio.Semaphore(LARGE_CONCURRENCY)
+    in_flight: set = set()
 
     async def one(info):
-        async with gate, (large if info.size > CHUNK else _NO_LIMIT):
-            rel = info.key[len(source.path):] if source.path.endswith("/") else ""
-            dest = target.path + rel
-            try:
-                done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
-            except ApiError as err:
-                _failed(job, info.key, err.code, err.message)
-                return
-            except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
-                _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
-                return
-            if done and mode == "move":
-                await source.store.delete(info.key)
-            jobs.progress(job)
+        try:
+            async with large if info.size > CHUNK else _NO_LIMIT:
+                rel = info.key[len(source.path):] if source.path.endswith("/") else ""
+                dest = target.path + rel
+                try:
+                    done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
+                except ApiError as err:
+                    _failed(job, info.key, err.code, err.message)
+                    return
+                except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
+                    _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
+                    return
+                if done and mode == "move":
+                    await source.store.delete(info.key)
+                jobs.progress(job)
+        finally:
+            gate.release()
 
     try:
-        await asyncio.gather(*(one(info) for info in objects))
+        try:
+            async for info in _listing(source):
+                job.objectsTotal = (job.objectsTotal or 0) + 1  # None: nothing listed yet
+                job.bytesTotal = (job.bytesTotal or 0) + info.size
+                if job.objectsTotal % 1000 == 1:
+                    jobs.progress(job)
+                await gate.acquire()
+                task = asyncio.ensure_future(one(info))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+        except Exception:
+            # The listing failed: what it found goes on to its end, then the job fails.
+            if in_flight:
+                await asyncio.gather(*in_flight)
+            raise
+        if in_flight:
+            await asyncio.gather(*in_flight)
+        jobs.progress(job)
+    except asyncio.CancelledError:
+        # Cancelled: what is in flight is cancelled and ends (its partial uploads
+        # aborted) before the job does, so the job's report is exact.
+        for task in in_flight:
+            task.cancel()
+        if in_flight:
+            await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
+        raise
     finally:
         sweep = getattr(target.store, "abort_uploads", None)
-        if sweep and (job.objectsFailed or job.objectsDone < len(objects)):
+        if sweep and (job.objectsFailed or job.objectsDone < (job.objectsTotal or 0)):
             await asyncio.shield(sweep(target.path))
+
+
+async def _listing(source: Place):
+    if source.path.endswith("/"):
+        async for info in source.store.walk(source.path):
+            yield info
+    else:
+        yield await source.store.head(source.path)
 
 
 class _NoLimit:

@@ -1,0 +1,53 @@
+"""A folder's transfer starts with the first objects its listing finds, not after the
+whole listing (as rclone does): a large folder starts at once, and nothing holds the
+whole listing. The listing is the real one, from the emulator; only its pace is held."""
+
+import asyncio
+import uuid
+
+from ..config import LeapBuckets
+from ..jobs import JobStore
+from ..service import BucketService
+from ..transfers import start_transfer
+from .conftest import extension_config, gcs_independent_keys, gcs_put
+
+
+async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
+    prefix = f"demo/listing-{uuid.uuid4().hex[:8]}/"
+    names = [f"src/f{i}.txt" for i in range(3)]
+    for name in names:
+        gcs_put("leap-scratch", prefix + name, name.encode())
+    jobs = JobStore(None)
+    config = LeapBuckets(**extension_config(state_dir=str(tmp_path / "state"))["LeapBuckets"])
+    service = BucketService(config, local_root=str(tmp_path), jobs=jobs, state_dir=tmp_path / "state")
+    store = service.store(service.root("scratch"))
+    real_walk, seen = store.walk, {}
+    job_ref = {}
+
+    async def held_walk(path):
+        # After the first object, the listing waits (up to 20 s) until that object has
+        # landed: a transfer that waited for the whole listing would wait the full 20 s.
+        count = 0
+        async for info in real_walk(path):
+            yield info
+            count += 1
+            if count == 1 and path == prefix + "src/":
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + 20
+                while loop.time() < deadline and not (job_ref and job_ref["job"].objectsDone >= 1):
+                    await asyncio.sleep(0.02)
+                seen["done_while_listing"] = job_ref["job"].objectsDone if job_ref else 0
+                seen["total_while_listing"] = job_ref["job"].objectsTotal if job_ref else None
+
+    store.walk = held_walk
+    job = await start_transfer(service, jobs, str(tmp_path), {
+        "source": {"root": "scratch", "path": prefix + "src/"},
+        "target": {"root": "scratch", "path": prefix + "dst/"},
+        "mode": "copy",
+    })
+    job_ref["job"] = job
+    await asyncio.wait_for(jobs.wait(job.id), 60)
+    assert job.state == "done", (job.error, job.failed)
+    assert seen == {"done_while_listing": 1, "total_while_listing": 1}
+    assert (job.objectsDone, job.objectsTotal) == (3, 3)
+    assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]
