@@ -214,6 +214,7 @@ class Deletes:
         job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
         if not plan.complete:
             job.note = "Deleting while the listing of what to delete goes on."
+            job.listing = True
         return job
 
     async def _run(self, job: Job, plan: Plan):
@@ -242,6 +243,7 @@ class Deletes:
                 raise plan.error  # the listing failed: what it found was deleted, the rest stays
             if job.note == "Deleting while the listing of what to delete goes on.":
                 job.note = None
+            job.listing = False
         except asyncio.CancelledError:
             # Stop starting batches; let those in flight finish, so the report is exact.
             cancelled = True
@@ -257,7 +259,7 @@ class Deletes:
 
     async def _account(self, job: Job, plan: Plan, batch: list, outcome):
         results = await outcome
-        job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
+        job.objectsTotal, job.bytesTotal, job.listing = plan.objects, plan.bytes, not plan.complete
         for entry, (status, reason) in zip(batch, results):
             if status == "deleted":
                 job.objectsDone += 1

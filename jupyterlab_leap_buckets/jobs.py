@@ -47,6 +47,7 @@ class Job:
     endedAt: Optional[str] = None
     rate: Optional[float] = None
     note: Optional[str] = None
+    listing: bool = False  # its objects are still being listed: the totals so far grow
     completed: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # deletes: {path, reason} kept on purpose

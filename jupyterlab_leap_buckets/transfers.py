@@ -148,6 +148,7 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
         finally:
             gate.release()
 
+    job.listing = True
     try:
         try:
             async for info in _listing(source):
@@ -164,6 +165,9 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
             if in_flight:
                 await asyncio.gather(*in_flight)
             raise
+        finally:
+            job.listing = False
+        jobs.progress(job)
         if in_flight:
             await asyncio.gather(*in_flight)
         jobs.progress(job)

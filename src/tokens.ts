@@ -158,6 +158,8 @@ export interface IJob {
   source?: Place | { upload: string };
   target?: Place;
   mode?: TransferMode;
+  /** Its objects are still being listed: the totals so far grow as the listing goes on. */
+  listing?: boolean;
   /** One line about the job worth knowing, e.g. that its bytes leave Google's network. */
   note?: string | null;
   /** Deletes: objects kept on purpose (changed since the plan), and what remains. */

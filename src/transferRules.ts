@@ -25,7 +25,7 @@ export function formatRate(bytesPerSecond: number | null | undefined): string {
 
 /** "45 s", "3 min", "2 h" left at the current rate; "" when unknown. */
 export function timeLeft(job: IJob): string {
-  if (!job.rate || job.bytesTotal === null || !isActive(job)) {
+  if (!job.rate || job.bytesTotal === null || !isActive(job) || job.listing) {
     return '';
   }
   const seconds = Math.max(0, (job.bytesTotal - job.bytesDone) / job.rate);
@@ -49,11 +49,17 @@ export function fractionDone(job: IJob): number {
   return job.objectsTotal ? Math.min(1, job.objectsDone / job.objectsTotal) : 0;
 }
 
-/** "3 of 10 objects, 1.2 MB of 5.0 MB, 2.0 MB/s, 2 s left" */
+/**
+ * "3 of 10 objects, 1.2 MB of 5.0 MB, 2.0 MB/s, 2 s left"; while the job's objects are
+ * still being listed, "3 of 1000+ objects, 1.2 MB of 5.0 MB+, 2.0 MB/s, still listing".
+ */
 export function progressText(job: IJob): string {
-  const objects = job.objectsTotal === null ? `${job.objectsDone} objects` : `${job.objectsDone} of ${job.objectsTotal} objects`;
-  const bytes = job.bytesTotal === null ? formatSize(job.bytesDone) : `${formatSize(job.bytesDone)} of ${formatSize(job.bytesTotal)}`;
-  return [objects, bytes, isActive(job) ? formatRate(job.rate) : '', timeLeft(job)]
+  const more = job.listing && isActive(job) ? '+' : '';
+  const objects =
+    job.objectsTotal === null ? `${job.objectsDone} objects` : `${job.objectsDone} of ${job.objectsTotal}${more} objects`;
+  const bytes =
+    job.bytesTotal === null ? formatSize(job.bytesDone) : `${formatSize(job.bytesDone)} of ${formatSize(job.bytesTotal)}${more}`;
+  return [objects, bytes, isActive(job) ? formatRate(job.rate) : '', more ? 'still listing' : timeLeft(job)]
     .filter(Boolean)
     .join(', ');
 }

@@ -38,6 +38,7 @@ async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
                     await asyncio.sleep(0.02)
                 seen["done_while_listing"] = job_ref["job"].objectsDone if job_ref else 0
                 seen["total_while_listing"] = job_ref["job"].objectsTotal if job_ref else None
+                seen["listing"] = job_ref["job"].listing if job_ref else None
 
     store.walk = held_walk
     job = await start_transfer(service, jobs, str(tmp_path), {
@@ -48,6 +49,6 @@ async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
     job_ref["job"] = job
     await asyncio.wait_for(jobs.wait(job.id), 60)
     assert job.state == "done", (job.error, job.failed)
-    assert seen == {"done_while_listing": 1, "total_while_listing": 1}
-    assert (job.objectsDone, job.objectsTotal) == (3, 3)
+    assert seen == {"done_while_listing": 1, "total_while_listing": 1, "listing": True}
+    assert (job.objectsDone, job.objectsTotal, job.listing) == (3, 3, False)
     assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]

@@ -58,4 +58,11 @@ describe('job progress', () => {
       '2 of 2 objects, 10 B of 10 B'
     );
   });
+
+  it('says so while the objects are still being listed, with no time left that would be wrong', () => {
+    const listing = { objectsDone: 3, objectsTotal: 1000, bytesDone: 1_200_000, bytesTotal: 5_000_000, rate: 2_000_000, listing: true };
+    expect(progressText(job(listing))).toBe('3 of 1000+ objects, 1.2 MB of 5.0 MB+, 2.0 MB/s, still listing');
+    expect(timeLeft(job(listing))).toBe('');
+    expect(progressText(job({ ...listing, state: 'cancelled' }))).toBe('3 of 1000 objects, 1.2 MB of 5.0 MB');
+  });
 });
