@@ -12,7 +12,7 @@ from ..transfers import start_transfer
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
 
-async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
+def seeded(tmp_path):
     prefix = f"demo/listing-{uuid.uuid4().hex[:8]}/"
     names = [f"src/f{i}.txt" for i in range(3)]
     for name in names:
@@ -20,7 +20,15 @@ async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
     jobs = JobStore(None)
     config = LeapBuckets(**extension_config(state_dir=str(tmp_path / "state"))["LeapBuckets"])
     service = BucketService(config, local_root=str(tmp_path), jobs=jobs, state_dir=tmp_path / "state")
-    store = service.store(service.root("scratch"))
+    return prefix, names, jobs, service, service.store(service.root("scratch"))
+
+
+def copy(prefix):
+    return {"source": {"root": "scratch", "path": prefix + "src/"}, "target": {"root": "scratch", "path": prefix + "dst/"}}
+
+
+async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
+    prefix, names, jobs, service, store = seeded(tmp_path)
     real_walk, seen = store.walk, {}
     job_ref = {}
 
@@ -41,14 +49,29 @@ async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
                 seen["listing"] = job_ref["job"].listing if job_ref else None
 
     store.walk = held_walk
-    job = await start_transfer(service, jobs, str(tmp_path), {
-        "source": {"root": "scratch", "path": prefix + "src/"},
-        "target": {"root": "scratch", "path": prefix + "dst/"},
-        "mode": "copy",
-    })
+    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
     job_ref["job"] = job
     await asyncio.wait_for(jobs.wait(job.id), 60)
     assert job.state == "done", (job.error, job.failed)
     assert seen == {"done_while_listing": 1, "total_while_listing": 1, "listing": True}
     assert (job.objectsDone, job.objectsTotal, job.listing) == (3, 3, False)
     assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]
+
+
+async def test_a_listing_that_fails_midway_fails_the_job_after_what_it_found_has_landed(emulators, tmp_path):
+    prefix, names, jobs, service, store = seeded(tmp_path)
+    real_walk = store.walk
+
+    async def failing_walk(path):
+        async for info in real_walk(path):
+            yield info
+            if path == prefix + "src/":
+                raise ConnectionResetError("the listing's connection dropped")
+
+    store.walk = failing_walk
+    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
+    await asyncio.wait_for(jobs.wait(job.id), 60)
+    assert job.state == "failed" and "connection dropped" in job.error["message"], job.error
+    assert (job.objectsDone, job.objectsTotal, job.listing) == (1, 1, False)
+    # The one object found before the failure landed whole; nothing else is there.
+    assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + names[0]]
