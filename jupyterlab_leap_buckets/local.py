@@ -125,8 +125,7 @@ class LocalStore:
             else:
                 written = await asyncio.to_thread(self._write_whole, key, path, partial, data)
             return ObjectInfo(key, written, None, None)
-        await asyncio.to_thread(self._make_parents, key, path)
-        handle = await asyncio.to_thread(open, partial, "wb")
+        handle = os.fdopen(await asyncio.to_thread(self._open_new, key, path, partial), "wb")
         try:
             async for data in chunks:
                 await asyncio.to_thread(handle.write, data)
@@ -144,17 +143,21 @@ class LocalStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.resolve(key)  # the new parents must not have led out either
 
+    def _open_new(self, key, path: Path, partial: Path) -> int:
+        """A new file at the partial name, its folders made if missing. O_EXCL: never
+        through anything already at that name, a symlink included."""
+        try:
+            return os.open(partial, _NEW_FILE, 0o666)
+        except FileNotFoundError:
+            self._make_parents(key, path)
+            return os.open(partial, _NEW_FILE, 0o666)
+
     def _write_whole(self, key, path: Path, partial: Path, data: bytes):
         """Write `data` under the partial name and rename it into place. With os-level
         calls: five system calls for a file whose folder exists (`resolve` has checked
         that folder), where open() and mkdir(exist_ok) made ten; this runs in the event
-        loop once per small file downloaded. O_EXCL: never through anything already at
-        the partial name, a symlink included."""
-        try:
-            fd = os.open(partial, _NEW_FILE, 0o666)
-        except FileNotFoundError:
-            self._make_parents(key, path)
-            fd = os.open(partial, _NEW_FILE, 0o666)
+        loop once per small file downloaded."""
+        fd = self._open_new(key, path, partial)
         try:
             try:
                 view = memoryview(data)

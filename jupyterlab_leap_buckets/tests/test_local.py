@@ -96,3 +96,19 @@ async def test_a_small_file_is_written_whole_and_never_through_what_is_at_its_pa
         store._write_whole("data/two.bin", root / "data" / "two.bin", partial, b"secret")
     assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
     assert not (root / "data" / "two.bin").exists()
+
+
+async def test_a_large_file_is_never_written_through_what_is_at_its_partial_name(tmp_path, monkeypatch):
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    (root / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    monkeypatch.setattr(local.uuid, "uuid4", lambda: type("U", (), {"hex": "planted0" * 4})())
+    partial = root / "data" / ".big.bin.leap-partial-planted0"
+    partial.symlink_to(elsewhere / "stolen.bin")
+    store = LocalStore(str(root))
+    with pytest.raises(FileExistsError):
+        await _write(store, "data/big.bin", b"x" * (local.CHUNK + 1))
+    assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
+    partial.unlink()
+    assert (await _write(store, "new/big.bin", b"y" * (local.CHUNK + 1))).size == local.CHUNK + 1
+    assert [p.name for p in (root / "new").iterdir()] == ["big.bin"]
