@@ -53,6 +53,9 @@ export async function startDrag(page: IJupyterLabPageFixture, from: Locator): Pr
 
 /** Move the pointer (the mouse button held) to the middle of `to`. */
 export async function moveTo(page: IJupyterLabPageFixture, to: Locator): Promise<void> {
+  // A long listing (a developer's workspace fills with earlier runs' folders) can hold
+  // the target below the fold, where the pointer would land on something else.
+  await to.scrollIntoViewIfNeeded();
   const box = (await to.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
 }
