@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import measure  # noqa: E402
+from common import measure, settle  # noqa: E402
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 KiB, MiB = 1024, 1024 * 1024
@@ -124,6 +124,7 @@ def main():
             continue
         data = work / "data" / name
         make_files(data, count, size)
+        settle()  # after whatever this or an earlier run deleted (common.SETTLE)
         total = count * size / MiB
         base = f"bench/{run_id}/{name}"
         results = {}
