@@ -9,7 +9,10 @@ On LEAP, Google lets any user delete anyone's objects, so this guard is the only
   generation (GCS) or ETag, size and modification time (S3) to a spool file on disk,
   so a plan of a million objects costs no memory. It answers with counts, bytes, whether
   the path is a Zarr store, a sample of keys and a token that belongs to this user, root
-  and path, lasts PLAN_TTL seconds and can be used once.
+  and path, lasts PLAN_TTL seconds and can be used once. It answers when the listing is
+  done, or when its first page of 1,000 is in and more follow, or after PLAN_WAIT,
+  whichever comes first: the dialog opens with what is known and follows the count (as
+  file managers count what a delete will remove while their dialog is open).
 - `POST delete` needs the token and `confirm` equal to the path's last segment. The job
   reads the spool back in batches and deletes only those objects, each only in its
   planned state:
@@ -55,7 +58,7 @@ from .storage.errors import translate
 log = logging.getLogger(__name__)
 
 PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
-PLAN_WAIT = 1.0  # seconds a plan request waits for the listing before answering with counts so far
+PLAN_WAIT = 1.0  # seconds at most a plan request waits for its first page before answering
 # (the project's rule: anything slower than a second shows that it is working)
 SAMPLE_KEYS = 20  # keys a plan shows
 PARALLEL_BATCHES = 8
@@ -80,9 +83,10 @@ class Deletes:
 
     async def plan(self, body: dict) -> Plan:
         """List what lies under the path into a spool file. Answers when the listing is
-        done, or after PLAN_WAIT seconds with what it has counted so far (`complete`
-        false): the listing goes on, GET delete/plan/<token> follows it, and a delete
-        confirmed meanwhile starts at once and follows the listing."""
+        done, or with what it has counted so far (`complete` false) once its first page
+        is in or PLAN_WAIT seconds have passed: the listing goes on, GET
+        delete/plan/<token> follows it, and a delete confirmed meanwhile starts at once
+        and follows the listing."""
         self._forget_expired()
         if not self.service.username:
             raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
@@ -102,7 +106,9 @@ class Deletes:
             plan.kind = "zarr" if await _is_zarr(store, path) else "folder"
         plan.spool.touch()
         plan.task = asyncio.ensure_future(self._enumerate(plan, store))
-        await asyncio.wait([plan.task], timeout=PLAN_WAIT)
+        first_page = asyncio.ensure_future(plan.progressed.wait())  # set at 1,000 objects
+        await asyncio.wait([plan.task, first_page], timeout=PLAN_WAIT, return_when=asyncio.FIRST_COMPLETED)
+        first_page.cancel()
         if plan.error:
             plan.spool.unlink(missing_ok=True)
             raise plan.error

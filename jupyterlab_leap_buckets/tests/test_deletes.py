@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from jupyterlab_leap_buckets import deletes as deletes_module
+from jupyterlab_leap_buckets.storage.gcs import GcsStore
 
 from .conftest import GCS, S3, extension_config, gcs_independent_keys, gcs_put, s3_client
 
@@ -271,6 +272,41 @@ async def test_cancel_stops_promptly_and_reports_exactly(plan, delete, finish, j
     status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
     assert (await finish(job, timeout=300))["state"] == "done"
     assert gcs_independent_keys("leap-scratch", store) == []
+
+
+async def test_a_plan_answers_with_its_first_page_and_counts_on(plan, api, monkeypatch):
+    """A large store's plan answers once the listing's first page of 1,000 is in, not
+    after PLAN_WAIT (set to a minute here), and the listing goes on behind it. The real
+    listing, from the emulator, is held after its first page until the plan has answered
+    (at most 20 s): a plan that waited for more would answer complete, after 20 s."""
+    monkeypatch.setattr(deletes_module, "PLAN_WAIT", 60.0)
+    store = f"demo/first-{uuid.uuid4().hex[:6]}.zarr/"
+    await seed_gcs("leap-scratch", zarr_keys(store, 3, 1_500))
+    answered, real_walk = asyncio.Event(), GcsStore.walk
+
+    async def held_walk(self, prefix):
+        count = 0
+        async for info in real_walk(self, prefix):
+            yield info
+            count += 1
+            if count == 1_000 and prefix == store:
+                try:
+                    await asyncio.wait_for(answered.wait(), 20)
+                except asyncio.TimeoutError:
+                    pass
+
+    monkeypatch.setattr(GcsStore, "walk", held_walk)
+    status, body = await plan("scratch", store, follow=False)
+    answered.set()
+    assert status == 200, body
+    assert (body["complete"], body["objects"], body["zarr"]) == (False, 1_000, True)
+    token = body["plan"]
+    for _ in range(100):
+        status, body = await api(f"delete/plan/{token}")
+        if body.get("complete"):
+            break
+        await asyncio.sleep(0.1)
+    assert (status, body["complete"], body["objects"]) == (200, True, 1_500)
 
 
 @pytest.mark.parametrize("root,bucket", [("scratch", "leap-scratch"), ("osn-inbox", "leap-pangeo-inbox")])
