@@ -195,7 +195,13 @@ test('upload, details, copy URL and Python, and download to the workspace, from 
   await page.locator('.lm-Menu').getByText('Copy Bucket URL').click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^gs:\/\/leap-scratch\/demo\//);
 
-  // Download to the workspace: lands in the file browser's open folder.
+  // Download to the workspace: lands in the file browser's open folder. Show the file
+  // browser first, as a user choosing that folder would: JupyterLab opens the page's
+  // folder (`notebooks`) in it only once it is shown, and until then its folder is the
+  // root (a run where it was still hidden put the file there, and the check failed).
+  await page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').click();
+  await expect(page.locator('.jp-FileBrowser .jp-BreadCrumbs')).toContainText('notebooks');
+  await openPanel(page);
   await item.click({ button: 'right' });
   await page.locator('.lm-Menu').getByText('Download to the Workspace').click();
   await expect(panel.locator('.jp-LeapBuckets-job', { hasText: `${name} → workspace` }).first()).toHaveClass(/jp-mod-done/, {
