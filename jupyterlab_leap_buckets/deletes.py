@@ -218,9 +218,7 @@ class Deletes:
             source={"root": plan.root.id, "path": plan.path},
         )
         job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
-        if not plan.complete:
-            job.note = "Deleting while the listing of what to delete goes on."
-            job.listing = True
+        job.listing = not plan.complete  # the transfers view says "still listing"
         return job
 
     async def _run(self, job: Job, plan: Plan):
@@ -247,8 +245,6 @@ class Deletes:
                 await asyncio.wait(in_flight)
             if plan.error:
                 raise plan.error  # the listing failed: what it found was deleted, the rest stays
-            if job.note == "Deleting while the listing of what to delete goes on.":
-                job.note = None
             job.listing = False
         except asyncio.CancelledError:
             # Stop starting batches; let those in flight finish, so the report is exact.

@@ -339,10 +339,11 @@ async def test_deleting_starts_while_the_plan_is_still_listing(plan, delete, fin
     else:
         await asyncio.to_thread(seed_s3, bucket, [late], b"written after the plan started", False)
     status, job = await delete(body["plan"], store.rstrip("/").rsplit("/", 1)[1])
-    assert status == 202, job
+    assert (status, job["listing"]) == (202, True), job  # the view says "still listing"
     job = await finish(job, timeout=300)
     assert job["state"] == "done", job
     assert job["objectsDone"] == job["objectsTotal"] == 6_000
+    assert job["listing"] is False and "kept" in job["note"], job  # the late object
     remaining = gcs_independent_keys(bucket, store) if root == "scratch" else s3_keys(bucket, store)
     assert remaining == [late]
     assert job["remaining"] == [late]
