@@ -12,6 +12,8 @@ import uuid
 from pathlib import Path
 from typing import Optional
 
+from . import disk_writer_process
+from .disk_writer import DiskWriter
 from .errors import ApiError, bad_request
 from .storage.base import ObjectInfo
 
@@ -22,6 +24,10 @@ SMALL = 256 * 1024  # files written in the event loop itself (a few tens of micr
 # downloaded, twice per file, measured with cProfile); a transfer writes many files into few folders.
 FOLDER_TRUST = 1.0
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+# Small files downloaded to the disk are written by a child process (disk_writer.py) on
+# the other core; "0" writes them in the event loop instead (for comparing the two).
+ANSWER_WAIT = 10.0  # seconds a cancelled download waits for the writer's answer on its file
+USE_WRITER = os.environ.get("LEAP_BUCKETS_DISK_WRITER", "1") != "0"
 
 
 def outside(path: str) -> ApiError:
@@ -39,6 +45,7 @@ class LocalStore:
         self.root = Path(root_dir).resolve()
         self.bucket = str(self.root)
         self._trusted: dict = {}  # folder -> time.monotonic() when found inside the root
+        self.writer = DiskWriter(str(self.root)) if USE_WRITER else None
 
     def resolve(self, key: str) -> Path:
         """The file for `key`, refusing anything that would leave the root directory: its
@@ -120,7 +127,9 @@ class LocalStore:
         if size <= CHUNK:
             # One chunk: one trip to a worker thread for the whole file.
             data = b"".join([chunk async for chunk in chunks])
-            if size <= SMALL:  # cheaper written at once than handed to a worker thread
+            if size <= SMALL and self.writer is not None and self.writer.available:
+                written = await self._write_elsewhere(key, path, partial, data)
+            elif size <= SMALL:  # cheaper written at once than handed to a worker thread
                 written = self._write_whole(key, path, partial, data)
             else:
                 written = await asyncio.to_thread(self._write_whole, key, path, partial, data)
@@ -138,6 +147,35 @@ class LocalStore:
             partial.unlink(missing_ok=True)
             raise
         return ObjectInfo(key, written, None, None)
+
+    async def _write_elsewhere(self, key, path: Path, partial: Path, data: bytes) -> int:
+        """Have the writer process write the file. A cancel arriving meanwhile waits for
+        the writer's answer (a few milliseconds), so the file ends as it would have in
+        the event loop: it lands whole and is counted, or it does not land."""
+        try:
+            answer = self.writer.write(os.fsencode(partial), os.fsencode(path), data)
+        except OSError:
+            if self.writer.available:
+                raise
+            return self._write_whole(key, path, partial, data)  # no process to be had
+        try:
+            try:
+                code, written, message = await asyncio.shield(answer)
+            except asyncio.CancelledError:
+                await asyncio.wait([answer], timeout=ANSWER_WAIT)
+                if not answer.done() or answer.exception() is not None:
+                    raise
+                code, written, message = answer.result()
+        except BaseException:
+            if not answer.done() or answer.exception() is not None:
+                # The writer ended or is stuck: whatever it began under the partial name goes.
+                partial.unlink(missing_ok=True)
+            raise
+        if code == disk_writer_process.OUTSIDE:
+            raise outside(key)
+        if code:
+            raise OSError(code, message, str(path))
+        return written
 
     def _make_parents(self, key, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,170 @@
+"""The server's side of the process that writes small downloaded files to the disk
+(disk_writer_process.py, which says why it exists)."""
+
+import asyncio
+import fcntl
+import os
+import subprocess
+import sys
+import threading
+
+from . import disk_writer_process as protocol
+
+IDLE = 30.0  # seconds with nothing to write before the process is stopped
+PIPE_SIZE = 1024 * 1024  # Linux's default limit for an unprivileged process
+_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python 3.11 does not name
+
+
+class DiskWriter:
+    """The writer process, started when first needed (in the event loop that needs it)
+    and stopped after IDLE seconds with nothing to write. Each request's future gets
+    (errno, bytes written, message) when the process answers it."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.available = True  # False once the process could not be started
+        self._proc = None
+        self._loop = None
+        self._waiting: dict = {}  # request id -> future
+        self._next = 0
+        self._last = 0.0  # loop time of the last request
+        self._idle = None
+
+    def write(self, partial: bytes, path: bytes, data: bytes) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        if self._proc is None or self._loop is not loop:
+            self._start(loop)
+        self._next = (self._next + 1) & 0xFFFFFFFF
+        answer = loop.create_future()
+        self._waiting[self._next] = answer
+        self._last = loop.time()
+        head = protocol.REQUEST.pack(self._next, len(data), len(partial), len(path))
+        self._pipe.write(head + partial + path, data)
+        return answer
+
+    @property
+    def pid(self):
+        return self._proc.pid if self._proc else None
+
+    def _start(self, loop):
+        self.stop()
+        try:
+            # Started with Popen, not asyncio's subprocess support, which would want a
+            # child watcher in this thread; the pipes are then watched by the loop.
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-S", protocol.__file__, self.root],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+            )
+        except OSError:
+            self.available = False  # the event loop writes the files instead
+            raise
+        try:
+            fcntl.fcntl(proc.stdin.fileno(), _F_SETPIPE_SZ, PIPE_SIZE)
+        except OSError:
+            pass  # a smaller pipe only means more wake-ups
+        self._proc, self._loop = proc, loop
+        self._pipe = _PipeWriter(loop, proc.stdin)
+        self._waiting = {}  # this process's own: what it leaves unanswered fails when it ends
+        loop.create_task(self._read_answers(proc, self._waiting))
+        self._idle = loop.call_later(IDLE, self._check_idle)
+
+    async def _read_answers(self, proc, waiting: dict):
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=1 << 20)
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), proc.stdout)
+        error = OSError("the process writing downloaded files to the disk ended; try again")
+        try:
+            while True:
+                ident, code, written, length = protocol.ANSWER.unpack(await reader.readexactly(protocol.ANSWER.size))
+                message = (await reader.readexactly(length)).decode(errors="replace") if length else ""
+                answer = waiting.pop(ident, None)
+                if answer is not None and not answer.done():
+                    answer.set_result((code, written, message))
+        except asyncio.IncompleteReadError:
+            pass
+        except OSError as exc:
+            error = exc
+        finally:
+            if self._proc is proc:
+                self._proc = None
+            for answer in waiting.values():
+                if not answer.done():
+                    answer.set_exception(error)
+            waiting.clear()
+            if not loop.is_closed():
+                transport.close()
+            # It has closed its output, so it is ending: reaped by a thread, since this
+            # may run while the loop itself closes.
+            threading.Thread(target=proc.wait, daemon=True).start()
+
+    def _check_idle(self):
+        self._idle = None
+        if self._proc is None:
+            return
+        quiet = self._loop.time() - self._last
+        if self._waiting or quiet < IDLE:
+            self._idle = self._loop.call_later(IDLE - quiet if not self._waiting else IDLE, self._check_idle)
+        else:
+            self.stop()
+
+    def stop(self):
+        """Close the process's input: it finishes what it was sent, answers, and exits."""
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            self._pipe.close()
+
+
+class _PipeWriter:
+    """The non-blocking write end of a pipe on the event loop: writes what the pipe takes
+    at once (one writev for a request's pieces) and keeps the rest until it drains."""
+
+    def __init__(self, loop, pipe):
+        self._loop = loop
+        self._pipe = pipe
+        self._fd = pipe.fileno()
+        os.set_blocking(self._fd, False)
+        self._pending = bytearray()
+        self._broken = False
+
+    def write(self, *pieces: bytes):
+        if self._broken:
+            return  # the process ended: its reader fails what waits for an answer
+        if not self._pending:
+            try:
+                sent = os.writev(self._fd, pieces)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                self._broken = True
+                return
+            total = sum(len(piece) for piece in pieces)
+            if sent == total:
+                return
+            self._loop.add_writer(self._fd, self._flush)
+            joined = b"".join(pieces)
+            self._pending += memoryview(joined)[sent:]
+            return
+        for piece in pieces:
+            self._pending += piece
+
+    def _flush(self):
+        try:
+            sent = os.write(self._fd, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            self._broken = True
+            sent = len(self._pending)
+        del self._pending[:sent]
+        if not self._pending:
+            self._loop.remove_writer(self._fd)
+
+    def close(self):
+        if self._pending and not self._loop.is_closed():
+            self._loop.remove_writer(self._fd)
+        self._pending.clear()
+        self._broken = True
+        self._pipe.close()
