@@ -73,10 +73,15 @@ def rclone(*args, count=True) -> tuple:
     return seconds, rss, err.count("HTTP REQUEST")
 
 
-def ours(local_root, source, target):
+def ours(local_root, source, target, env=None):
     request = {"source": source, "target": target, "mode": "copy", "conflict": "overwrite"}
     return run([PY, str(REPO / "scripts/benchmarks/transfer_one.py"), str(local_root), json.dumps(request)],
-               env={"PYTHONPATH": str(REPO)})
+               env={"PYTHONPATH": str(REPO), **(env or {})})
+
+
+# Ours with small files written in the server's event loop instead of by its writer
+# process (local.py, disk_writer.py): shown beside ours downloading, not compared with.
+IN_LOOP = {"LEAP_BUCKETS_DISK_WRITER": "0"}
 
 
 def free_s3(prefix):
@@ -117,7 +122,7 @@ def main():
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'set':<8} {'direction':<10} {'tool':<9} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
+    print(f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
     summary = []
     for name, count, size in SCALES[args.scale]:
         if args.sets and name not in args.sets:
@@ -131,7 +136,7 @@ def main():
 
         def record(direction, tool, seconds, rss, requests, label=None):
             per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
-            print(f"{name:<8} {direction:<10} {label or tool:<9} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
+            print(f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
 
         def compare(direction, runs):
             """Each tool `--repeat` times, the order rotated each round (the emulators'
@@ -171,6 +176,7 @@ def main():
         source = f"leap-scratch/{base}/ours/{name}"
         compare("down", [
             ("ours", lambda rep: ours(fresh(rep, "ours"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"})),
+            ("ours-loop", lambda rep: ours(fresh(rep, "ours-loop"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"}, IN_LOOP)),
             ("rclone", lambda rep: rclone("copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0)),
             ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
         ])
@@ -182,7 +188,7 @@ def main():
         ])
         free_s3(f"{base}/")
         for direction, times in results.items():
-            best = min((t, tool) for tool, t in times.items() if tool != "ours")
+            best = min((t, tool) for tool, t in times.items() if not tool.startswith("ours"))
             summary.append((name, direction, best[0] / times["ours"], best[1]))
     print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
     for name, direction, ratio, tool in summary:
