@@ -29,6 +29,7 @@ class DiskWriter:
         self._next = 0
         self._last = 0.0  # loop time of the last request
         self._idle = None
+        self._reader = None
 
     def write(self, partial: bytes, path: bytes, data: bytes) -> asyncio.Future:
         loop = asyncio.get_running_loop()
@@ -65,7 +66,10 @@ class DiskWriter:
         self._proc, self._loop = proc, loop
         self._pipe = _PipeWriter(loop, proc.stdin)
         self._waiting = {}  # this process's own: what it leaves unanswered fails when it ends
-        loop.create_task(self._read_answers(proc, self._waiting))
+        # Held here: the loop keeps only a weak reference to a task, and the stream it
+        # reads is held weakly by its protocol, so a task no one holds is collected
+        # (with its finally failing every write waiting for an answer).
+        self._reader = loop.create_task(self._read_answers(proc, self._waiting))
         self._idle = loop.call_later(IDLE, self._check_idle)
 
     async def _read_answers(self, proc, waiting: dict):
