@@ -1,7 +1,8 @@
 """A child process that writes small files for the server's downloads to its disk.
 
-Run as `python -I -S disk_writer_process.py ROOT` (by disk_writer.DiskWriter). It reads requests from stdin and answers on
-stdout, in order of completion (here, of arrival):
+Run as `python -I -S disk_writer_process.py ROOT [THREADS]` (by disk_writer.DiskWriter).
+It reads requests from stdin and answers on stdout as each file is done (in order of
+arrival with one thread):
 
     request: id (u32), size (u32), len(partial) (u16), len(path) (u16), partial, path, bytes
     answer:  id (u32), errno (i32: 0 when written), written (i64), len(message) (u16), message
@@ -11,15 +12,19 @@ and renamed to `path`. The paths are absolute and were checked by the server aga
 root folder; folders this process makes are checked again (their real path must lie in
 ROOT) before a file is made in them.
 
-Why a process: creating a file costs the kernel 0.1 ms on this kind of disk, and several
-milliseconds right after many deletions; made in the server's event loop, those
-milliseconds stall every download meanwhile. A thread does not help: it needs the GIL back
-after each system call. This process writes on the other core while the server goes on
-receiving. It imports nothing beyond the standard library and holds at most one file."""
+Why a process: creating a file costs the kernel 0.1-0.2 ms on this machine's disk, several
+milliseconds right after many deletions, and a network round trip or more on a network
+filesystem; made in the server's event loop, that time stalls every download and every
+other request the server answers meanwhile. A thread does not help: it needs the server's
+GIL back after each system call. This process writes on the other core while the server
+goes on receiving. It imports nothing beyond the standard library, and holds at most the
+files it was sent and not yet answered (the server has at most 16 in flight)"""
 
 import os
 import struct
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 REQUEST = struct.Struct("<IIHH")
 ANSWER = struct.Struct("<IiqH")
@@ -58,36 +63,54 @@ def write(root: str, partial: str, path: str, data: memoryview) -> int:
         raise
 
 
-def serve(root: str, requests, answer):
-    while True:
-        head = requests.read(REQUEST.size)
-        if len(head) < REQUEST.size:
-            return  # the server closed the pipe
-        ident, size, partial_len, path_len = REQUEST.unpack(head)
-        names = requests.read(partial_len + path_len)
-        data = requests.read(size)
-        if len(names) < partial_len + path_len or len(data) < size:
-            return
-        partial, path = os.fsdecode(names[:partial_len]), os.fsdecode(names[partial_len:])
-        try:
-            written, code, message = write(root, partial, path, memoryview(data)), 0, b""
-        except _Outside:
-            written, code, message = -1, OUTSIDE, b""
-        except OSError as exc:
-            written, code, message = -1, exc.errno or -1, str(exc.strerror or exc).encode()[:1000]
-        answer(ANSWER.pack(ident, code, written, len(message)) + message)
+def handle(root: str, ident: int, partial: str, path: str, data: bytes, answer):
+    try:
+        written, code, message = write(root, partial, path, memoryview(data)), 0, b""
+    except _Outside:
+        written, code, message = -1, OUTSIDE, b""
+    except OSError as exc:
+        written, code, message = -1, exc.errno or -1, str(exc.strerror or exc).encode()[:1000]
+    answer(ANSWER.pack(ident, code, written, len(message)) + message)
+
+
+def serve(root: str, requests, answer, threads: int = 1):
+    """Read requests until the server closes the pipe; with `threads` above one, files
+    are written side by side (their system calls release the GIL), answered as each ends."""
+    pool = ThreadPoolExecutor(threads) if threads > 1 else None
+    try:
+        while True:
+            head = requests.read(REQUEST.size)
+            if len(head) < REQUEST.size:
+                return  # the server closed the pipe
+            ident, size, partial_len, path_len = REQUEST.unpack(head)
+            names = requests.read(partial_len + path_len)
+            data = requests.read(size)
+            if len(names) < partial_len + path_len or len(data) < size:
+                return
+            partial, path = os.fsdecode(names[:partial_len]), os.fsdecode(names[partial_len:])
+            if pool is None:
+                handle(root, ident, partial, path, data, answer)
+            else:
+                pool.submit(handle, root, ident, partial, path, data, answer)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)  # what was received is written and answered
 
 
 def main():
     root = os.path.realpath(sys.argv[1])
     requests = os.fdopen(0, "rb", buffering=1024 * 1024)
 
-    def answer(data: bytes):
-        view = memoryview(data)
-        while view:
-            view = view[os.write(1, view):]
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    lock = threading.Lock()
 
-    serve(root, requests, answer)
+    def answer(data: bytes):
+        with lock:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(1, view):]
+
+    serve(root, requests, answer, threads)
 
 
 if __name__ == "__main__":

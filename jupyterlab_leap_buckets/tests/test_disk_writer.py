@@ -40,7 +40,9 @@ async def _until(check, seconds=5.0):
         await asyncio.sleep(0.02)
 
 
-async def test_many_files_at_once_land_whole_from_another_process(tmp_path):
+@pytest.mark.parametrize("threads", [1, 4])
+async def test_many_files_at_once_land_whole_from_another_process(tmp_path, monkeypatch, threads):
+    monkeypatch.setattr(disk_writer, "THREADS", threads)
     root = tmp_path / "root"
     root.mkdir()
     store = LocalStore(str(root))
