@@ -32,8 +32,8 @@ OUTSIDE = -1  # the answer's errno when a folder made for the file led outside t
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
-class _Outside(Exception):
-    pass
+class Outside(Exception):
+    """A folder made for the file led outside the root."""
 
 
 def write(root: str, partial: str, path: str, data: memoryview) -> int:
@@ -44,7 +44,7 @@ def write(root: str, partial: str, path: str, data: memoryview) -> int:
         os.makedirs(folder, exist_ok=True)
         real = os.path.realpath(folder)
         if real != root and not real.startswith(root + os.sep):
-            raise _Outside()
+            raise Outside()
         fd = os.open(partial, NEW_FILE, 0o666)
     try:
         try:
@@ -66,7 +66,7 @@ def write(root: str, partial: str, path: str, data: memoryview) -> int:
 def handle(root: str, ident: int, partial: str, path: str, data: bytes, answer):
     try:
         written, code, message = write(root, partial, path, memoryview(data)), 0, b""
-    except _Outside:
+    except Outside:
         written, code, message = -1, OUTSIDE, b""
     except OSError as exc:
         written, code, message = -1, exc.errno or -1, str(exc.strerror or exc).encode()[:1000]

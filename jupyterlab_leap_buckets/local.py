@@ -26,8 +26,8 @@ FOLDER_TRUST = 1.0
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 # Small files downloaded to the disk are written by a child process (disk_writer.py) on
 # the other core; "0" writes them in the event loop instead (for comparing the two).
-ANSWER_WAIT = 10.0  # seconds a cancelled download waits for the writer's answer on its file
 USE_WRITER = os.environ.get("LEAP_BUCKETS_DISK_WRITER", "1") != "0"
+ANSWER_WAIT = 10.0  # seconds a cancelled download waits for the writer's answer on its file
 
 
 def outside(path: str) -> ApiError:
@@ -191,24 +191,13 @@ class LocalStore:
             return os.open(partial, _NEW_FILE, 0o666)
 
     def _write_whole(self, key, path: Path, partial: Path, data: bytes):
-        """Write `data` under the partial name and rename it into place. With os-level
-        calls: five system calls for a file whose folder exists (`resolve` has checked
-        that folder), where open() and mkdir(exist_ok) made ten; this runs in the event
-        loop once per small file downloaded."""
-        fd = self._open_new(key, path, partial)
+        """Write `data` under the partial name and rename it into place, in this process,
+        as the writer process does (five system calls for a file whose folder exists,
+        which `resolve` has checked)."""
         try:
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-                written = os.fstat(fd).st_size
-            finally:
-                os.close(fd)
-            os.replace(partial, path)
-            return written
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+            return disk_writer_process.write(str(self.root), str(partial), str(path), memoryview(data))
+        except disk_writer_process.Outside:
+            raise outside(key) from None
 
     def can_copy_to(self, target) -> bool:
         return False
