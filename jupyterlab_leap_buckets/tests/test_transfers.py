@@ -174,6 +174,29 @@ async def test_cancel_stops_and_leaves_no_partial_objects(post, api, jp_fetch):
     assert [u for u in uploads if u["Key"].startswith(dest)] == []
 
 
+async def test_a_cancelled_download_to_the_disk_leaves_exactly_what_it_counts(post, api, jp_fetch, jp_root_dir):
+    """Small files are written by the server's writer process; a cancel must still leave
+    whole files only, each counted by the job, and nothing under a partial name."""
+    status, job = await post({"source": {"root": "scratch", "path": "demo/many/"}, "target": {"local": "got/"}})
+    assert status == 202
+    for _ in range(300):
+        _, job = await api(f"jobs/{job['id']}")
+        if job["objectsDone"] >= 50:
+            break
+        await asyncio.sleep(0.02)
+    response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
+    job = json.loads(response.body)
+    assert job["state"] == "cancelled" and 0 < job["objectsDone"] < job["objectsTotal"]
+    folder = jp_root_dir / "got" / "many"
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n for n in names if n.startswith(".")] == []  # no partial file left
+    assert len(names) == job["objectsDone"]  # every file there is counted, and only those
+    assert {c.split("/")[-1] for c in job["completed"]} <= set(names)
+    for name in names:
+        i = int(name[len("part-"):-len(".txt")])
+        assert (folder / name).read_bytes() == b"%d\n" % i
+
+
 async def test_jobs_are_listed(post, finish, api):
     status, job = await post({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": unique()}})
     await finish(job)
