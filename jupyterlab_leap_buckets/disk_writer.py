@@ -6,7 +6,6 @@ import fcntl
 import os
 import subprocess
 import sys
-import threading
 
 from . import disk_writer_process as protocol
 
@@ -101,9 +100,11 @@ class DiskWriter:
             waiting.clear()
             if not loop.is_closed():
                 transport.close()
-            # It has closed its output, so it is ending: reaped by a thread, since this
-            # may run while the loop itself closes.
-            threading.Thread(target=proc.wait, daemon=True).start()
+            # It has closed its output, so it is ending. Reaped here if it has, else by
+            # the subprocess module when the next process starts. Never by a thread
+            # started here: this may run as the interpreter shuts down, where a new
+            # thread never starts and the wait for it never ends (pytest hung so).
+            proc.poll()
 
     def _check_idle(self):
         self._idle = None

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .errors import ApiError, bad_request
-from .local import LocalStore
 from .paths import check_key
 from .roots import Root
 
@@ -31,7 +30,7 @@ def parse_place(service, local_root: str, data, role: str) -> Place:
     if not isinstance(data, dict):
         raise bad_request(f"'{role}' must be {{\"root\": id, \"path\": key}} or {{\"local\": path}}.")
     if "local" in data:
-        store = LocalStore(local_root)
+        store = service.local_store(local_root)
         path = data["local"]
         if not isinstance(path, str):
             raise bad_request(f"'{role}.local' must be a path relative to the server's root folder.")

@@ -8,6 +8,7 @@ from .config import LeapBuckets
 from .expiry import Expiry
 from .errors import ApiError
 from .jobs import JobStore
+from .local import LocalStore
 from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
 from .storage import Store, effective_endpoint, open_store
 
@@ -27,6 +28,7 @@ class BucketService:
             log.warning("leap-buckets: ignoring unusable username %r", raw_name)
         self.roots = resolve_roots(config.root_specs(), self.username)
         self._stores = {}
+        self._local = {}  # root folder -> LocalStore
         self.expiry = Expiry(self, config.expiry_scan_limit)
 
     def describe(self) -> dict:
@@ -45,6 +47,13 @@ class BucketService:
         if not root_id:
             raise ApiError(400, "bad-request", "The request needs a 'root' (see GET roots).")
         return find_root(self.roots, root_id)
+
+    def local_store(self, root_dir: str):
+        """The disk under `root_dir`, one store for every transfer: its folder checks and
+        its writer process (disk_writer.py) are shared, not made again per transfer."""
+        if root_dir not in self._local:
+            self._local[root_dir] = LocalStore(root_dir)
+        return self._local[root_dir]
 
     def store(self, root: Root) -> Store:
         # Stores hold an HTTP session bound to the running event loop, so they are made

@@ -163,3 +163,19 @@ async def test_without_a_process_the_event_loop_writes_the_files(tmp_path, monke
     assert (await _write(store, "a/two.bin", b"678")).size == 3
     assert not store.writer.available and store.writer.pid is None
     assert (root / "a" / "one.bin").read_bytes() == b"12345" and (root / "a" / "two.bin").read_bytes() == b"678"
+
+
+async def test_every_transfer_to_the_disk_shares_one_store_and_one_process(tmp_path):
+    from ..config import LeapBuckets
+    from ..places import parse_place
+    from ..service import BucketService
+
+    service = BucketService(LeapBuckets(username="demo"), local_root=str(tmp_path), state_dir=tmp_path / "state")
+    first = parse_place(service, str(tmp_path), {"local": "x/"}, "target")
+    second = parse_place(service, str(tmp_path), {"local": "y/"}, "target")
+    assert first.store is second.store
+    await _write(first.store, "x/a.bin")
+    pid = first.store.writer.pid
+    await _write(second.store, "y/b.bin")
+    assert second.store.writer.pid == pid and (tmp_path / "y" / "b.bin").exists()
+    first.store.writer.stop()
