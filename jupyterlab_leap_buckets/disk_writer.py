@@ -69,42 +69,49 @@ class DiskWriter:
         self._proc, self._loop = proc, loop
         self._pipe = _PipeWriter(loop, proc.stdin)
         self._waiting = {}  # this process's own: what it leaves unanswered fails when it ends
-        # Held here: the loop keeps only a weak reference to a task, and the stream it
-        # reads is held weakly by its protocol, so a task no one holds is collected
-        # (with its finally failing every write waiting for an answer).
-        self._reader = loop.create_task(self._read_answers(proc, self._waiting))
+        # Answers are read in a reader callback, several at a time, without a task or a
+        # stream in between (the cheapest way to learn of 16 files' ends).
+        os.set_blocking(proc.stdout.fileno(), False)
+        loop.add_reader(proc.stdout.fileno(), self._read_answers, loop, proc, self._waiting, bytearray())
         self._idle = loop.call_later(IDLE, self._check_idle)
 
-    async def _read_answers(self, proc, waiting: dict):
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader(limit=1 << 20)
-        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), proc.stdout)
-        error = OSError("the process writing downloaded files to the disk ended; try again")
+    def _read_answers(self, loop, proc, waiting: dict, buffer: bytearray):
         try:
-            while True:
-                ident, code, written, length = protocol.ANSWER.unpack(await reader.readexactly(protocol.ANSWER.size))
-                message = (await reader.readexactly(length)).decode(errors="replace") if length else ""
-                answer = waiting.pop(ident, None)
-                if answer is not None and not answer.done():
-                    answer.set_result((code, written, message))
-        except asyncio.IncompleteReadError:
-            pass
+            data = os.read(proc.stdout.fileno(), 1 << 16)
+        except BlockingIOError:
+            return
         except OSError as exc:
-            error = exc
-        finally:
-            if self._proc is proc:
-                self._proc = None
-            for answer in waiting.values():
-                if not answer.done():
-                    answer.set_exception(error)
-            waiting.clear()
-            if not loop.is_closed():
-                transport.close()
-            # It has closed its output, so it is ending. Reaped here if it has, else by
-            # the subprocess module when the next process starts. Never by a thread
-            # started here: this may run as the interpreter shuts down, where a new
-            # thread never starts and the wait for it never ends (pytest hung so).
-            proc.poll()
+            return self._ended(loop, proc, waiting, exc)
+        if not data:
+            return self._ended(loop, proc, waiting, OSError("the process writing downloaded files to the disk ended; try again"))
+        buffer += data
+        size, start = protocol.ANSWER.size, 0
+        while len(buffer) - start >= size:
+            ident, code, written, length = protocol.ANSWER.unpack_from(buffer, start)
+            if len(buffer) - start < size + length:
+                break
+            message = bytes(buffer[start + size:start + size + length]).decode(errors="replace")
+            start += size + length
+            answer = waiting.pop(ident, None)
+            if answer is not None and not answer.done():
+                answer.set_result((code, written, message))
+        del buffer[:start]
+
+    def _ended(self, loop, proc, waiting: dict, error: OSError):
+        """The process closed its output: what it left unanswered fails."""
+        if not loop.is_closed():
+            loop.remove_reader(proc.stdout.fileno())
+        proc.stdout.close()
+        if self._proc is proc:
+            self._proc = None
+        for answer in waiting.values():
+            if not answer.done():
+                answer.set_exception(error)
+        waiting.clear()
+        # It is ending: reaped here if it has, else by the subprocess module when the
+        # next process starts (a thread started to wait for it could hang an interpreter
+        # that is shutting down).
+        proc.poll()
 
     def _check_idle(self):
         self._idle = None
