@@ -40,8 +40,12 @@ test('a Zarr store is deleted through the dialog after typing its name', async (
   await expect(confirm).toBeDisabled();
   await dialog.locator('input').fill(name.slice(0, -1));
   await expect(confirm).toBeDisabled();
+  // Disabled, it is faded in both themes (JupyterLab's own warn button only darkens).
+  await expect(confirm).toHaveCSS('opacity', '0.45');
+  await screenshotBothThemes(page, dialog, 'delete-dialog-unconfirmed');
   await dialog.locator('input').fill(name);
   await expect(confirm).toBeEnabled();
+  await expect(confirm).toHaveCSS('opacity', '1');
   await screenshotBothThemes(page, dialog, 'delete-dialog');
   await confirm.click();
 
