@@ -18,7 +18,7 @@ from .errors import ApiError, bad_request
 from .storage.base import ObjectInfo
 
 CHUNK = 8 * 1024 * 1024
-SMALL = 256 * 1024  # files written in the event loop itself (a few tens of microseconds)
+SMALL = 256 * 1024  # files written whole at once: by the writer process, or in the event loop
 # Seconds a folder found inside the root is trusted before its path is resolved again.
 # Resolving a path costs an lstat per segment (a third of our own time per small file
 # downloaded, twice per file, measured with cProfile); a transfer writes many files into few folders.

@@ -40,6 +40,15 @@ async def _until(check, seconds=5.0):
         await asyncio.sleep(0.02)
 
 
+async def _store_with_a_stopped_writer(root):
+    """A store whose writer process is running but stopped (SIGSTOP): it answers nothing
+    until continued."""
+    store = LocalStore(str(root))
+    await _write(store, "first.bin")
+    os.kill(store.writer.pid, signal.SIGSTOP)
+    return store, store.writer.pid
+
+
 @pytest.mark.parametrize("threads", [1, 4])
 async def test_many_files_at_once_land_whole_from_another_process(tmp_path, monkeypatch, threads):
     monkeypatch.setattr(disk_writer, "THREADS", threads)
@@ -104,10 +113,7 @@ async def test_a_folder_the_process_makes_that_leads_out_is_refused(tmp_path):
 async def test_a_process_that_dies_fails_its_files_clearly_and_a_new_one_takes_over(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    store = LocalStore(str(root))
-    await _write(store, "first.bin")
-    pid = store.writer.pid
-    os.kill(pid, signal.SIGSTOP)  # it will not answer
+    store, pid = await _store_with_a_stopped_writer(root)
     pending = asyncio.ensure_future(_write(store, "data/second.bin", b"y" * 5000))
     await asyncio.sleep(0.1)
     assert not pending.done()
@@ -123,10 +129,7 @@ async def test_a_process_that_dies_fails_its_files_clearly_and_a_new_one_takes_o
 async def test_a_cancel_while_the_process_writes_lets_that_file_land_whole(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    store = LocalStore(str(root))
-    await _write(store, "first.bin")
-    pid = store.writer.pid
-    os.kill(pid, signal.SIGSTOP)
+    store, pid = await _store_with_a_stopped_writer(root)
     data = os.urandom(200_000)
     task = asyncio.ensure_future(_write(store, "late.bin", data))
     await asyncio.sleep(0.1)

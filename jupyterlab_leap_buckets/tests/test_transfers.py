@@ -151,17 +151,23 @@ async def test_symlinks_out_of_the_root_are_refused(post, jp_root_dir, tmp_path)
     assert got == 403 and reply["error"]["code"] == "outside-home"
 
 
+async def cancel_once_done(post, api, jp_fetch, target, done: int) -> dict:
+    """Copy demo/many/ (2,600 objects) to `target`, cancel once `done` have landed (in
+    the middle), and answer the cancelled job."""
+    status, job = await post({"source": {"root": "scratch", "path": "demo/many/"}, "target": target})
+    assert status == 202
+    for _ in range(600):
+        _, job = await api(f"jobs/{job['id']}")
+        if job["objectsDone"] >= done:
+            break
+        await asyncio.sleep(0.02)
+    response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
+    return json.loads(response.body)
+
+
 async def test_cancel_stops_and_leaves_no_partial_objects(post, api, jp_fetch):
     dest = unique("")
-    status, job = await post({"source": {"root": "scratch", "path": "demo/many/"}, "target": {"root": "osn-inbox", "path": dest}})
-    assert status == 202
-    for _ in range(300):  # cancel in the middle: once some objects have landed
-        _, job = await api(f"jobs/{job['id']}")
-        if job["objectsDone"] >= 20:
-            break
-        await asyncio.sleep(0.05)
-    response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
-    job = json.loads(response.body)
+    job = await cancel_once_done(post, api, jp_fetch, {"root": "osn-inbox", "path": dest}, 20)
     assert job["state"] == "cancelled"
     assert 0 < job["objectsDone"] < job["objectsTotal"]
     landed = s3_objects("leap-pangeo-inbox", dest)
@@ -177,15 +183,7 @@ async def test_cancel_stops_and_leaves_no_partial_objects(post, api, jp_fetch):
 async def test_a_cancelled_download_to_the_disk_leaves_exactly_what_it_counts(post, api, jp_fetch, jp_root_dir):
     """Small files are written by the server's writer process; a cancel must still leave
     whole files only, each counted by the job, and nothing under a partial name."""
-    status, job = await post({"source": {"root": "scratch", "path": "demo/many/"}, "target": {"local": "got/"}})
-    assert status == 202
-    for _ in range(300):
-        _, job = await api(f"jobs/{job['id']}")
-        if job["objectsDone"] >= 50:
-            break
-        await asyncio.sleep(0.02)
-    response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
-    job = json.loads(response.body)
+    job = await cancel_once_done(post, api, jp_fetch, {"local": "got/"}, 50)
     assert job["state"] == "cancelled" and 0 < job["objectsDone"] < job["objectsTotal"]
     folder = jp_root_dir / "got" / "many"
     names = sorted(p.name for p in folder.iterdir())
