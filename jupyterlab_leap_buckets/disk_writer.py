@@ -124,13 +124,15 @@ class DiskWriter:
             self.stop()
 
     def stop(self):
-        """Close the process's input: it finishes what it was sent, answers, and exits."""
+        """Close the process's input: it finishes what it was sent, answers, and exits.
+        Returns the process (None if none ran), for a caller that waits for its end."""
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
         proc, self._proc = self._proc, None
         if proc is not None:
             self._pipe.close()
+        return proc
 
 
 class _PipeWriter:

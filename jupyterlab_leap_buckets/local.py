@@ -23,7 +23,6 @@ SMALL = 256 * 1024  # files written whole at once: by the writer process, or in 
 # Resolving a path costs an lstat per segment (a third of our own time per small file
 # downloaded, twice per file, measured with cProfile); a transfer writes many files into few folders.
 FOLDER_TRUST = 1.0
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 # Small files downloaded to the disk are written by a child process (disk_writer.py) on
 # the other core; "0" writes them in the event loop instead (for comparing the two).
 USE_WRITER = os.environ.get("LEAP_BUCKETS_DISK_WRITER", "1") != "0"
@@ -78,7 +77,7 @@ class LocalStore:
         if not self._inside(Path(real)):
             raise outside(key)
         if not os.path.isdir(real):
-            return  # not there yet: checked again once made (`_make_parents`)
+            return  # not there yet: checked again once made (disk_writer_process.open_new)
         if len(self._trusted) > 10_000:
             self._trusted.clear()
         self._trusted[folder] = now
@@ -121,8 +120,9 @@ class LocalStore:
     async def upload(self, key, size, chunks) -> ObjectInfo:
         """Write the file; answers its size as the filesystem reports it once written."""
         path = self.resolve(key)
-        # Write beside the target under a name no one opens, then rename into place: a
-        # failed or cancelled download leaves no file that looks complete.
+        # The file gets its name only once whole: made unnamed, or beside the target
+        # under a name no one opens and renamed (disk_writer_process.UNNAMED). A failed or
+        # cancelled download leaves no file that looks complete.
         partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
         if size <= CHUNK:
             # One chunk: one trip to a worker thread for the whole file.
@@ -134,17 +134,19 @@ class LocalStore:
             else:
                 written = await asyncio.to_thread(self._write_whole, key, path, partial, data)
             return ObjectInfo(key, written, None, None)
-        handle = os.fdopen(await asyncio.to_thread(self._open_new, key, path, partial), "wb")
+        fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
+        handle = os.fdopen(fd, "wb")
         try:
             async for data in chunks:
                 await asyncio.to_thread(handle.write, data)
             await asyncio.to_thread(handle.flush)
-            written = os.fstat(handle.fileno()).st_size
+            written = os.fstat(fd).st_size
+            await asyncio.to_thread(disk_writer_process.give_name, fd, named, str(partial), str(path))
             await asyncio.to_thread(handle.close)
-            await asyncio.to_thread(os.replace, partial, path)
         except BaseException:
-            handle.close()
-            partial.unlink(missing_ok=True)
+            handle.close()  # an unnamed file goes with it
+            if named:
+                partial.unlink(missing_ok=True)
             raise
         return ObjectInfo(key, written, None, None)
 
@@ -177,23 +179,17 @@ class LocalStore:
             raise OSError(code, message, str(path))
         return written
 
-    def _make_parents(self, key, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.resolve(key)  # the new parents must not have led out either
-
-    def _open_new(self, key, path: Path, partial: Path) -> int:
-        """A new file at the partial name, its folders made if missing. O_EXCL: never
-        through anything already at that name, a symlink included."""
+    def _open_new(self, key, path: Path, partial: Path) -> tuple:
+        """A new file for `path` (disk_writer_process.open_new: unnamed, or at the
+        partial name) and whether it is named; its folders made if missing."""
         try:
-            return os.open(partial, _NEW_FILE, 0o666)
-        except FileNotFoundError:
-            self._make_parents(key, path)
-            return os.open(partial, _NEW_FILE, 0o666)
+            return disk_writer_process.open_new(str(self.root), str(partial), str(path))
+        except disk_writer_process.Outside:
+            raise outside(key) from None
 
     def _write_whole(self, key, path: Path, partial: Path, data: bytes):
-        """Write `data` under the partial name and rename it into place, in this process,
-        as the writer process does (five system calls for a file whose folder exists,
-        which `resolve` has checked)."""
+        """Write `data` in this process as the writer process does (five system calls for
+        a file whose folder exists, which `resolve` has checked)."""
         try:
             return disk_writer_process.write(str(self.root), str(partial), str(path), memoryview(data))
         except disk_writer_process.Outside:

@@ -56,6 +56,21 @@ def extension_config(**overrides) -> dict:
     }
 
 
+@pytest.fixture(params=["unnamed", "named"])
+def new_files(request, monkeypatch):
+    """Downloaded files made the two ways disk_writer_process knows: unnamed (O_TMPFILE)
+    and named only once whole, or at a partial name and renamed (where a filesystem has
+    no unnamed files). Set for this process and for writer processes started after."""
+    from .. import disk_writer_process
+
+    if request.param == "named":
+        monkeypatch.setattr(disk_writer_process, "UNNAMED", False)
+        monkeypatch.setenv("LEAP_BUCKETS_UNNAMED_FILES", "0")
+    elif not disk_writer_process.UNNAMED:
+        pytest.skip("this system has no unnamed files (O_TMPFILE)")
+    return request.param
+
+
 @pytest.fixture
 def jp_server_config(tmp_path):
     return extension_config(state_dir=str(tmp_path / "leap-state"))

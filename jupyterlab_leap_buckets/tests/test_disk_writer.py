@@ -72,18 +72,26 @@ async def test_many_files_at_once_land_whole_from_another_process(tmp_path, monk
     store.writer.stop()
 
 
-async def test_the_process_never_writes_through_a_planted_partial_name(tmp_path, monkeypatch):
+async def test_the_process_never_writes_through_a_planted_partial_name(tmp_path, monkeypatch, new_files):
     root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
     (root / "data").mkdir(parents=True)
     elsewhere.mkdir()
     monkeypatch.setattr(local.uuid, "uuid4", lambda: type("U", (), {"hex": "planted0" * 4})())
     partial = root / "data" / ".two.bin.leap-partial-planted0"
     partial.symlink_to(elsewhere / "stolen.bin")
+    (root / "data" / "one.bin").write_bytes(b"old")
     store = LocalStore(str(root))
-    with pytest.raises(FileExistsError):
-        await _write(store, "data/two.bin", b"secret")
+    # A file already there is replaced whole, either way.
+    assert (await _write(store, "data/one.bin", b"new")).size == 3
+    assert (root / "data" / "one.bin").read_bytes() == b"new"
+    if new_files == "named":
+        with pytest.raises(FileExistsError):
+            await _write(store, "data/two.bin", b"secret")
+        assert not (root / "data" / "two.bin").exists()
+    else:  # the partial name is never used
+        assert (await _write(store, "data/two.bin", b"secret")).size == 6
     assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
-    assert not (root / "data" / "two.bin").exists()
+    assert len(list((root / "data").iterdir())) == (2 if new_files == "named" else 3)
     store.writer.stop()
 
 

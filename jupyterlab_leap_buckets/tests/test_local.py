@@ -2,6 +2,12 @@
 files and folders that lead out are refused, for reading and for writing, including a
 folder that became such a link after it was last checked."""
 
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from .. import local
@@ -80,35 +86,103 @@ def test_a_folder_that_was_not_there_is_not_trusted(tmp_path):
     assert refused(store, "later/a.txt") == "outside-home"
 
 
-async def test_a_small_file_is_written_whole_and_never_through_what_is_at_its_partial_name(tmp_path):
+def _planted(tmp_path, name):
+    """A root with a folder `data` holding, at the partial name a download of `name` there
+    would use, a link out of the root (as a hostile notebook could plant)."""
     root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
     (root / "data").mkdir(parents=True)
     elsewhere.mkdir()
-    store = LocalStore(str(root))
-    data = bytes(range(256)) * 300
-    assert (await _write(store, "data/one.bin", data)).size == len(data)
-    assert (root / "data" / "one.bin").read_bytes() == data
-    assert [p.name for p in (root / "data").iterdir()] == ["one.bin"]  # no partial left
-    # Something already at the partial name (a link out, planted): refused, not followed.
-    partial = root / "data" / ".two.bin.leap-partial-planted"
+    partial = root / "data" / f".{name}.leap-partial-planted0"
     partial.symlink_to(elsewhere / "stolen.bin")
-    with pytest.raises(FileExistsError):
-        store._write_whole("data/two.bin", root / "data" / "two.bin", partial, b"secret")
-    assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
-    assert not (root / "data" / "two.bin").exists()
+    return root, elsewhere, partial
 
 
-async def test_a_large_file_is_never_written_through_what_is_at_its_partial_name(tmp_path, monkeypatch):
-    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
-    (root / "data").mkdir(parents=True)
-    elsewhere.mkdir()
+@pytest.mark.parametrize("size", [300 * 256, local.CHUNK + 1], ids=["small", "large"])
+async def test_a_file_is_written_whole_and_never_through_what_is_at_its_partial_name(
+        tmp_path, monkeypatch, new_files, size):
+    monkeypatch.setattr(local, "USE_WRITER", False)  # this process writes (test_disk_writer: the writer)
     monkeypatch.setattr(local.uuid, "uuid4", lambda: type("U", (), {"hex": "planted0" * 4})())
-    partial = root / "data" / ".big.bin.leap-partial-planted0"
-    partial.symlink_to(elsewhere / "stolen.bin")
+    root, elsewhere, partial = _planted(tmp_path, "two.bin")
     store = LocalStore(str(root))
-    with pytest.raises(FileExistsError):
-        await _write(store, "data/big.bin", b"x" * (local.CHUNK + 1))
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    assert (await _write(store, "data/one.bin", data)).size == size
+    assert (root / "data" / "one.bin").read_bytes() == data
+    if new_files == "named":
+        # The partial name is taken by the link: refused, not followed, not removed.
+        with pytest.raises(FileExistsError):
+            await _write(store, "data/two.bin", b"secret" * (size // 6))
+        assert not (root / "data" / "two.bin").exists()
+    else:
+        # Unnamed until whole: the partial name is never used, so the link is never met.
+        assert (await _write(store, "data/two.bin", b"secret")).size == 6
+        assert (root / "data" / "two.bin").read_bytes() == b"secret"
     assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
-    partial.unlink()
-    assert (await _write(store, "new/big.bin", b"y" * (local.CHUNK + 1))).size == local.CHUNK + 1
-    assert [p.name for p in (root / "new").iterdir()] == ["big.bin"]
+    assert sorted(p.name for p in (root / "data").iterdir() if not p.is_symlink()) == sorted(
+        ["one.bin"] + (["two.bin"] if new_files == "unnamed" else []))  # nothing half-written
+
+
+@pytest.mark.parametrize("size", [10, local.CHUNK + 1], ids=["small", "large"])
+async def test_a_file_that_is_there_already_is_replaced_whole(tmp_path, monkeypatch, new_files, size):
+    monkeypatch.setattr(local, "USE_WRITER", False)
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "one.bin").write_bytes(b"old")
+    store = LocalStore(str(root))
+    assert (await _write(store, "data/one.bin", b"n" * size)).size == size
+    assert (root / "data" / "one.bin").read_bytes() == b"n" * size
+    assert [p.name for p in (root / "data").iterdir()] == ["one.bin"]
+
+
+async def test_where_the_filesystem_has_no_unnamed_files_a_partial_name_is_used(tmp_path, monkeypatch):
+    """NFS, for one, answers O_TMPFILE with EOPNOTSUPP: the file is then written under a
+    partial name and renamed, and lands the same."""
+    from .. import disk_writer_process
+
+    real_open, tried = os.open, []
+
+    def no_unnamed(path, flags, mode=0o777):
+        if flags & os.O_TMPFILE == os.O_TMPFILE:
+            tried.append(path)
+            raise OSError(errno.EOPNOTSUPP, "Operation not supported", path)
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(local, "USE_WRITER", False)
+    monkeypatch.setattr(disk_writer_process, "UNNAMED", True)
+    monkeypatch.setattr(disk_writer_process.os, "open", no_unnamed)
+    root = tmp_path / "root"
+    root.mkdir()
+    store = LocalStore(str(root))
+    for key, size in [("a/small.bin", 100), ("a/large.bin", local.CHUNK + 1)]:
+        assert (await _write(store, key, b"z" * size)).size == size
+        assert (root / key).read_bytes() == b"z" * size
+    assert len(tried) >= 2  # unnamed files were asked for, and refused
+    assert sorted(p.name for p in (root / "a").iterdir()) == ["large.bin", "small.bin"]
+
+
+_KILLED_IN_THE_MIDDLE = """
+import asyncio, os, sys
+from jupyterlab_leap_buckets import local
+local.USE_WRITER = False
+async def main():
+    store = local.LocalStore(sys.argv[1])
+    async def chunks():
+        yield b"x" * local.CHUNK
+        print("written", flush=True)
+        os.kill(os.getpid(), 9)  # the server killed in the middle of a download
+        yield b"x"
+    await store.upload("data/big.bin", local.CHUNK + 1, chunks())
+asyncio.run(main())
+"""
+
+
+def test_a_server_killed_in_the_middle_of_a_download_leaves_nothing_on_the_disk(tmp_path):
+    from .. import disk_writer_process
+
+    if not disk_writer_process.UNNAMED:
+        pytest.skip("this system has no unnamed files (O_TMPFILE)")
+    root = tmp_path / "root"
+    (root / "data").mkdir(parents=True)
+    run = subprocess.run([sys.executable, "-c", _KILLED_IN_THE_MIDDLE, str(root)],
+                         capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert run.returncode == -9 and "written" in run.stdout, run.stderr
+    assert list((root / "data").iterdir()) == []  # no file, and no partial one either

@@ -4,10 +4,32 @@ import os
 import subprocess
 import tempfile
 import time
+from collections import namedtuple
+from pathlib import Path
+
+STACK = Path(__file__).resolve().parents[2] / ".stack"
+# cpu: the tool's CPU seconds (user and system, with those of the children it waited
+# for); emulators: what fake-gcs-server and moto spent meanwhile. On this 2-core machine
+# the tool and the emulators share the cores, so these say what the wall time does not:
+# how much of the machine each tool needed for the same work.
+Run = namedtuple("Run", "seconds rss out err cpu emulators")
 
 
-def measure(cmd, env=None) -> tuple:
-    """Run `cmd`; (wall seconds, peak RSS in MiB, stdout, stderr). Raises if it fails."""
+def emulators_cpu() -> float:
+    """CPU seconds fake-gcs-server and moto have spent so far (from `scripts/stack`'s pid files)."""
+    total = 0
+    for name in ("gcs.pid", "s3.pid"):
+        try:
+            pid = (STACK / name).read_text().strip()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmd, env=None) -> Run:
+    """Run `cmd` and measure it (`Run`). Raises if it fails."""
     env = {**os.environ, **(env or {})}
     env.pop("AWS_CA_BUNDLE", None)  # rclone cannot combine it with its own transport
     # Output goes to files, not pipes: a tool that writes more than a pipe holds would
@@ -16,16 +38,17 @@ def measure(cmd, env=None) -> tuple:
     # one before it left in the page cache (on this machine that swung a run by a third).
     os.sync()
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
-        started = time.perf_counter()
+        started, emulators = time.perf_counter(), emulators_cpu()
         proc = subprocess.Popen(cmd, env=env, stdout=out_file, stderr=err_file)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        emulators = emulators_cpu() - emulators
         out_file.seek(0)
         err_file.seek(0)
         out, err = out_file.read().decode(), err_file.read().decode()
     if status != 0:
         raise RuntimeError(f"{cmd[:3]} failed: {err[-800:]}")
-    return seconds, usage.ru_maxrss / 1024, out, err
+    return Run(seconds, usage.ru_maxrss / 1024, out, err, usage.ru_utime + usage.ru_stime, emulators)
 
 
 # Seconds after deleting files before a timed run may create any. This machine's disk is

@@ -113,7 +113,7 @@ def _seed_here(provider, prefix, n):
 
 
 def run(cmd, env=None) -> dict:
-    seconds, rss, out, err = measure(cmd, env)
+    seconds, rss, out, err, _, _ = measure(cmd, env)
     said = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
     return {"seconds": said.get("seconds", seconds), "requests": said.get("requests"),
             "first_delete": said.get("first_delete"), "plan_seconds": said.get("plan_seconds"),

@@ -1,11 +1,12 @@
 """Run one transfer the way the server does (BucketService + start_transfer + a job),
 in a process of its own so the benchmark can read its peak memory. Prints the transfer's
-seconds (imports excluded: a running Jupyter server has them loaded) and the HTTP
-requests it made (every request of gcsfs and s3fs goes through aiohttp)."""
+seconds and CPU seconds (imports excluded: a running Jupyter server has them loaded) and
+the HTTP requests it made (every request of gcsfs and s3fs goes through aiohttp)."""
 
 import asyncio
 import json
 import os
+import resource
 import sys
 import time
 
@@ -41,13 +42,26 @@ async def main(local_root: str, request: dict):
     config = emulator_config(username="bench")
     jobs = JobStore(None)
     service = BucketService(config, local_root=local_root, jobs=jobs)
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu()
     job = await start_transfer(service, jobs, local_root, request)
     await jobs.wait(job.id)
     seconds = time.perf_counter() - started
+    # The disk writer's process ends here, and is waited for, so that its CPU time counts
+    # in this process's (the benchmark reads it with wait4).
+    writer = service.local_store(local_root).writer  # None when it is turned off
+    ended = writer.stop() if writer else None
+    if ended:
+        ended.wait()
     if job.state != "done":
         sys.exit(f"transfer {job.state}: {job.error} {job.failed[:3]}")
-    print(json.dumps({"seconds": seconds, "requests": REQUESTS, "objects": job.objectsDone, "bytes": job.bytesDone}))
+    print(json.dumps({"seconds": seconds, "requests": REQUESTS, "objects": job.objectsDone, "bytes": job.bytesDone,
+                      "cpu": cpu() - cpu_before}))
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of the children it has waited for (the writer)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":

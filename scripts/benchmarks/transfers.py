@@ -9,7 +9,10 @@ Seconds: for ours and gcsfs, the transfer itself, measured inside the process (a
 Jupyter server has its libraries imported already; Python's imports take about a second);
 for rclone, the whole process (a Go binary starts in milliseconds). Requests: ours and
 gcsfs count every aiohttp request; rclone's are counted in a second run with
-`--dump headers`, so that the dump does not slow the timed run. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
+`--dump headers`, so that the dump does not slow the timed run. CPU seconds: the tool's
+user and system time over the same span (for ours, its disk writer's included), and the
+emulators' over the tool's whole run: on a machine whose cores the emulators share, what
+each tool costs the machine besides how long it takes. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
 2 x 1 GiB); the default `small` scale runs in a few minutes."""
 
 import argparse
@@ -38,7 +41,7 @@ RCLONE = [
     "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
 ]
 GCSFS = f"""
-import json, sys, time, aiohttp, gcsfs.core as g
+import json, resource, sys, time, aiohttp, gcsfs.core as g
 count = [0]
 original = aiohttp.ClientSession._request
 async def counted(self, *a, **k):
@@ -46,31 +49,35 @@ async def counted(self, *a, **k):
     return await original(self, *a, **k)
 aiohttp.ClientSession._request = counted
 fs = g.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:{GCS_PORT}")
-started = time.perf_counter()
+def cpu():
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+started, cpu_before = time.perf_counter(), cpu()
 getattr(fs, sys.argv[1])(sys.argv[2], sys.argv[3], recursive=True)
-print(json.dumps({{"seconds": time.perf_counter() - started, "requests": count[0]}}))
+print(json.dumps({{"seconds": time.perf_counter() - started, "requests": count[0], "cpu": cpu() - cpu_before}}))
 """
 
 
 def run(cmd, env=None) -> tuple:
-    """Seconds, peak RSS (MiB) and requests (None when the tool does not say) of one
-    command; a tool that prints JSON with "seconds" and "requests" is taken at its word."""
-    seconds, rss, out, err = measure(cmd, env)
+    """Seconds, peak RSS (MiB), requests (None when the tool does not say), the tool's CPU
+    seconds and the emulators' CPU seconds of one command; a tool that prints JSON with
+    "seconds" and "requests" is taken at its word for those two."""
+    seconds, rss, out, err, cpu, emulators = measure(cmd, env)
     requests = None
     if out.strip().startswith("{"):
         said = json.loads(out.strip().splitlines()[-1])
-        seconds, requests = said["seconds"], said.get("requests")
-    return seconds, rss, requests
+        seconds, requests, cpu = said["seconds"], said.get("requests"), said.get("cpu", cpu)
+    return seconds, rss, requests, cpu, emulators
 
 
 def rclone(*args, count=True) -> tuple:
     """Timed run, then (if `count`) a second run with `--dump headers` to count its requests."""
-    seconds, rss, _ = run(RCLONE + list(args))
+    seconds, rss, _, cpu, emulators = run(RCLONE + list(args))
     if not count:
-        return seconds, rss, None
+        return seconds, rss, None, cpu, emulators
     target = args[-1].rstrip("/") + "-counted"
-    err = measure(RCLONE + ["--dump", "headers", *args[:-1], target])[3]
-    return seconds, rss, err.count("HTTP REQUEST")
+    err = measure(RCLONE + ["--dump", "headers", *args[:-1], target]).err
+    return seconds, rss, err.count("HTTP REQUEST"), cpu, emulators
 
 
 def ours(local_root, source, target, env=None):
@@ -122,7 +129,8 @@ def main():
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}")
+    print(f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}"
+          f" {'CPU s':>7} {'emul. CPU s':>11}")
     summary = []
     for name, count, size in SCALES[args.scale]:
         if args.sets and name not in args.sets:
@@ -134,26 +142,28 @@ def main():
         base = f"bench/{run_id}/{name}"
         results = {}
 
-        def record(direction, tool, seconds, rss, requests, label=None):
+        def record(direction, tool, seconds, rss, requests, cpu, emulators, label=None):
             per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
-            print(f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}", flush=True)
+            print(f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}"
+                  f" {cpu:7.2f} {emulators:11.2f}", flush=True)
 
         def compare(direction, runs):
             """Each tool `--repeat` times, the order rotated each round (the emulators'
             state changes as they fill); each tool's fastest run counts, its highest
-            memory, and requests from its first run."""
+            memory, requests from its first run, and the CPU seconds of its fastest."""
             best = {}
             for rep in range(args.repeat):
                 turn = rep % len(runs)
                 for tool, go in runs[turn:] + runs[:turn]:
-                    seconds, rss, requests = go(rep)
+                    measured = go(rep)
                     if args.repeat > 1:
-                        record(direction, tool, seconds, rss, requests, label=f"{tool}#{rep + 1}")
+                        record(direction, tool, *measured, label=f"{tool}#{rep + 1}")
                     kept = best.get(tool)
                     if kept is None:
-                        best[tool] = (seconds, rss, requests)
+                        best[tool] = measured
                     else:
-                        best[tool] = (min(kept[0], seconds), max(kept[1], rss), kept[2])
+                        fastest = min(kept, measured, key=lambda m: m[0])
+                        best[tool] = (fastest[0], max(kept[1], measured[1]), kept[2], *fastest[3:])
             for tool, _ in runs:
                 record(direction, tool, *best[tool])
                 results.setdefault(direction, {})[tool] = best[tool][0]
