@@ -5,6 +5,7 @@ import { Panel, Widget } from '@lumino/widgets';
 
 import { canDelete, confirmName, whyNotDelete } from '../deleteRules';
 import { bucketIcon } from '../icons';
+import { SlowNotice } from '../slowNotice';
 import { JobsModel } from '../jobs';
 import { IRoot } from '../tokens';
 import { BucketBrowserModel } from '../model';
@@ -17,6 +18,8 @@ import { TransfersView } from './transfers';
 
 /** Show that the panel loads only when loading takes longer than this (ms). */
 const LOADING_DELAY = 100;
+/** How long a delete's plan may take before a notification says it is being counted (ms). */
+const PLAN_NOTICE_AFTER = 700;
 
 /**
  * The sidebar panel: root switcher and refresh, a notice when writing is off,
@@ -117,17 +120,30 @@ export class BucketPanel extends Panel {
       return;
     }
     const path = this.listing.selection[0];
-    const counting = Notification.emit(`Counting what deleting ${confirmName(path)} would remove…`, 'in-progress', {
-      autoClose: false
-    });
+    // The plan's first answer usually comes within a fraction of a second, and the dialog
+    // then shows the counting; only a slower one gets a notification meanwhile.
+    const notice = new SlowNotice(PLAN_NOTICE_AFTER, () =>
+      Notification.emit(`Counting what deleting ${confirmName(path)} would remove…`, 'in-progress', {
+        autoClose: false
+      })
+    );
     let plan;
     try {
       plan = await this.jobs.api.planDelete(root.id, path);
     } catch (error) {
-      Notification.update({ id: counting, message: (error as Error).message, type: 'error', autoClose: false });
+      const message = (error as Error).message;
+      const shown = notice.stop();
+      if (shown) {
+        Notification.update({ id: shown, message, type: 'error', autoClose: false });
+      } else {
+        Notification.error(message, { autoClose: false });
+      }
       return;
     }
-    Notification.dismiss(counting);
+    const shown = notice.stop();
+    if (shown) {
+      Notification.dismiss(shown);
+    }
     const api = this.jobs.api;
     if (!(await confirmDelete(plan, token => api.getPlan(token)))) {
       void api.dropPlan(plan.plan).catch(() => undefined); // stop its listing
