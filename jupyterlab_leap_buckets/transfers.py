@@ -42,6 +42,12 @@ CHUNK = 8 * 1024 * 1024  # a multiple of 256 KiB (GCS) and above 5 MiB (S3 parts
 CONCURRENCY = 16  # objects in flight
 LARGE_CONCURRENCY = 2  # of which larger than one chunk
 READ_AHEAD = 4  # ranged reads of one object in flight
+# Objects of the source's listing read ahead of those handed out: the next page is asked
+# for while the objects of the one before are copied, not after. Listing and copying in
+# turn, a download of 10,000 small objects spent 4 of its 6 seconds waiting on pages
+# (fake-gcs-server: 0.4 s each with 60,000 objects in the bucket). Two pages of names at
+# most (about 1 MiB).
+LIST_AHEAD = 2000
 
 
 async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
@@ -151,7 +157,7 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
     job.listing = True
     try:
         try:
-            async for info in _listing(source):
+            async for info in ahead(_listing(source), LIST_AHEAD):
                 job.objectsTotal = (job.objectsTotal or 0) + 1  # None: nothing listed yet
                 job.bytesTotal = (job.bytesTotal or 0) + info.size
                 if job.objectsTotal % 1000 == 1:
@@ -265,24 +271,8 @@ async def _read_ahead(source, info):
         return
     if hasattr(source.store, "stream"):
         # Queued pieces, the one being received and the one handed on: READ_AHEAD + 1.
-        pieces = asyncio.Queue(maxsize=READ_AHEAD - 1)
-
-        async def pump():
-            try:
-                async for piece in source.store.stream(info.key, info.size, CHUNK):
-                    await pieces.put(piece)
-                await pieces.put(None)
-            except Exception as exc:  # noqa: BLE001 - handed to the reader, which raises it
-                await pieces.put(exc)
-
-        reader = asyncio.ensure_future(pump())
-        try:
-            while (piece := await pieces.get()) is not None:
-                if isinstance(piece, BaseException):
-                    raise piece
-                yield piece
-        finally:
-            reader.cancel()
+        async for piece in ahead(source.store.stream(info.key, info.size, CHUNK), READ_AHEAD - 1):
+            yield piece
         return
     offsets = iter(range(0, info.size, CHUNK))
     reads = collections.deque()
@@ -303,6 +293,38 @@ async def _read_ahead(source, info):
     finally:
         for pending in reads:
             pending.cancel()
+
+
+async def ahead(items, size: int):
+    """What the async generator `items` yields, in order, read by a task of its own up to
+    `size` items ahead of the caller. Its failure is raised to the caller, in its place;
+    the task ends, closing `items`, when the caller stops."""
+    queue = asyncio.Queue(maxsize=size)
+    end = object()
+
+    async def fill():
+        try:
+            async for item in items:
+                await queue.put(item)
+            await queue.put(end)
+        except Exception as exc:  # noqa: BLE001 - raised to the caller, in order
+            await queue.put(_Failure(exc))
+        finally:
+            await items.aclose()  # a stream's response is let go now, not when collected
+
+    filling = asyncio.ensure_future(fill())
+    try:
+        while (item := await queue.get()) is not end:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        filling.cancel()
+
+
+class _Failure:
+    def __init__(self, error: Exception):
+        self.error = error
 
 
 def _hash(md5, crc, data: bytes):

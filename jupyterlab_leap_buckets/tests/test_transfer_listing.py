@@ -8,6 +8,7 @@ import uuid
 from ..config import LeapBuckets
 from ..jobs import JobStore
 from ..service import BucketService
+from .. import transfers
 from ..transfers import start_transfer
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
@@ -75,3 +76,35 @@ async def test_a_listing_that_fails_midway_fails_the_job_after_what_it_found_has
     assert (job.objectsDone, job.objectsTotal, job.listing) == (1, 1, False)
     # The one object found before the failure landed whole; nothing else is there.
     assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + names[0]]
+
+
+async def test_the_listing_reads_ahead_of_the_objects_being_copied(emulators, tmp_path, monkeypatch):
+    """The next names are asked for while earlier objects are copied (transfers.LIST_AHEAD):
+    with one object in flight, the whole listing is in before the first copy ends. Without
+    it, the listing would wait for that copy, which here waits for the listing (20 s)."""
+    prefix, names, jobs, service, store = seeded(tmp_path)
+    monkeypatch.setattr(transfers, "CONCURRENCY", 1)
+    real_walk, real_copy = store.walk, store.server_copy
+    listed, seen = asyncio.Event(), []
+
+    async def walk(path):
+        async for info in real_walk(path):
+            yield info
+        if path == prefix + "src/":
+            listed.set()
+
+    async def held_copy(*args):
+        if not seen:
+            try:
+                await asyncio.wait_for(listed.wait(), 20)
+            except asyncio.TimeoutError:
+                pass
+        seen.append(listed.is_set())
+        await real_copy(*args)
+
+    store.walk, store.server_copy = walk, held_copy
+    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
+    await asyncio.wait_for(jobs.wait(job.id), 60)
+    assert job.state == "done", (job.error, job.failed)
+    assert seen == [True, True, True]
+    assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]
