@@ -1,6 +1,7 @@
 """The disk as a transfer place never reaches outside the server's root folder: symlinked
 files and folders that lead out are refused, for reading and for writing, including a
-folder that became such a link after it was last checked."""
+folder that became such a link after it was last checked. Files written there appear
+only once whole, and a server killed in the middle leaves nothing."""
 
 import errno
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .. import local
+from .. import disk_writer_process, local
 from ..errors import ApiError
 from ..local import LocalStore
 
@@ -136,8 +137,6 @@ async def test_a_file_that_is_there_already_is_replaced_whole(tmp_path, monkeypa
 async def test_where_the_filesystem_has_no_unnamed_files_a_partial_name_is_used(tmp_path, monkeypatch):
     """NFS, for one, answers O_TMPFILE with EOPNOTSUPP: the file is then written under a
     partial name and renamed, and lands the same."""
-    from .. import disk_writer_process
-
     real_open, tried = os.open, []
 
     def no_unnamed(path, flags, mode=0o777):
@@ -176,8 +175,6 @@ asyncio.run(main())
 
 
 def test_a_server_killed_in_the_middle_of_a_download_leaves_nothing_on_the_disk(tmp_path):
-    from .. import disk_writer_process
-
     if not disk_writer_process.UNNAMED:
         pytest.skip("this system has no unnamed files (O_TMPFILE)")
     root = tmp_path / "root"

@@ -321,3 +321,52 @@ async def test_bytes_read_that_differ_from_the_sources_crc32c_fail_the_object(em
     assert caught.value.code == "verify-failed"
     assert "CRC32C" in caught.value.message
     assert not (tmp_path / "got.bin").exists()
+
+
+async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, monkeypatch):
+    """From GCS to S3 no MD5 is computed here: the S3 copy's ETag must match the GCS
+    object's own MD5. Bytes changed between the read (checked by CRC32C) and S3 are
+    caught by that comparison, and the copy is removed."""
+    from jupyterlab_leap_buckets import transfers
+    from jupyterlab_leap_buckets.config import LeapBuckets
+    from jupyterlab_leap_buckets.errors import ApiError
+    from jupyterlab_leap_buckets.jobs import Job
+    from jupyterlab_leap_buckets.places import Place
+    from jupyterlab_leap_buckets.service import BucketService
+
+    from .conftest import GCS, S3
+
+    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing"))
+    key = unique() + "e2e.bin"
+    gcs_put("leap-scratch", key, b"the bytes at the source")
+    gcs_root, s3_root = service.root("scratch"), service.root("osn-inbox")
+    source = Place(service.store(gcs_root), gcs_root, key)
+    target = Place(service.store(s3_root), s3_root, key)
+    info = await source.store.head(key)
+    assert info.md5 and info.crc32c
+    hashed = []
+    real_md5 = transfers.hashlib.md5
+    monkeypatch.setattr(transfers.hashlib, "md5", lambda *a: hashed.append(1) or real_md5(*a))
+
+    class Progress:
+        def progress(self, job):
+            pass
+
+    job = Job(id="e2e", kind="transfer", label="e2e")
+    assert await transfers._transfer_object(Progress(), job, source, info, target, key, "overwrite")
+    assert s3_client().get_object(Bucket="leap-pangeo-inbox", Key=key)["Body"].read() == b"the bytes at the source"
+    assert hashed == []  # no MD5 computed
+    # The same bytes as read, altered on their way to S3.
+    real_upload = target.store.upload
+
+    async def altered(dest, size, chunks):
+        async def changed():
+            async for data in chunks:
+                yield data.replace(b"source", b"SOURCE")
+        return await real_upload(dest, size, changed())
+
+    monkeypatch.setattr(target.store, "upload", altered)
+    with pytest.raises(ApiError) as caught:
+        await transfers._transfer_object(Progress(), job, source, info, target, key, "overwrite")
+    assert caught.value.code == "verify-failed" and "MD5" in caught.value.message
+    assert not s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=key).get("Contents")
