@@ -27,6 +27,7 @@ took 45-64 s as resumable uploads and 19-32 s in composite parts.
 import asyncio
 import base64
 import collections
+import contextlib
 import hashlib
 import logging
 
@@ -157,15 +158,17 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
     job.listing = True
     try:
         try:
-            async for info in ahead(_listing(source), LIST_AHEAD):
-                job.objectsTotal = (job.objectsTotal or 0) + 1  # None: nothing listed yet
-                job.bytesTotal = (job.bytesTotal or 0) + info.size
-                if job.objectsTotal % 1000 == 1:
-                    jobs.progress(job)
-                await gate.acquire()
-                task = asyncio.ensure_future(one(info))
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
+            # aclosing: a cancel ends the listing's task now, not when the generator is collected.
+            async with contextlib.aclosing(ahead(_listing(source), LIST_AHEAD)) as names:
+                async for info in names:
+                    job.objectsTotal = (job.objectsTotal or 0) + 1  # None: nothing listed yet
+                    job.bytesTotal = (job.bytesTotal or 0) + info.size
+                    if job.objectsTotal % 1000 == 1:
+                        jobs.progress(job)
+                    await gate.acquire()
+                    task = asyncio.ensure_future(one(info))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
         except Exception:
             # The listing failed: what it found goes on to its end, then the job fails.
             if in_flight:
@@ -275,8 +278,10 @@ async def _read_ahead(source, info):
         return
     if hasattr(source.store, "stream"):
         # Queued pieces, the one being received and the one handed on: READ_AHEAD + 1.
-        async for piece in ahead(source.store.stream(info.key, info.size, CHUNK), READ_AHEAD - 1):
-            yield piece
+        streamed = source.store.stream(info.key, info.size, CHUNK)
+        async with contextlib.aclosing(ahead(streamed, READ_AHEAD - 1)) as pieces:
+            async for piece in pieces:
+                yield piece
         return
     offsets = iter(range(0, info.size, CHUNK))
     reads = collections.deque()
