@@ -21,7 +21,7 @@ import zarr
 REPO = pathlib.Path(__file__).resolve().parents[1]
 GCS = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}"
 S3 = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}"
-GCS_ROOT = REPO / ".stack" / "gcs"  # fake-gcs-server's filesystem backend
+GCS_ROOT = pathlib.Path(os.environ.get("LEAP_BUCKETS_GCS_ROOT") or REPO / ".stack" / "gcs")  # fake-gcs-server's filesystem backend
 NOW = datetime.now(timezone.utc)
 MiB = 1024 * 1024
 
