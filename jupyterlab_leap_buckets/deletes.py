@@ -198,7 +198,7 @@ class Deletes:
 
     # -- delete -----------------------------------------------------------------------
 
-    def start(self, body: dict) -> Job:
+    def start(self, body: dict, identity=None) -> Job:
         token, confirm = body.get("plan"), body.get("confirm")
         if not isinstance(token, str) or not token:
             raise bad_request("Send the 'plan' token from POST delete/plan, and 'confirm'.")

@@ -1,13 +1,20 @@
-"""HTTP routes of ../shared/API.md; thin: they parse, call the domain code, answer."""
+"""HTTP routes of docs/api.yaml; thin: they parse, call the domain code, answer.
+
+Parsing is strict here, before anything reaches the domain code: a malformed request is a
+400 `bad-request` that says what to send, never a 500 (test_api_schema.py runs
+schemathesis against the live server to hold that)."""
 
 import functools
 import json
 import logging
+import math
 import re
 from datetime import timedelta
+from http.client import responses
 
 import tornado.iostream
 import tornado.web
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
@@ -16,6 +23,7 @@ from .errors import ApiError, bad_request
 from .items import create_folder, details
 from .listing import list_page
 from .paths import check_key
+from .roots import Root
 from .service import BucketService
 from .storage.errors import translate
 from .transfers import start_transfer
@@ -24,7 +32,13 @@ from .uploads import Uploads
 log = logging.getLogger(__name__)
 
 CHUNK = 4 * 1024 * 1024  # bytes read from the bucket per request while streaming
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+AUTH_RESOURCE = "leap-buckets"  # what jupyter_server's authorizer is asked about
+# ASCII digits only: \d and str.isdigit() also take other scripts' digits and "²".
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)$")
+_WHOLE = re.compile(r"[0-9]+")
+MAX_DIGITS = 18  # longer numbers are refused before int() (which refuses 4,300 digits itself)
+MAX_COUNT = 1_000_000  # most a `limit` may ask for (pages and scans are capped lower anyway)
+MAX_HOURS = 876_000  # 100 years: `expiring`'s window, so that now + window stays a date
 
 
 def api_errors(method):
@@ -50,16 +64,25 @@ def api_errors(method):
 
 
 class BaseHandler(APIHandler):
+    # jupyter_server's authorizer is asked for "read" (GET) or "write" (POST, PUT,
+    # DELETE) on this resource by @authorized, as its own contents handlers do.
+    auth_resource = AUTH_RESOURCE
+
     def initialize(self, service: BucketService):
         self.service = service
 
     def json_body(self) -> dict:
         try:
             body = json.loads(self.request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             raise bad_request("The request body must be JSON.") from None
         if not isinstance(body, dict):
             raise bad_request("The request body must be a JSON object.")
+        _check_unicode(body)
+        _check_strings(body)
+        for role in ("source", "target"):
+            if isinstance(body.get(role), dict):
+                _check_strings(body[role], role + ".")
         return body
 
     def arg(self, name: str, default=None):
@@ -69,9 +92,26 @@ class BaseHandler(APIHandler):
         if not values:
             return default
         try:
-            return values[-1].decode("utf-8")
+            return values[-1].decode("utf-8")  # strict: lone surrogates are refused too
         except UnicodeDecodeError:
             raise bad_request(f"The argument {name!r} is not valid UTF-8.") from None
+
+    def root(self, root_id) -> Root:
+        """The root a request names (400 unless a string, 404 unless configured)."""
+        if root_id is not None and not isinstance(root_id, str):
+            raise bad_request("'root' is a root's id, a string (GET roots lists them).")
+        return self.service.root(root_id)
+
+    def _named_root(self, body: dict, *roles: str):
+        """The root of the first place among `roles` that names a configured one (the
+        root whose errors a request's failure is reported against); None if none does."""
+        for role in roles:
+            place = body.get(role)
+            if isinstance(place, dict) and "local" not in place and isinstance(place.get("root"), str):
+                for root in self.service.roots:
+                    if root.id == place["root"]:
+                        return root
+        return None
 
     def _send_error(self, err: ApiError):
         if self._headers_written:
@@ -83,9 +123,64 @@ class BaseHandler(APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(err.to_json()))
 
+    def write_error(self, status_code: int, **kwargs):
+        """What tornado and jupyter_server refuse before a handler runs (no token, an
+        authorizer's no, a method the route lacks), in the API's error format."""
+        exc = (kwargs.get("exc_info") or (None, None, None))[1]
+        if status_code == 403 and not getattr(self, "_jupyter_current_user", None):
+            code, message = "unauthenticated", (
+                "Sign in to Jupyter first: send the server's token as 'Authorization: token <token>', or its login cookie."
+            )
+        elif status_code == 403:
+            code, message = "forbidden", (
+                f"This server's authorizer does not let you {_action(self.request.method)} {AUTH_RESOURCE}; "
+                "ask whoever runs the server for that permission."
+            )
+        elif status_code == 405:
+            code, message = "method-not-allowed", f"{self.request.method} is not a method of this route; see docs/api.yaml."
+        else:
+            reason = responses.get(status_code, "error")
+            code = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "error"
+            detail = getattr(exc, "log_message", None) if isinstance(exc, tornado.web.HTTPError) else None
+            message = detail % exc.args if detail and exc.args else (detail or f"The server answered {status_code} {reason}.")
+        self._send_error(ApiError(status_code, code, message))
+
+
+def _action(method: str) -> str:
+    return "read" if method in ("GET", "HEAD", "OPTIONS") else "write"
+
+
+def _check_unicode(body):
+    """Refuse lone surrogates ("\\ud800" in JSON) in any key or string of a body: no
+    object key or file name can hold one, and encoding them fails deep in the stores."""
+    stack = [body]
+    while stack:  # not recursive: a body may nest as deep as json.loads allows
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise bad_request(
+                    "The request holds a lone surrogate (such as \\ud800), which no name can hold; send valid Unicode."
+                ) from None
+
+
+def _check_strings(data: dict, role: str = ""):
+    """The API's names are strings wherever a body carries them: a root's id, a key, a
+    local path, a file's name (in the body or in its places, `source` and `target`)."""
+    for key in ("root", "path", "local", "name"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise bad_request(f"'{role}{key}' must be a string, not {type(data[key]).__name__}.")
+
 
 class RootsHandler(BaseHandler):
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self):
         self.finish(json.dumps(self.service.describe()))
@@ -93,11 +188,12 @@ class RootsHandler(BaseHandler):
 
 class ListHandler(BaseHandler):
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self):
-        root = self.service.root(self.arg("root"))
+        root = self.root(self.arg("root"))
         path = check_key(self.arg("path", root.home), folder=True)
-        limit = _int_argument(self.arg("limit"), self.service.config.max_page_size)
+        limit = _whole_number(self.arg("limit"), "limit", self.service.config.max_page_size)
         store = self.service.store(root)
         try:
             policy = await self.service.expiry.policy(root)
@@ -120,9 +216,10 @@ class ListHandler(BaseHandler):
 
 class ObjectHandler(BaseHandler):
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self):
-        root = self.service.root(self.arg("root"))
+        root = self.root(self.arg("root"))
         path = check_key(self.arg("path"), folder=False)
         store = self.service.store(root)
         try:
@@ -160,22 +257,21 @@ class ExpiryHandler(BaseHandler):
     within that many hours."""
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self):
-        root = self.service.root(self.arg("root"))
+        root = self.root(self.arg("root"))
         expiry = self.service.expiry
+        if self.request.path.rstrip("/").endswith("expiring"):
+            within = _hours(self.arg("hours", "24"))
+        else:
+            path = check_key(self.arg("path"), folder=True)
+            limit = min(_whole_number(self.arg("limit"), "limit", expiry.scan_limit), expiry.scan_limit)
         try:
             if self.request.path.rstrip("/").endswith("expiring"):
-                hours = self.arg("hours", "24")
-                try:
-                    within = timedelta(hours=float(hours))
-                except ValueError:
-                    raise bad_request(f"'hours' is a number of hours, not {hours!r}.") from None
                 self.finish(json.dumps(await expiry.expiring(root, within)))
-                return
-            path = check_key(self.arg("path"), folder=True)
-            limit = min(_int_argument(self.arg("limit"), expiry.scan_limit), expiry.scan_limit)
-            self.finish(json.dumps(await expiry.earliest(root, path, limit)))
+            else:
+                self.finish(json.dumps(await expiry.earliest(root, path, limit)))
         except ApiError:
             raise
         except Exception as exc:
@@ -186,10 +282,11 @@ class FoldersHandler(BaseHandler):
     """POST folders {"root", "path": "<folder>/"}: a new, empty folder."""
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def post(self):
         body = self.json_body()
-        root = self.service.root(body.get("root"))
+        root = self.root(body.get("root"))
         entry = await create_folder(self.service, root, body.get("path"))
         self.set_status(201)
         self.finish(json.dumps(entry))
@@ -200,14 +297,16 @@ class DetailsHandler(BaseHandler):
     bytes lie under a folder or store."""
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self):
-        root = self.service.root(self.arg("root"))
+        root = self.root(self.arg("root"))
         self.finish(json.dumps(await details(self.service, root, self.arg("path"))))
 
 
 class TransfersHandler(BaseHandler):
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def post(self):
         body = self.json_body()
@@ -216,24 +315,89 @@ class TransfersHandler(BaseHandler):
         except ApiError:
             raise
         except Exception as exc:
-            root = self.service.roots[0]
-            raise translate(exc, root, "Starting the transfer") from None
+            raise _translate(exc, self._named_root(body, "target", "source"), "Starting the transfer") from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
 
+@tornado.web.stream_request_body
 class UploadsHandler(BaseHandler):
-    """Desktop files, chunk by chunk, streamed into the bucket's upload (see uploads.py)."""
+    """Desktop files, chunk by chunk, streamed into the bucket's upload (see uploads.py).
+
+    Bodies stream (stream_request_body): no PUT is held whole. prepare() runs before a
+    byte of the body is read, so the user, XSRF and the upload's offset are checked
+    there; data_received() hands the bytes on as they come and is awaited, so the body is
+    read no faster than the bucket takes it."""
+
+    MAX_JSON = 1024 * 1024  # a POST's JSON body
 
     def initialize(self, service: BucketService, uploads: Uploads):
         super().initialize(service)
         self.uploads = uploads
+        self.receiver = None  # a PUT's way into its upload, from prepare() on
+        self.json = bytearray()  # a POST's body
+
+    async def prepare(self):
+        # jupyter_server's own: the user, XSRF, origin (403 before the body is read).
+        await super().prepare()
+        if self._finished:
+            return
+        # @tornado.web.authenticated and an authorizer would only run after the body,
+        # which by then would be in the upload: ask both now.
+        if self.current_user is None:
+            raise tornado.web.HTTPError(403)
+        if self.request.method == "PUT":
+            allowed = self.authorizer.is_authorized(self, self.current_user, "write", getattr(self, "auth_resource", "leap-buckets"))
+            if not isinstance(allowed, bool):  # an authorizer may answer later
+                allowed = await allowed
+            if not allowed:
+                raise tornado.web.HTTPError(403)
+        length = self.request.headers.get("Content-Length", "")
+        length = int(length) if length.isdigit() else None
+        job_id = self.path_args[0] if self.path_args else None
+        try:
+            if self.request.method == "PUT" and job_id:
+                self.request.connection.set_max_body_size(self.uploads.body_limit())
+                self.receiver = await self.uploads.open(job_id, self.arg("offset"), length)
+            elif length is not None and length > self.MAX_JSON:
+                raise self._json_too_large()
+        except ApiError as err:
+            self._send_error(err)  # tornado reads the rest of the body, drops it, and hangs up
+
+    async def data_received(self, chunk: bytes):
+        if self._finished:
+            return
+        try:
+            if self.receiver:
+                await self.receiver.feed(chunk)
+            elif self.request.method != "PUT":
+                if len(self.json) + len(chunk) > self.MAX_JSON:
+                    raise self._json_too_large()
+                self.json += chunk
+        except ApiError as err:
+            self._send_error(err)
+        except Exception:  # noqa: BLE001 - as api_errors: logged, answered in the API's format
+            log.exception("leap-buckets: %s %s failed", self.request.method, self.request.uri)
+            self._send_error(ApiError(500, "internal", "The server failed unexpectedly; see its log and retry."))
+
+    def _json_too_large(self) -> ApiError:
+        return ApiError(413, "too-large", f"The request's JSON is over {self.MAX_JSON // 1024} KiB; send only the fields of POST uploads.")
+
+    def on_finish(self):
+        if self.receiver:
+            self.receiver.close()
+
+    def on_connection_close(self):
+        super().on_connection_close()
+        if self.receiver:
+            self.receiver.close()
 
     @tornado.web.authenticated
     @api_errors
     async def post(self, job_id=None):
         if job_id:
             raise bad_request("Start an upload with POST uploads; send its bytes with PUT uploads/<id>.")
+        self.request.body = bytes(self.json)
         try:
             job = await self.uploads.start(self.service.local_root, self.json_body())
         except ApiError:
@@ -246,9 +410,9 @@ class UploadsHandler(BaseHandler):
     @tornado.web.authenticated
     @api_errors
     async def put(self, job_id=None):
-        if not job_id:
+        if not job_id or not self.receiver:
             raise bad_request("Send a chunk to PUT uploads/<id>?offset=n, after POST uploads.")
-        job = await self.uploads.receive(job_id, self.arg("offset"), self.request.body)
+        job = await self.receiver.end()
         self.finish(json.dumps(job.to_api()))
 
 
@@ -263,6 +427,7 @@ class DeletePlanHandler(_DeletesHandler):
     GET delete/plan/<token> follows a listing still under way; DELETE drops the plan."""
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self, token=None):
         if not token:
@@ -270,6 +435,7 @@ class DeletePlanHandler(_DeletesHandler):
         self.finish(json.dumps(self.deletes.get(token).to_api()))
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def delete(self, token=None):
         if not token:
@@ -279,17 +445,19 @@ class DeletePlanHandler(_DeletesHandler):
         self.finish()
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def post(self, token=None):
         if token:
             raise bad_request("Plan a delete with POST delete/plan and {\"root\", \"path\"}.")
         body = self.json_body()
+        root = self.root(body.get("root"))
         try:
             plan = await self.deletes.plan(body)
         except ApiError:
             raise
         except Exception as exc:
-            raise translate(exc, self.service.root(body.get("root")), "Planning the delete") from None
+            raise translate(exc, root, "Planning the delete") from None
         self.finish(json.dumps(plan.to_api()))
 
 
@@ -297,15 +465,18 @@ class DeleteHandler(_DeletesHandler):
     """POST delete: run a confirmed plan as a job."""
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def post(self):
-        job = self.deletes.start(self.json_body())
+        # Who asked goes into the audit log (deletes.jsonl), beside the server's user.
+        job = self.deletes.start(self.json_body(), identity=self.current_user.username)
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
 
 class JobsHandler(BaseHandler):
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def get(self, job_id=None):
         jobs = self.service.jobs
@@ -315,6 +486,7 @@ class JobsHandler(BaseHandler):
             self.finish(json.dumps({"jobs": [job.to_api() for job in jobs.list()]}))
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def delete(self, job_id=None):
         if not job_id:
@@ -324,12 +496,30 @@ class JobsHandler(BaseHandler):
         self.finish(json.dumps(job.to_api()))
 
 
-def _int_argument(value, default: int) -> int:
+def _whole_number(value, name: str, default: int) -> int:
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
-        raise bad_request(f"'limit' must be a whole number above 0, not {value!r}.")
+    if not _WHOLE.fullmatch(value) or len(value.lstrip("0")) > MAX_DIGITS or not 1 <= int(value) <= MAX_COUNT:
+        raise bad_request(f"'{name}' must be a whole number from 1 to {MAX_COUNT}, not {value[:40]!r}.")
     return int(value)
+
+
+def _hours(value: str) -> timedelta:
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = math.nan
+    if not 0 <= hours <= MAX_HOURS:  # NaN fails this too
+        raise bad_request(f"'hours' must be a number of hours from 0 to {MAX_HOURS}, not {value[:40]!r}.")
+    return timedelta(hours=hours)
+
+
+def _translate(exc: BaseException, root, what: str) -> ApiError:
+    """translate() for the root a request named; None: only the server's disk."""
+    if root is not None:
+        return translate(exc, root, what)
+    log.exception("leap-buckets: %s on the server's disk failed", what, exc_info=exc)
+    return ApiError(500, "disk-error", f"{what} failed on the server's disk: {exc}. Check the folder's permissions and free space.")
 
 
 def _byte_range(header, size: int):
@@ -338,16 +528,36 @@ def _byte_range(header, size: int):
         return 0, size
     match = _RANGE.match(header.strip())
     if not match or match.groups() == ("", ""):
-        raise ApiError(416, "bad-range", f"Only one byte range like 'bytes=0-99' is supported, not {header!r}.")
-    first, last = match.groups()
-    if first == "":
-        start, end = max(0, size - int(last)), size
+        raise ApiError(416, "bad-range", f"Only one byte range like 'bytes=0-99' is supported, not {header[:60]!r}.")
+    # Numbers past any object's size count as that large, without int() of a long string.
+    first, last = (_capped(number) for number in match.groups())
+    if first is None:
+        start, end = max(0, size - last), size
     else:
-        start = int(first)
-        end = min(size, int(last) + 1) if last else size
+        start = first
+        end = min(size, last + 1) if last is not None else size
     if start >= size or start >= end:
-        raise ApiError(416, "bad-range", f"The range {header!r} lies outside the object's {size} bytes.")
+        raise ApiError(416, "bad-range", f"The range {header[:60]!r} lies outside the object's {size} bytes.")
     return start, end
+
+
+def _capped(digits: str):
+    if not digits:
+        return None
+    return int(digits) if len(digits.lstrip("0")) <= MAX_DIGITS else 10**MAX_DIGITS
+
+
+class NoRouteHandler(BaseHandler):
+    """Any other path under the API's base: the API's 404, not Jupyter's HTML page."""
+
+    def initialize(self):
+        pass
+
+    @tornado.web.authenticated
+    async def get(self, *args):
+        self._send_error(ApiError(404, "not-found", f"There is no route {self.request.path}; see docs/api.yaml."))
+
+    post = put = delete = patch = get
 
 
 def setup_route_handlers(web_app, service: BucketService):
@@ -375,3 +585,6 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
         ],
     )
+    # Added apart and after: tornado tries each add_handlers' rules in turn, so routes
+    # added to the list above always come before this catch-all.
+    web_app.add_handlers(".*$", [(url_path_join(base, r"(.*)"), NoRouteHandler)])
