@@ -17,7 +17,11 @@ from .errors import ApiError
 log = logging.getLogger(__name__)
 
 ACTIVE = ("queued", "running")
-KEEP_FINISHED = 200  # finished jobs remembered, newest first
+KEEP_FINISHED = 200  # finished jobs remembered, newest first (in memory and on disk)
+# Jobs queued or running at once, of every kind. Each transfer moves up to 16 objects at a
+# time, so 32 of them could hold hundreds of requests and, with large objects, gigabytes
+# in flight: past this a new job is refused with 429 `too-many-jobs`, not queued unseen.
+MAX_ACTIVE = 32
 SAVE_EVERY = 1.0  # seconds between saves while a job makes progress
 SAMPLE = 100  # keys a job lists of those it completed or failed
 
@@ -57,9 +61,19 @@ class Job:
         return asdict(self)
 
 
+def too_many(what: str) -> ApiError:
+    """429 `too-many-jobs`: `what` says what the server is full of."""
+    return ApiError(
+        429, "too-many-jobs",
+        f"This server {what}, its limit; wait for some to finish or cancel some in the "
+        "transfers list, then try again.",
+    )
+
+
 class JobStore:
-    def __init__(self, path: Optional[Path]):
+    def __init__(self, path: Optional[Path], max_active: Optional[int] = None):
         self.path = path
+        self.max_active = max_active  # None: MAX_ACTIVE, read when a job starts
         self.jobs: dict = {}
         self._tasks: dict = {}
         self._started: dict = {}
@@ -85,6 +99,7 @@ class JobStore:
                     "as completed are in place, start the job again for the rest.",
                 }
             self.jobs[job.id] = job
+        self._prune()
         self.save(force=True)
 
     def save(self, force=False):
@@ -94,9 +109,7 @@ class JobStore:
         if not force and now - self._last_save < SAVE_EVERY:
             return
         self._last_save = now
-        jobs = sorted(self.jobs.values(), key=lambda j: j.startedAt or "", reverse=True)
-        finished = [j for j in jobs if j.state not in ACTIVE][:KEEP_FINISHED]
-        kept = [j for j in jobs if j.state in ACTIVE] + finished
+        kept = self.list()  # pruned as each job ends: KEEP_FINISHED finished at most
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps([j.to_api() for j in kept]))
@@ -111,12 +124,35 @@ class JobStore:
             raise ApiError(404, "not-found", f"There is no job {job_id!r}; GET jobs lists them.")
         return job
 
+    def _prune(self):
+        """Forget the oldest finished jobs beyond KEEP_FINISHED, so a server that runs for
+        months holds a few hundred jobs, not every job it ever ran."""
+        finished = [j for j in self.jobs.values() if j.state not in ACTIVE]
+        # The latest to end are kept: a long job that just ended is shown ending.
+        finished.sort(key=lambda j: j.endedAt or j.startedAt or "", reverse=True)
+        for job in finished[KEEP_FINISHED:]:
+            del self.jobs[job.id]
+            self._started.pop(job.id, None)
+
+    def active(self) -> int:
+        return sum(1 for job in self.jobs.values() if job.state in ACTIVE)
+
+    def check_room(self):
+        """Raise 429 `too-many-jobs` when no other job may start now; callers that spend
+        something before starting (a delete plan's token) ask first."""
+        limit = MAX_ACTIVE if self.max_active is None else self.max_active
+        if self.active() >= limit:
+            raise too_many(f"already runs {limit} jobs (queued or running)")
+
     def start(self, kind: str, label: str, run, **fields) -> Job:
-        """Make a job and run `run(job)` (a coroutine function) in the background."""
+        """Make a job and run `run(job)` (a coroutine function) in the background, or
+        raise 429 `too-many-jobs` when the server runs as many as it may."""
+        self.check_room()
         job = Job(id=uuid.uuid4().hex[:12], kind=kind, label=label, startedAt=now_iso(), **fields)
         self.jobs[job.id] = job
         self._started[job.id] = time.monotonic()
-        self._tasks[job.id] = asyncio.ensure_future(self._run(job, run))
+        task = self._tasks[job.id] = asyncio.ensure_future(self._run(job, run))
+        task.add_done_callback(lambda _: self._never_ran(job))
         self.save(force=True)
         return job
 
@@ -145,6 +181,16 @@ class JobStore:
             job.endedAt = now_iso()
             self.progress(job)
             self._tasks.pop(job.id, None)
+            self._prune()
+            self.save(force=True)
+
+    def _never_ran(self, job: Job):
+        """A task cancelled before its first step never enters _run: its job would stay
+        queued, and count against MAX_ACTIVE, for ever."""
+        if job.state in ACTIVE:
+            job.state, job.endedAt = "cancelled", now_iso()
+            self._tasks.pop(job.id, None)
+            self._prune()
             self.save(force=True)
 
     def progress(self, job: Job):
