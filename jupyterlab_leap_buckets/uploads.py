@@ -1,14 +1,17 @@
 """Files dropped from the user's desktop: the browser sends each file in chunks, and the
 server streams them straight into the target's upload as they arrive: resumable or, from
-150 MiB, parallel composite (GCS), multipart (S3). Nothing is held whole: an upload holds
-the request body being read and what the target's upload gathers (GCS: a 32 MiB chunk
-and its copy, or the 16 MiB part being filled and four on their way; S3: four 8 MiB
-parts); a 1 GiB upload peaked at 147 MiB of Python memory (test_uploads.py). The object appears only
-when the last chunk has landed and been verified; a cancel, a failure, or a browser that
-goes away (no chunk for IDLE seconds) aborts the upload and leaves nothing behind.
+150 MiB, parallel composite (GCS), multipart (S3). Nothing is held whole, not even one
+request's body: a PUT's bytes are handed on in CHUNK pieces as they come off the socket,
+and the next are read only once the target's upload has taken them (routes.py streams the
+body). An upload holds the piece being gathered and what the target's upload gathers (GCS:
+a 32 MiB chunk and its copy, or the 16 MiB part being filled and four on their way; S3:
+four 8 MiB parts); a 1 GiB upload peaked at 147 MiB of Python memory (test_uploads.py),
+and so does a 256 MiB body sent in one PUT. The object appears only when the last chunk
+has landed and been verified; a cancel, a failure, or a browser that goes away (no chunk
+for IDLE seconds) aborts the upload and leaves nothing behind.
 
     POST uploads {"target": Place, "name": str, "size": n, "conflict": ...} -> 202 Job
-    PUT  uploads/<job id>?offset=n   (body: the next bytes) -> 200 Job
+    PUT  uploads/<job id>?offset=n   (body: the next bytes, MAX_PUT at most) -> 200 Job
 """
 
 import asyncio
@@ -18,11 +21,15 @@ import hashlib
 import google_crc32c
 
 from .errors import ApiError, bad_request
-from .jobs import ACTIVE, Job
+from .jobs import ACTIVE, Job, too_many
 from .places import CONFLICTS, Place, check_writable, parse_place
 from .transfers import CHUNK, exists, free_name, verify
 
 IDLE = 120.0  # seconds without a chunk after which an upload is abandoned
+MAX_SESSIONS = 16  # uploads open at once (the panel sends three files at a time)
+# The largest body one PUT may carry (413 `too-large` beyond). Memory does not grow with
+# it (bodies stream); it bounds how long one request holds its upload. The panel sends 8 MiB.
+MAX_PUT = 256 * 1024 * 1024
 
 
 class UploadSession:
@@ -40,6 +47,8 @@ class Uploads:
         self.sessions: dict = {}
 
     async def start(self, local_root: str, body: dict) -> Job:
+        if len(self.sessions) >= MAX_SESSIONS:
+            raise too_many(f"already has {MAX_SESSIONS} uploads open")
         name, size = body.get("name"), body.get("size")
         conflict = body.get("conflict", "fail")
         if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
@@ -114,25 +123,97 @@ class Uploads:
         finally:
             self.sessions.pop(job.id, None)
 
-    async def receive(self, job_id: str, offset, data: bytes) -> Job:
+    @staticmethod
+    def body_limit() -> int:
+        """What the HTTP server may read of one PUT: MAX_PUT and a piece more, so that a
+        body sent without a Content-Length that runs over is answered 413 `too-large`
+        (Receiver.check) rather than cut off by tornado's own limit."""
+        return MAX_PUT + CHUNK
+
+    async def open(self, job_id: str, offset, length) -> "Receiver":
+        """Begin one PUT of `length` bytes (None: not announced) at `offset`: checked
+        before a byte of the body is read. Holds the upload until the Receiver closes."""
         job = self.jobs.get(job_id)
         session = self.sessions.get(job_id)
         if session is None or job.state not in ACTIVE:
             raise ApiError(409, "upload-closed", f"This upload is {job.state}; drop the file again to start over.")
         if offset is None or not offset.isdigit():
             raise bad_request("Send ?offset=<bytes already sent> with each chunk.")
-        async with session.lock:
+        if length is not None and length > MAX_PUT:
+            raise too_large()
+        await session.lock.acquire()
+        receiver = Receiver(self.jobs, job, session)
+        try:
             if int(offset) != session.offset:
                 raise ApiError(409, "bad-offset", f"The server has {session.offset} bytes of this file; send from there.")
-            if session.offset + len(data) > session.size:
-                raise bad_request(f"This chunk runs past the {session.size} bytes announced for the file.")
-            task = self.jobs.task(job_id)
-            put = asyncio.ensure_future(session.queue.put(data))
-            await asyncio.wait([put, task], return_when=asyncio.FIRST_COMPLETED)
-            if not put.done():
-                put.cancel()
-                raise ApiError(409, "upload-closed", f"This upload is {job.state}: {(job.error or {}).get('message', 'it ended')}")
-            session.offset += len(data)
-        # After the last chunk the job commits and verifies in the background; the
-        # browser follows it like any other job.
-        return job
+            if length is not None:
+                receiver.check(length)
+        except ApiError:
+            receiver.close()
+            raise
+        return receiver
+
+
+def too_large() -> ApiError:
+    return ApiError(
+        413, "too-large",
+        f"One PUT carries at most {MAX_PUT // (1024 * 1024)} MiB; send the file in smaller chunks, each from the offset reached.",
+    )
+
+
+class Receiver:
+    """One PUT's body on its way into an upload: its bytes are gathered into CHUNK pieces
+    and each piece is handed on as soon as it is whole, waiting (and so reading no more
+    of the body) until the upload has taken the one before. The upload's offset grows
+    with what was handed on, so a PUT cut short can be resumed from the offset it says."""
+
+    def __init__(self, jobs, job: Job, session: UploadSession):
+        self.jobs, self.job, self.session = jobs, job, session
+        self.buffer = bytearray()
+        self.received = 0  # bytes of this PUT's body so far
+        self.closed = False
+
+    def check(self, more: int):
+        if self.received + more > MAX_PUT:
+            raise too_large()
+        if self.session.offset + len(self.buffer) + more > self.session.size:
+            raise bad_request(f"This chunk runs past the {self.session.size} bytes announced for the file.")
+
+    async def feed(self, data: bytes):
+        self.check(len(data))
+        self.received += len(data)
+        self.buffer += data
+        while len(self.buffer) >= CHUNK:
+            with memoryview(self.buffer) as view:
+                piece = bytes(view[:CHUNK])
+            del self.buffer[:CHUNK]
+            await self._hand(piece)
+
+    async def end(self) -> Job:
+        """The body is all in: hand on what remains. After the last chunk the job commits
+        and verifies in the background; the browser follows it like any other job."""
+        try:
+            if self.buffer:
+                piece, self.buffer = bytes(self.buffer), bytearray()
+                await self._hand(piece)
+        finally:
+            self.close()
+        return self.job
+
+    def close(self):
+        """Let the upload go (the request ended, however it ended); bytes still gathered
+        are dropped: the offset says where to send from again."""
+        if not self.closed:
+            self.closed = True
+            self.buffer = bytearray()
+            self.session.lock.release()
+
+    async def _hand(self, piece: bytes):
+        task = self.jobs.task(self.job.id)
+        put = asyncio.ensure_future(self.session.queue.put(piece))
+        await asyncio.wait([put, task], return_when=asyncio.FIRST_COMPLETED)
+        if not put.done():
+            put.cancel()
+            job = self.job
+            raise ApiError(409, "upload-closed", f"This upload is {job.state}: {(job.error or {}).get('message', 'it ended')}")
+        self.session.offset += len(piece)

@@ -4,12 +4,15 @@ independent clients (the emulator's JSON API, boto3)."""
 import asyncio
 import base64
 import hashlib
+import json
 import os
 import tracemalloc
 import urllib.parse
 import uuid
 
 import requests
+
+from jupyterlab_leap_buckets import uploads as uploads_module
 
 from .conftest import GCS, gcs_get, gcs_independent_keys, s3_client
 
@@ -150,6 +153,130 @@ async def test_one_gib_upload_with_flat_memory(send, finish):
     assert int(meta["size"]) == size
     assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
     await asyncio.to_thread(_gcs_delete, "leap-scratch", folder + "big.bin")
+
+
+async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetch):
+    """One PUT of 256 MiB (a client other than the panel, which sends 8 MiB): the server
+    hands the body on as it arrives and reads no faster than the bucket takes it, so its
+    Python memory stays far below the body's size. The client streams its body too
+    (body_producer): what tracemalloc sees is the server's."""
+    folder = unique()
+    size = 256 * MiB
+    block = os.urandom(MiB)
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "one-put.bin", "size": size})
+    assert status == 202, job
+    digest = hashlib.md5()
+
+    async def body(write):
+        for i in range(size // MiB):
+            data = i.to_bytes(8, "big") + block[8:]  # every MiB different
+            digest.update(data)
+            await write(data)
+
+    tracemalloc.start()
+    try:
+        response = await jp_fetch(
+            "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+            headers={"Content-Length": str(size)}, body_producer=body, request_timeout=600, raise_error=False,
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.code == 200, response.body
+    job = await finish(job, timeout=300)
+    assert job["state"] == "done", job
+    print(f"256 MiB in one PUT: peak Python memory {peak / MiB:.0f} MiB")
+    # About 75 MiB here (GCS composite parts: 16 MiB, four on their way, and the 8 MiB
+    # piece being gathered); the whole body buffered was 256 MiB and more.
+    assert peak < 128 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for one 256 MiB PUT"
+    meta = await asyncio.to_thread(_gcs_meta, "leap-scratch", folder + "one-put.bin")
+    assert int(meta["size"]) == size
+    assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
+    await asyncio.to_thread(_gcs_delete, "leap-scratch", folder + "one-put.bin")
+
+
+async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, finish, jp_fetch, monkeypatch):
+    """A PUT larger than MAX_PUT is refused with 413 `too-large`, announced or not
+    (Content-Length, or chunked), and takes nothing: the file then lands whole from the
+    same offset in smaller PUTs."""
+    monkeypatch.setattr(uploads_module, "MAX_PUT", MiB)
+    folder = unique()
+    data = os.urandom(3 * MiB)
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    assert status == 202, job
+    status, body = await send(f"uploads/{job['id']}", data[: 2 * MiB], method="PUT", offset="0")
+    assert (status, body["error"]["code"]) == (413, "too-large"), body
+    assert "1 MiB" in body["error"]["message"]
+
+    async def chunked(write):  # no Content-Length: the server counts as the bytes come
+        for offset in range(0, 2 * MiB, 64 * 1024):
+            await write(data[offset:offset + 64 * 1024])
+
+    response = await jp_fetch(
+        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+        body_producer=chunked, raise_error=False,
+    )
+    assert response.code == 413, response.body
+    assert json.loads(response.body)["error"]["code"] == "too-large"
+    for offset in range(0, len(data), MiB):
+        status, body = await send(f"uploads/{job['id']}", data[offset:offset + MiB], method="PUT", offset=str(offset))
+        assert status == 200, body
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-scratch", folder + "f.bin") == data
+
+
+async def test_a_streamed_put_without_a_valid_token_feeds_nothing(send, finish, jp_fetch):
+    """The body streams into the upload as it arrives, so who may send it is decided
+    before a byte is read (prepare): a PUT with a wrong token gets 403 and its bytes
+    never reach the upload."""
+    folder = unique()
+    data = os.urandom(9 * MiB)  # more than one piece: the first would be handed on
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    assert status == 202, job
+    response = await jp_fetch(
+        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+        headers={"Authorization": "token not-the-token"}, body=os.urandom(len(data)), raise_error=False,
+    )
+    assert response.code == 403, response.body
+    status, body = await send(f"uploads/{job['id']}", data, method="PUT", offset="0")
+    assert status == 200, body  # offset 0 still: nothing of the refused body was taken
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-scratch", folder + "f.bin") == data
+
+
+async def test_a_put_cut_short_can_resume_from_the_offset_it_reached(send, finish, jp_fetch):
+    """A PUT whose connection drops mid-body keeps the whole pieces it handed on; the
+    next PUT at the old offset is told where the server is (409 `bad-offset`), and the
+    file lands whole when the rest is sent from there."""
+    folder = unique()
+    data = os.urandom(20 * MiB)
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    assert status == 202, job
+    sent = 10 * MiB
+
+    async def cut(write):
+        await write(data[:sent])
+        raise ConnectionError("the browser went away")
+
+    try:
+        await jp_fetch(
+            "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+            headers={"Content-Length": str(len(data))}, body_producer=cut, raise_error=False,
+        )
+    except ConnectionError:
+        pass
+    for _ in range(100):  # the server notices the closed connection on its next read
+        status, body = await send(f"uploads/{job['id']}", b"x", method="PUT", offset="0")
+        if status == 409:
+            break
+        await asyncio.sleep(0.1)
+    assert (status, body["error"]["code"]) == (409, "bad-offset"), body
+    reached = int(body["error"]["message"].split("has ")[1].split(" bytes")[0])
+    assert reached == 8 * MiB  # one whole piece (CHUNK) of the 10 MiB sent
+    status, body = await send(f"uploads/{job['id']}", data[reached:], method="PUT", offset=str(reached))
+    assert status == 200, body
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-scratch", folder + "f.bin") == data
 
 
 def _gcs_meta(bucket, name):
