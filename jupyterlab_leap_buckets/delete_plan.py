@@ -4,13 +4,17 @@ file on disk so that a plan of a million objects costs no memory, and read back 
 delete job in batches, while the listing may still be writing it (see deletes.py)."""
 
 import asyncio
+import hashlib
+import hmac
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
+from . import guard
 from .errors import ApiError
 from .roots import Root
 
@@ -38,6 +42,9 @@ class Plan:
     progressed: asyncio.Event = field(default_factory=asyncio.Event)
     handed_out: int = 0  # entries the delete job has taken from the spool
     taken: asyncio.Event = field(default_factory=asyncio.Event)
+    # Each spool line is signed with this key, held only in memory: a line the listing did
+    # not write (a spool replaced or edited on the disk) is never deleted.
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     @property
     def url(self) -> str:
@@ -67,13 +74,42 @@ async def single(store, key):
         yield info
 
 
-def spool_entry(info) -> dict:
-    """One object's line in the spool, with when it was listed (time.monotonic())."""
-    return {
+def spool_line(plan: Plan, info) -> str:
+    """One object's line in the spool, with when it was listed (time.monotonic()), signed."""
+    entry = json.dumps({
         "key": info.key, "size": info.size, "generation": info.generation, "etag": info.etag,
         "modified": info.modified.isoformat() if info.modified else None,
         "listed": round(time.monotonic(), 3),
-    }
+    })
+    return entry + "\t" + _mac(plan, entry) + "\n"
+
+
+def _mac(plan: Plan, entry: str) -> str:
+    return hmac.new(plan.secret, entry.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def read_entry(plan: Plan, line: str) -> dict:
+    """A spool line back, after checking that this plan's listing wrote it, that its key
+    lies under the plan's path and that the guard allows deleting it, and that a GCS
+    object carries the generation it is to be deleted in. Anything else stops the job:
+    `plan-altered`, and nothing more is deleted."""
+    entry, _, mac = line.rstrip("\n").rpartition("\t")
+    try:
+        if not hmac.compare_digest(mac, _mac(plan, entry)):
+            raise ValueError("signature")
+        data = json.loads(entry)
+        key = data["key"]
+        if not (key == plan.path if not plan.path.endswith("/") else key.startswith(plan.path) and key != plan.path):
+            raise ValueError("outside the plan's path")
+        guard.check(guard.DELETE, plan.root, key)
+        if plan.root.provider == "gcs" and not data.get("generation"):
+            raise ValueError("no generation")
+    except (ValueError, KeyError, TypeError, ApiError) as exc:
+        raise ApiError(
+            409, "plan-altered",
+            f"The record of this delete plan was changed on the disk ({exc}); nothing more was deleted. Plan the delete again.",
+        ) from None
+    return data
 
 
 async def batches(plan: Plan, size: int):
@@ -92,7 +128,7 @@ async def batches(plan: Plan, size: int):
             finished = plan.complete or plan.error is not None
             line = lines.readline()
             if line.endswith("\n"):
-                batch.append(json.loads(partial + line))
+                batch.append(read_entry(plan, partial + line))
                 partial = ""
                 if len(batch) == size:
                     yield hand_out()

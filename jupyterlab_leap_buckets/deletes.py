@@ -2,7 +2,7 @@
 
 On LEAP, Google lets any user delete anyone's objects, so this guard is the only one:
 
-- `check_delete_path` takes paths literally and refuses anything doubtful (see its list)
+- guard.py takes paths literally and refuses anything doubtful (see `guard.doubtful`)
   before any request reaches a bucket. Deletes happen only strictly inside the root's
   deletable prefix (`<username>/` on scratch and persistent; none on OSN by default).
 - `POST delete/plan` lists what lies under the path and writes each object's key and
@@ -48,8 +48,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .bulk_delete import GCS_BATCH, S3_BATCH, gcs_batch, s3_batch
-from .delete_plan import Plan, batches, single, spool_entry
-from .delete_guard import check_delete_path
+from . import guard
+from .delete_plan import Plan, batches, single, spool_line
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
 from .listing import ZARR_MARKERS
@@ -91,11 +91,11 @@ class Deletes:
         if not self.service.username:
             raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
         root = self.service.root(body.get("root"))
-        path = check_delete_path(root, body.get("path"))
+        path = guard.check(guard.DELETE, root, body.get("path"), named=True)
         store = self.service.store(root)
         if not path.endswith("/") and await store.head(path) is None:
             path += "/"  # a folder named without its slash: narrower, never wider
-            check_delete_path(root, path)
+            guard.check(guard.DELETE, root, path, named=True)
         token = secrets.token_urlsafe(24)
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         plan = Plan(
@@ -154,7 +154,7 @@ class Deletes:
                     if info.created and info.created >= cutoff:
                         plan.newer += 1
                         continue
-                    out.write(json.dumps(spool_entry(info)) + "\n")
+                    out.write(spool_line(plan, info))
                     plan.objects += 1
                     plan.bytes += info.size
                     if len(plan.sample) < SAMPLE_KEYS:
@@ -199,6 +199,8 @@ class Deletes:
     # -- delete -----------------------------------------------------------------------
 
     def start(self, body: dict, identity=None) -> Job:
+        """Run a confirmed plan as a job. `identity`: who asked (the Jupyter user),
+        written to the audit log beside the plan's owner (the hub username)."""
         token, confirm = body.get("plan"), body.get("confirm")
         if not isinstance(token, str) or not token:
             raise bad_request("Send the 'plan' token from POST delete/plan, and 'confirm'.")
@@ -211,56 +213,84 @@ class Deletes:
         name = plan.path.rstrip("/").rsplit("/", 1)[-1]
         if confirm != name:
             raise ApiError(400, "confirm-mismatch", f"Type the name {name!r} exactly to confirm deleting {plan.url}.")
-        check_delete_path(plan.root, plan.path)  # the configuration may have changed
+        guard.check(guard.DELETE, plan.root, plan.path, named=True)  # the configuration may have changed
         plan.used, plan.confirmed = True, time.monotonic()
         job = self.jobs.start(
-            "delete", f"Delete {plan.url}", lambda job: self._run(job, plan),
+            "delete", f"Delete {plan.url}", lambda job: self._run(job, plan, identity),
             source={"root": plan.root.id, "path": plan.path},
         )
         job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
         job.listing = not plan.complete  # the transfers view says "still listing"
         return job
 
-    async def _run(self, job: Job, plan: Plan):
+    async def _run(self, job: Job, plan: Plan, identity=None):
+        """Delete the plan's batches, PARALLEL_BATCHES at a time. The job's state comes
+        from what every planned object did: `done` only when each was deleted or skipped
+        on purpose; a batch whose request failed fails each of its objects."""
         store = self.service.store(plan.root)
         gcs = plan.root.provider == "gcs"
         size = GCS_BATCH if gcs else S3_BATCH
         in_flight: set = set()
-        started, cancelled = now_iso(), False
+        errors: list = []  # ApiErrors of the batches whose requests failed
+        started, state, error = now_iso(), "failed", None
         try:
-            after = None
-            async for batch in batches(plan, size):
-                while len(in_flight) >= PARALLEL_BATCHES:
-                    done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-                    in_flight -= done
-                if gcs:
-                    task = gcs_batch(store, batch)
-                else:
-                    listed = batch[0]["listed"]  # its oldest entry
-                    fresh = listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
-                    task = s3_batch(store, plan.path, after, batch, check=not fresh)
-                after = batch[-1]["key"]
-                in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task)))
-            if in_flight:
-                await asyncio.wait(in_flight)
+            try:
+                after = None
+                async for batch in batches(plan, size):
+                    while len(in_flight) >= PARALLEL_BATCHES:
+                        done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                        _collect(done)
+                    if gcs:
+                        task = gcs_batch(store, batch)
+                    else:
+                        listed = batch[0]["listed"]  # its oldest entry
+                        fresh = listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
+                        task = s3_batch(store, plan.path, after, batch, check=not fresh)
+                    after = batch[-1]["key"]
+                    in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task, errors)))
+            finally:
+                # Whatever stopped the loop (the end, a cancel, a plan that cannot be read),
+                # the batches on their way end and are counted before the job does.
+                if in_flight:
+                    done, _ = await asyncio.shield(asyncio.wait(in_flight))
+                    _collect(done)
             if plan.error:
                 raise plan.error  # the listing failed: what it found was deleted, the rest stays
             job.listing = False
+            handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
+            if job.objectsFailed or handled < plan.objects:
+                raise _failure(job, plan, errors, handled)
+            state = "done"
         except asyncio.CancelledError:
-            # Stop starting batches; let those in flight finish, so the report is exact.
-            cancelled = True
-            if in_flight:
-                await asyncio.shield(asyncio.wait(in_flight))
+            state = "cancelled"
             raise
+        except ApiError as err:
+            error = err
+            raise
+        except Exception as exc:
+            error = translate(exc, plan.root, f"Deleting under {plan.path}")
+            raise error from exc
         finally:
-            self._discard(plan)
+            if plan.task and not plan.task.done():
+                plan.task.cancel()  # the listing stops; its spool is read by _finish
             try:
-                await asyncio.shield(self._finish(job, plan, store, started, cancelled))
+                await asyncio.shield(self._finish(job, plan, store, started, state, error, identity))
             except Exception:  # noqa: BLE001 - the audit must not hide the job's outcome
                 log.exception("leap-buckets: could not finish delete job %s", job.id)
+            self._discard(plan)
 
-    async def _account(self, job: Job, plan: Plan, batch: list, outcome):
-        results = await outcome
+    async def _account(self, job: Job, plan: Plan, batch: list, outcome, errors: list):
+        """Count one batch's objects. A batch whose request failed (after the libraries'
+        and bulk_delete's retries) fails each of its objects, with the reason."""
+        try:
+            results = await outcome
+        except Exception as exc:  # noqa: BLE001 - counted below, reported by _run
+            err = translate(exc, plan.root, f"Deleting a batch of {len(batch)} object(s) under {plan.path}")
+            errors.append(err)
+            results = [("failed", err.message)] * len(batch)
+            code = err.code
+        else:
+            code = "delete-failed"
         job.objectsTotal, job.bytesTotal, job.listing = plan.objects, plan.bytes, not plan.complete
         for entry, (status, reason) in zip(batch, results):
             if status == "deleted":
@@ -275,11 +305,13 @@ class Deletes:
             else:
                 job.objectsFailed += 1
                 if len(job.failed) < SAMPLE:
-                    job.failed.append({"path": entry["key"], "code": "delete-failed", "message": reason})
+                    job.failed.append({"path": entry["key"], "code": code, "message": reason})
         self.jobs.progress(job)
 
-    async def _finish(self, job: Job, plan: Plan, store, started: str, cancelled: bool):
-        remaining = []
+    async def _finish(self, job: Job, plan: Plan, store, started: str, state: str, error, identity):
+        """Say what remains under the path, and why as far as it is known, and append the
+        job's line to the audit log with its true state."""
+        remaining, listed = [], True
         try:
             if plan.path.endswith("/"):
                 async for info in store.walk(plan.path):  # one page's request at most
@@ -288,27 +320,102 @@ class Deletes:
                         break
             elif await store.head(plan.path):
                 remaining = [plan.path]
-        except Exception:  # noqa: BLE001 - the report is best effort
+        except Exception:  # noqa: BLE001 - the report is best effort, and says so
+            listed = False
             log.warning("leap-buckets: could not list what remains under %s", plan.url)
         job.remaining = remaining
-        if remaining and not job.note:
-            job.note = (
-                f"{len(remaining)}{'+' if len(remaining) >= SAMPLE else ''} object(s) remain under {plan.url}: "
-                "created or changed after the plan, so they were kept."
-            )
-        state = "cancelled" if cancelled else ("failed" if job.objectsFailed else "done")
+        handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
+        unreached = max(0, plan.objects - handled)
+        planned = await _in_plan(plan, remaining) if remaining and (job.objectsSkipped or job.objectsFailed or unreached) else set()
+        if not job.note:
+            job.note = _remaining_note(job, plan, state, remaining, listed, planned, unreached)
         record = {
-            "job": job.id, "user": plan.user, "root": plan.root.id, "url": plan.url, "path": plan.path,
-            "planned": plan.objects, "plannedBytes": plan.bytes, "deleted": job.objectsDone,
-            "skipped": job.objectsSkipped, "failed": job.objectsFailed, "remaining": len(remaining),
-            "state": state, "start": started, "end": now_iso(),
+            "job": job.id, "user": identity, "owner": plan.user, "root": plan.root.id, "url": plan.url,
+            "path": plan.path, "planned": plan.objects, "plannedBytes": plan.bytes, "deleted": job.objectsDone,
+            "skipped": job.objectsSkipped, "failed": job.objectsFailed, "unreached": unreached,
+            "remaining": len(remaining) if listed else None, "state": state,
+            "error": error.code if error else None, "start": started, "end": now_iso(),
         }
         self.audit_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.audit_path, "a", encoding="utf-8") as log_file:
             log_file.write(json.dumps(record) + "\n")
 
-
 async def _is_zarr(store, path: str) -> bool:
     """Whether the folder's root holds Zarr metadata (at most four lookups)."""
     found = await asyncio.gather(*(store.head(path + marker) for marker in ZARR_MARKERS))
     return any(found)
+
+
+def _collect(done):
+    """Raise nothing, lose nothing: a batch task that failed in its own accounting (not in
+    its requests, which _account counts) is logged; its objects stay uncounted, so the job
+    cannot end `done` (see _run's `handled`)."""
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("leap-buckets: a delete batch could not be counted", exc_info=task.exception())
+
+
+def _failure(job: Job, plan: Plan, errors: list, handled: int) -> ApiError:
+    """The job's error when planned objects were not deleted: what happened, what to do."""
+    failed, unreached = job.objectsFailed, max(0, plan.objects - handled)
+    what = f"{failed:,} of {plan.objects:,} planned object(s) could not be deleted"
+    if unreached:
+        what = f"{failed + unreached:,} of {plan.objects:,} planned object(s) were not deleted ({unreached:,} never reached)"
+    cause = errors[0] if errors else None
+    why = f": {cause.message.rstrip('.')}" if cause else " (see `failed` for each object's reason)"
+    return ApiError(
+        502, cause.code if cause else "delete-failed",
+        f"{what}{why}. {job.objectsDone:,} were deleted; nothing outside the plan was touched. "
+        f"Those not deleted are still under {plan.url}: plan the delete again to remove them.",
+    )
+
+
+async def _in_plan(plan: Plan, keys: list) -> set:
+    """Which of `keys` (a sample of what remains) the plan lists: its spool is read once,
+    in a thread (a plan of a million objects takes seconds)."""
+    wanted = set(keys)
+
+    def scan():
+        found = set()
+        try:
+            with open(plan.spool, encoding="utf-8") as lines:
+                for line in lines:
+                    try:  # the entry's JSON, before the tab of its signature if it has one
+                        key = json.loads(line.split("\t", 1)[0])["key"]
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    if key in wanted:
+                        found.add(key)
+                        if len(found) == len(wanted):
+                            break
+        except OSError:
+            pass
+        return found
+
+    return await asyncio.to_thread(scan)
+
+
+def _remaining_note(job: Job, plan: Plan, state: str, remaining: list, listed: bool, planned: set, unreached: int):
+    """One sentence on what remains under the path. Reasons are given only where known:
+    objects of the plan not deleted are counted by what happened to them; only objects
+    the plan does not list are said to be newer than it."""
+    parts = []
+    if job.objectsFailed:
+        parts.append(f"{job.objectsFailed:,} planned object(s) whose delete failed (see `failed`)")
+    if unreached:
+        why = "the delete was cancelled" if state == "cancelled" else "the job stopped"
+        parts.append(f"{unreached:,} planned object(s) not reached: {why} before deleting them")
+    if job.objectsSkipped:
+        parts.append(f"{job.objectsSkipped:,} planned object(s) skipped: changed or removed since the plan (see `skipped`)")
+    if not listed:
+        return f"What remains under {plan.url} could not be listed afterwards. Not deleted: " + "; ".join(parts) + "." if parts else None
+    if not remaining:
+        return None
+    newer = [key for key in remaining if key not in planned]
+    if newer:
+        if plan.complete:
+            parts.append(f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: written after its listing, so they were kept")
+        else:
+            parts.append(f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: its listing stopped before them, or they are newer")
+    more = "+" if len(remaining) >= SAMPLE else ""
+    return f"{len(remaining)}{more} object(s) remain under {plan.url}. " + "; ".join(parts) + "."

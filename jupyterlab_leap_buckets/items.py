@@ -10,7 +10,7 @@ answers 200 to such a write and keeps nothing, so that form could not be tested 
 from .errors import ApiError, bad_request
 from .listing import file_entry, folder_entry, iso
 from .paths import check_key
-from .places import Place, check_writable
+from . import guard
 from .roots import Root
 from .storage.errors import translate
 
@@ -35,7 +35,7 @@ async def create_folder(service, root: Root, path: str) -> dict:
         raise bad_request("Name the new folder: the top of a root already exists.")
     parent, name = path[:-1].rpartition("/")[0], path[:-1].rpartition("/")[2]
     check_folder_name(name)
-    check_writable(Place(service.store(root), root, path))
+    guard.check(guard.WRITE, root, path + FOLDER_MARKER)
     store = service.store(root)
     try:
         if await store.head(path[:-1]) is not None:

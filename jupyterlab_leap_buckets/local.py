@@ -15,7 +15,9 @@ from typing import Optional
 from . import disk_writer_process
 from .disk_writer import DiskWriter
 from .errors import ApiError, bad_request
+from .guard import DiskRules
 from .storage.base import ObjectInfo
+from .storage.errors import Exists, SourceChanged
 
 CHUNK = 8 * 1024 * 1024
 SMALL = 256 * 1024  # files written whole at once: by the writer process, or in the event loop
@@ -40,20 +42,27 @@ class LocalStore:
     provider = "local"
     endpoint = None
 
-    def __init__(self, root_dir: str):
+    def __init__(self, root_dir: str, forbidden=(), allow_hidden: bool = False):
         self.root = Path(root_dir).resolve()
         self.bucket = str(self.root)
+        # guard.py's rules for the disk: never the extension's state, hidden names only
+        # where JupyterLab shows them.
+        self.rules = DiskRules(self.root, forbidden, allow_hidden)
         self._trusted: dict = {}  # folder -> time.monotonic() when found inside the root
         self.writer = DiskWriter(str(self.root)) if USE_WRITER else None
 
-    def resolve(self, key: str) -> Path:
-        """The file for `key`, refusing anything that would leave the root directory: its
-        folder must resolve (symlinks followed) inside the root, and so must the file
-        itself if it is a symlink."""
+    def resolve(self, key: str, named: bool = False) -> Path:
+        """The file for `key`, refusing anything that would leave the root directory or
+        reach the extension's state: its folder must resolve (symlinks followed) inside
+        the root, and so must the file itself if it is a symlink. `named`: a path the
+        request itself names, which must not be hidden (names inside a folder being
+        transferred may be, as a Zarr store's `.zarray` is)."""
         if key is None or "\x00" in key or "\\" in key:
             raise bad_request("A local path is relative to the server's root folder, with '/' between folders.")
         if key.startswith("/") or any(part == ".." for part in key.split("/")):
             raise outside(key)
+        if named:
+            self.rules.check_name(key)
         path = self.root / key
         if path == self.root:
             return path
@@ -62,8 +71,13 @@ class LocalStore:
             link = stat.S_ISLNK(os.lstat(path).st_mode)
         except OSError:
             return path  # not there (yet)
-        if link and not self._inside(Path(os.path.realpath(path))):
-            raise outside(key)
+        if link:
+            real = Path(os.path.realpath(path))
+            if not self._inside(real):
+                raise outside(key)
+            self.rules.check_real(real, key)
+        elif named and stat.S_ISDIR(os.lstat(path).st_mode):
+            self.rules.check_real(Path(os.path.realpath(path)), key)
         return path
 
     def _inside(self, real: Path) -> bool:
@@ -76,6 +90,7 @@ class LocalStore:
         real = os.path.realpath(folder)
         if not self._inside(Path(real)):
             raise outside(key)
+        self.rules.check_real(Path(real), key)
         if not os.path.isdir(real):
             return  # not there yet: checked again once made (disk_writer_process.open_new)
         if len(self._trusted) > 10_000:
@@ -86,8 +101,8 @@ class LocalStore:
         path = self.resolve(key)
         if not path.is_file():
             return None
-        stat = path.stat()
-        return ObjectInfo(key, stat.st_size, None, None)
+        found = path.stat()
+        return ObjectInfo(key, found.st_size, None, None, generation=identity(found))
 
     async def is_folder(self, key) -> bool:
         return self.resolve(key).is_dir()
@@ -107,6 +122,32 @@ class LocalStore:
             if info:
                 yield info
 
+    async def stream(self, key, size, chunk, version=None):
+        """The file's bytes in pieces of `chunk`, read through one open file: a file saved
+        meanwhile is never read half old, half new. With `version` (its `identity` when
+        listed), SourceChanged when the file is not that version when opened, or was
+        changed while it was read."""
+        path = self.resolve(key)
+        handle = await asyncio.to_thread(open, path, "rb")
+        try:
+            before = identity(os.fstat(handle.fileno()))
+            if version and before != version:
+                raise SourceChanged(f"{key} was changed since it was listed")
+            left = size
+            while left > 0:
+                piece = await asyncio.to_thread(handle.read, min(chunk, left)) if left > SMALL else handle.read(left)
+                if not piece:
+                    raise SourceChanged(f"{key} became shorter while it was read")
+                left -= len(piece)
+                yield piece
+            if handle.read(1) or identity(os.fstat(handle.fileno())) != before:
+                raise SourceChanged(f"{key} was changed while it was read")
+        finally:
+            handle.close()
+
+    async def abort_uploads(self, started) -> int:
+        return 0  # a file on the disk is named only once whole: nothing unfinished shows
+
     async def read(self, key, start, end) -> bytes:
         path = self.resolve(key)
 
@@ -117,9 +158,13 @@ class LocalStore:
 
         return await asyncio.to_thread(read_range)
 
-    async def upload(self, key, size, chunks) -> ObjectInfo:
-        """Write the file; answers its size as the filesystem reports it once written."""
+    async def upload(self, key, size, chunks, if_absent=False, started=None) -> ObjectInfo:
+        """Write the file; answers its size as the filesystem reports it once written.
+        `if_absent`: Exists when a file is there already (checked before writing: the
+        disk is this user's alone, unlike a bucket)."""
         path = self.resolve(key)
+        if if_absent and os.path.lexists(path):
+            raise Exists(key)
         # The file gets its name only once whole: made unnamed, or beside the target
         # under a name no one opens and renamed (disk_writer_process.UNNAMED). A failed or
         # cancelled download leaves no file that looks complete.
@@ -198,9 +243,18 @@ class LocalStore:
     def can_copy_to(self, target) -> bool:
         return False
 
-    async def delete(self, key) -> None:
+    async def delete(self, key, version=None) -> None:
+        """Remove the file; with `version`, only if it is still that version (a file
+        saved after it was copied is kept: SourceChanged)."""
         path = self.resolve(key)
+        if version and identity(os.stat(path)) != version:
+            raise SourceChanged(f"{key} was changed after it was copied")
         await asyncio.to_thread(path.unlink)
+
+
+def identity(found: os.stat_result) -> str:
+    """A file's version: which file (device, inode) and its content's last change."""
+    return f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
 
 
 def _files_under(base: Path) -> list:

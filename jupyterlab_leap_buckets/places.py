@@ -1,11 +1,11 @@
-"""What a transfer request names: its source and target places, checked for who may do
-what where before any byte moves."""
+"""What a transfer or upload request names: its source and target places, parsed once.
+Who may do what where is decided by guard.py, asked by the callers for every final key."""
 
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import ApiError, bad_request
-from .paths import check_key
+from .errors import bad_request
+from .guard import key_problem, local_path
 from .roots import Root
 
 MODES = ("copy", "move")
@@ -17,10 +17,17 @@ class Place:
     store: object
     root: Optional[Root]  # None for the server's disk
     path: str  # a key; folders end with "/" ("" is the top)
+    uploads: Optional[list] = None  # a transfer's target: the multipart uploads it began
 
     @property
     def url(self) -> str:
         return f"{self.root.url}{self.path}" if self.root else f"local:{self.path or '/'}"
+
+    @property
+    def bucket_id(self) -> tuple:
+        """What the place's objects live in: two roots on one bucket (and endpoint) are
+        one bucket, whatever their ids."""
+        return (self.store.provider, self.store.endpoint, self.store.bucket)
 
     def to_api(self) -> dict:
         return {"root": self.root.id, "path": self.path} if self.root else {"local": self.path}
@@ -31,45 +38,16 @@ def parse_place(service, local_root: str, data, role: str) -> Place:
         raise bad_request(f"'{role}' must be {{\"root\": id, \"path\": key}} or {{\"local\": path}}.")
     if "local" in data:
         store = service.local_store(local_root)
-        path = data["local"]
-        if not isinstance(path, str):
-            raise bad_request(f"'{role}.local' must be a path relative to the server's root folder.")
+        path = local_path(data["local"])
         store.resolve(path)
         return Place(store, None, path)
     root = service.root(data.get("root"))
     path = data.get("path")
-    if path == "":
-        return Place(service.store(root), root, "")
-    check_key(path, folder=path.endswith("/") if isinstance(path, str) else False)
+    if path != "":
+        problem = key_problem(path)
+        if problem:
+            raise bad_request(f"'{role}.path' {path!r} cannot name an object: {problem}. Use the key as the panel shows it.")
     return Place(service.store(root), root, path)
-
-
-def check_writable(place: Place):
-    root = place.root
-    if root is None:
-        return
-    if root.writable is None:
-        raise ApiError(403, "read-only", f"{root.url} is read-only here; copy to a writable root instead.")
-    if not place.path.startswith(root.writable) or any(s in ("..", ".") for s in place.path.split("/")):
-        raise ApiError(
-            403, "outside-home",
-            f"You can write only under {root.url}{root.writable}; {place.url} is outside it.",
-        )
-
-
-def check_deletable(place: Place):
-    """A move deletes its sources: they must lie inside the root's deletable prefix."""
-    root = place.root
-    if root is None:
-        return
-    if root.deletable is None:
-        raise ApiError(403, "read-only", f"Nothing in {root.url} may be deleted from here, so it cannot be moved; copy it instead.")
-    inside = place.path.startswith(root.deletable) and place.path != root.deletable
-    if not inside or any(s in ("..", ".") for s in place.path.split("/")):
-        raise ApiError(
-            403, "outside-home",
-            f"You can move only from under {root.url}{root.deletable}; copy {place.url} instead.",
-        )
 
 
 def base_name(path: str) -> str:

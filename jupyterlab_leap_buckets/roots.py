@@ -63,8 +63,9 @@ def _prefix(template, username: Optional[str]) -> Optional[str]:
     if "{username}" in template:
         if not username:
             return None
-        return template.replace("{username}", username)
-    return template
+        template = template.replace("{username}", username)
+    # A prefix is a folder: "demo" would admit "demo-old/", so it always ends in "/".
+    return template if template in ("", None) or template.endswith("/") else template + "/"
 
 
 def resolve_roots(specs: list, username: Optional[str]) -> list:

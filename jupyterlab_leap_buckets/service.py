@@ -16,9 +16,13 @@ log = logging.getLogger(__name__)
 
 
 class BucketService:
-    def __init__(self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None, state_dir: Path = None):
+    def __init__(
+        self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None, state_dir: Path = None,
+        allow_hidden: bool = False,
+    ):
         self.config = config
         self.local_root = local_root
+        self.allow_hidden = allow_hidden  # ContentsManager.allow_hidden: what the file browser shows
         self.jobs = jobs or JobStore(None)
         self.state_dir = Path(state_dir or config.state_dir or tempfile.mkdtemp(prefix="leap-buckets-"))
         self.audit_path = Path(config.audit_log) if config.audit_log else self.state_dir / "deletes.jsonl"
@@ -52,7 +56,10 @@ class BucketService:
         """The disk under `root_dir`, one store for every transfer: its folder checks and
         its writer process (disk_writer.py) are shared, not made again per transfer."""
         if root_dir not in self._local:
-            self._local[root_dir] = LocalStore(root_dir)
+            # The extension's state (jobs, plans, audit log) is never a transfer's place,
+            # even where it lies inside the root (Jupyter's data folder in the home).
+            forbidden = (self.state_dir, self.audit_path.parent, self.jobs.path.parent if self.jobs.path else None)
+            self._local[root_dir] = LocalStore(root_dir, forbidden, self.allow_hidden)
         return self._local[root_dir]
 
     def store(self, root: Root) -> Store:

@@ -26,7 +26,6 @@ took 45-64 s as resumable uploads and 19-32 s in composite parts.
 
 import asyncio
 import base64
-import collections
 import contextlib
 import hashlib
 import logging
@@ -35,7 +34,9 @@ import google_crc32c
 
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job
-from .places import CONFLICTS, MODES, Place, base_name, check_deletable, check_writable, parse_place, renamed
+from . import guard
+from .places import CONFLICTS, MODES, Place, base_name, parse_place, renamed
+from .storage.errors import Exists, SourceChanged
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +68,17 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
         raise bad_request("Name a file or folder to transfer, not the top of a root.")
     dest = target.path + name if target.path.endswith("/") or target.path == "" else target.path + ("/" if folder else "")
     target = Place(target.store, target.root, dest)
-    check_writable(target)
+    allowed_target(target)
     if mode == "move":
-        check_deletable(source)
-    if source.store is target.store and (dest == source.path or (folder and dest.startswith(source.path))):
+        allowed_source(source)
+    if onto_itself(source, target, folder):
         raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
     if await exists(target, folder):
         if conflict == "fail":
             raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
         if conflict == "rename":
             target = await free_name(target, folder)
+            allowed_target(target)  # the final name, asked again
     label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
     job = jobs.start(
         "transfer", label, lambda job: _run(jobs, job, source, target, mode, conflict),
@@ -84,6 +86,36 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
         note=leaves_google(source, target),
     )
     return job
+
+
+def allowed_target(target: Place):
+    """The guard's answer for writing at `target` (a key, or a disk path)."""
+    if target.root is not None:
+        guard.check(guard.WRITE, target.root, target.path)
+    else:
+        target.store.resolve(guard.local_path(target.path), named=True)
+
+
+def allowed_source(source: Place):
+    """A move deletes its source: the guard's answer for deleting it, as a delete would."""
+    if source.root is not None:
+        guard.check(guard.DELETE, source.root, source.path, named=True)
+    elif not source.path.strip("/"):
+        raise bad_request("The server's root folder cannot be moved; move what is in it.")
+    else:
+        source.store.resolve(source.path, named=True)
+
+
+def onto_itself(source: Place, target: Place, folder: bool) -> bool:
+    """Whether the target is the source or lies inside it: for buckets by bucket and key
+    (two roots on one bucket are one bucket), on the disk by device and inode (a
+    symlinked folder or another spelling of a name is the same folder)."""
+    if source.root is None and target.root is None:
+        src, dst = source.store.resolve(source.path), target.store.resolve(target.path)
+        return guard.within(src, dst) if folder else guard.same_file(src, dst)
+    if source.root is None or target.root is None or source.bucket_id != target.bucket_id:
+        return False
+    return target.path == source.path or (folder and target.path.startswith(source.path))
 
 
 def leaves_google(source: Place, target: Place):
@@ -98,13 +130,18 @@ def leaves_google(source: Place, target: Place):
 
 
 async def _is_folder(place: Place) -> bool:
-    if place.path == "" or place.path.endswith("/"):
-        return True
-    if await place.store.head(place.path):
+    """Whether the source is a folder; 404 when there is nothing at it (a missing folder
+    is refused like a missing file, not run as a job of nothing)."""
+    if place.path and not place.path.endswith("/") and await place.store.head(place.path):
         return False
-    async for _ in place.store.walk(place.path + "/"):
-        return True
-    raise ApiError(404, "not-found", f"There is nothing at {place.url}.")
+    folder = place.path if place.path == "" or place.path.endswith("/") else place.path + "/"
+    if place.root is None:
+        if place.store.resolve(folder).is_dir():
+            return True
+    else:
+        async for _ in place.store.walk(folder):
+            return True
+    raise ApiError(404, "not-found", f"There is nothing at {place.url}; refresh the listing.")
 
 
 async def exists(place: Place, folder: bool) -> bool:
@@ -135,6 +172,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
     thousand."""
     gate, large = asyncio.Semaphore(CONCURRENCY), asyncio.Semaphore(LARGE_CONCURRENCY)
     in_flight: set = set()
+    started_uploads: list = []  # (key, upload id) of multipart uploads begun (S3)
+    target = Place(target.store, target.root, target.path, started_uploads)
 
     async def one(info):
         try:
@@ -142,15 +181,25 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                 rel = info.key[len(source.path):] if source.path.endswith("/") else ""
                 dest = target.path + rel
                 try:
+                    # The guard, for this object's final key, and for a move its source
+                    # exactly as a delete would be asked.
+                    allowed_object(target, dest)
+                    if mode == "move" and source.root is not None:
+                        guard.check(guard.DELETE, source.root, info.key)
                     done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
+                    if done and mode == "move":
+                        # Only the version that was copied and verified: an object
+                        # changed meanwhile is kept (storage.SourceChanged).
+                        await source.store.delete(info.key, version=info.generation or info.etag)
                 except ApiError as err:
                     _failed(job, info.key, err.code, err.message)
+                    return
+                except SourceChanged as exc:
+                    _failed(job, info.key, "source-changed", f"{info.key} changed while it was moved ({exc}); it was kept where it was.")
                     return
                 except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
                     _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
                     return
-                if done and mode == "move":
-                    await source.store.delete(info.key)
                 jobs.progress(job)
         finally:
             gate.release()
@@ -189,9 +238,10 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
             await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
         raise
     finally:
-        sweep = getattr(target.store, "abort_uploads", None)
-        if sweep and (job.objectsFailed or job.objectsDone < (job.objectsTotal or 0)):
-            await asyncio.shield(sweep(target.path))
+        if job.objectsFailed or job.objectsDone < (job.objectsTotal or 0):
+            # Unfinished uploads this job began (a cancel can cut the request that would
+            # have aborted one); never anyone else's, whatever their keys.
+            await asyncio.shield(target.store.abort_uploads(started_uploads))
 
 
 async def _listing(source: Place):
@@ -219,22 +269,50 @@ def _failed(job: Job, key: str, code: str, message: str):
         job.failed.append({"path": key, "code": code, "message": message})
 
 
+def allowed_object(target: Place, dest: str):
+    """The guard's answer for one object's final key at the target."""
+    if target.root is not None:
+        guard.check(guard.WRITE, target.root, dest)
+        return
+    problem = guard.key_problem(dest) or ("it holds a backslash" if "\\" in dest else None)
+    if problem:
+        raise ApiError(
+            400, "bad-key",
+            f"{dest!r} cannot be a file on the disk: {problem}. Rename the object at the source, then transfer it.",
+        )
+    target.store.resolve(dest)
+
+
 async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> bool:
-    """Copy one object and verify it; False when skipped."""
-    if conflict in ("skip", "fail") and await target.store.head(dest) is not None:
-        if conflict == "fail":
-            raise ApiError(409, "conflict", f"{dest} exists already.")
-        job.objectsSkipped += 1
-        job.objectsDone += 1
-        job.bytesDone += info.size
-        return False
-    if source.store.can_copy_to(target.store):
-        await source.store.server_copy(info.key, target.store, dest)
-        job.bytesDone += info.size
-        md5, crc = info.md5, info.crc32c
-        landed = None
-    else:
-        md5, crc, landed = await _stream(jobs, job, source, info, target, dest)
+    """Copy one object and verify it; False when skipped. An object is replaced only when
+    the conflict says overwrite and the guard lets this user destroy what is there;
+    otherwise it is written only if absent, a condition the service itself checks
+    (ifGenerationMatch=0, If-None-Match: *), so a name taken meanwhile is never lost."""
+    replace = conflict == "overwrite" and (target.root is None or guard.allows(guard.OVERWRITE, target.root, dest))
+    try:
+        if conflict == "skip" and await target.store.head(dest) is not None:
+            raise Exists(dest)
+        if source.store.can_copy_to(target.store):
+            await source.store.server_copy(
+                info.key, target.store, dest, version=info.generation or info.etag, if_absent=not replace,
+                size=info.size,
+            )
+            job.bytesDone += info.size
+            md5, crc = info.md5, info.crc32c
+            landed = None
+        else:
+            md5, crc, landed = await _stream(jobs, job, source, info, target, dest, if_absent=not replace)
+    except Exists:
+        if conflict == "skip":
+            job.objectsSkipped += 1
+            job.objectsDone += 1
+            job.bytesDone += info.size
+            if len(job.skipped) < SAMPLE:
+                job.skipped.append({"path": dest, "reason": "exists at the target"})
+            return False
+        if conflict == "overwrite":
+            guard.check(guard.OVERWRITE, target.root, dest)  # raises: why it may not be replaced
+        raise ApiError(409, "conflict", f"{dest} exists already.") from None
     await verify(target, dest, info.size, md5, crc, source_md5=info.md5, source_crc=info.crc32c, landed=landed)
     job.objectsDone += 1
     if len(job.completed) < SAMPLE:
@@ -242,7 +320,7 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
     return True
 
 
-async def _stream(jobs, job, source, info, target, dest):
+async def _stream(jobs, job, source, info, target, dest, if_absent=False):
     # CRC32C costs a tenth of MD5 (0.02 s against 0.3 s for 256 MiB here), so MD5 is
     # computed only where nothing else can be compared: the bytes read from a source
     # without a CRC32C (S3, the disk), or an S3 target's ETag (MD5 only) when the source
@@ -263,45 +341,25 @@ async def _stream(jobs, job, source, info, target, dest):
             jobs.progress(job)
             yield data
 
-    landed = await target.store.upload(dest, info.size, chunks())
+    landed = await target.store.upload(dest, info.size, chunks(), if_absent=if_absent, started=target.uploads)
     # Without an MD5 of its own, the source's is the one the target's must match.
     return (md5.hexdigest() if md5 else info.md5), base64.b64encode(crc.digest()).decode(), landed
 
 
 async def _read_ahead(source, info):
     """The object's bytes in CHUNK pieces, in order, with up to READ_AHEAD pieces read
-    before they are asked for. Buckets stream the object from one GET (one request,
-    as rclone does); the disk is read in ranges."""
-    if hasattr(source.store, "stream") and info.size <= CHUNK:
-        async for piece in source.store.stream(info.key, info.size, CHUNK):
-            yield piece
-        return
-    if hasattr(source.store, "stream"):
-        # Queued pieces, the one being received and the one handed on: READ_AHEAD + 1.
-        streamed = source.store.stream(info.key, info.size, CHUNK)
-        async with contextlib.aclosing(ahead(streamed, READ_AHEAD - 1)) as pieces:
+    before they are asked for: from one streaming GET (one request, as rclone does), or
+    one open file, of the version that was listed (SourceChanged otherwise)."""
+    streamed = source.store.stream(info.key, info.size, CHUNK, version=info.generation or info.etag)
+    if info.size <= CHUNK:
+        async with contextlib.aclosing(streamed) as pieces:
             async for piece in pieces:
                 yield piece
         return
-    offsets = iter(range(0, info.size, CHUNK))
-    reads = collections.deque()
-
-    def read_next():
-        offset = next(offsets, None)
-        if offset is not None:
-            end = min(offset + CHUNK, info.size)
-            reads.append(asyncio.ensure_future(source.store.read(info.key, offset, end)))
-
-    for _ in range(READ_AHEAD):
-        read_next()
-    try:
-        while reads:
-            data = await reads.popleft()
-            read_next()
-            yield data
-    finally:
-        for pending in reads:
-            pending.cancel()
+    # Queued pieces, the one being received and the one handed on: READ_AHEAD + 1.
+    async with contextlib.aclosing(ahead(streamed, READ_AHEAD - 1)) as pieces:
+        async for piece in pieces:
+            yield piece
 
 
 async def ahead(items, size: int):

@@ -22,8 +22,8 @@ import google_crc32c
 
 from .errors import ApiError, bad_request
 from .jobs import ACTIVE, Job, too_many
-from .places import CONFLICTS, Place, check_writable, parse_place
-from .transfers import CHUNK, exists, free_name, verify
+from .places import CONFLICTS, Place, parse_place
+from .transfers import CHUNK, allowed_target, exists, free_name, verify
 
 IDLE = 120.0  # seconds without a chunk after which an upload is abandoned
 MAX_SESSIONS = 16  # uploads open at once (the panel sends three files at a time)
@@ -61,7 +61,7 @@ class Uploads:
         if not (target.path == "" or target.path.endswith("/")):
             raise bad_request("'target.path' is the folder to upload into, ending with '/'.")
         target = Place(target.store, target.root, target.path + name)
-        check_writable(target)
+        allowed_target(target)
         if await exists(target, False):
             if conflict == "fail":
                 raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
@@ -69,6 +69,7 @@ class Uploads:
                 raise ApiError(409, "conflict", f"{target.url} exists already and was skipped.")
             if conflict == "rename":
                 target = await free_name(target, False)
+                allowed_target(target)  # the final name, asked again
         session = UploadSession(size)
         job = self.jobs.start(
             "transfer", f"Upload {name} to {target.url}",

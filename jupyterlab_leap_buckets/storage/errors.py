@@ -63,3 +63,13 @@ def translate(exc: BaseException, root: Root, what: str) -> ApiError:
     log.exception("leap-buckets: %s in %s failed", what, root.url, exc_info=exc)
     return ApiError(502, "storage-error", f"{what} in {root.url} failed: {exc}.")
 
+
+
+class Exists(Exception):
+    """A write that was to create an object found one there (the service refused it:
+    ifGenerationMatch=0, If-None-Match: *, or a file already on the disk)."""
+
+
+class SourceChanged(Exception):
+    """The object or file is no longer the version that was read or copied: a conditional
+    read or delete was refused, so nothing of the newer version was touched."""

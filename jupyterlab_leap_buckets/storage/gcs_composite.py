@@ -46,7 +46,7 @@ def part_prefix(key: str) -> str:
     return f"{parent}{PARTS_FOLDER}/{secrets.token_hex(6)}-"
 
 
-async def composite_upload(store, key: str, chunks) -> dict:
+async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> dict:
     """Upload `chunks` (bytes, in order) to `key` in parts, then compose them; returns the
     JSON API's resource of the composed object."""
     prefix = part_prefix(key)
@@ -81,7 +81,7 @@ async def composite_upload(store, key: str, chunks) -> dict:
             await start(b"".join(pieces))
         del pieces
         await asyncio.gather(*sending)
-        out = await _compose(store, written, key, prefix)
+        out = await _compose(store, written, key, prefix, if_absent)
     except BaseException:
         for task in sending:
             task.cancel()
@@ -93,7 +93,7 @@ async def composite_upload(store, key: str, chunks) -> dict:
     return out
 
 
-async def _compose(store, names: list, key: str, prefix: str) -> dict:
+async def _compose(store, names: list, key: str, prefix: str, if_absent: bool = False) -> dict:
     """Join `names` into `key`, COMPOSE_LIMIT at a time; intermediate objects are added
     to `names` so that they are deleted with the parts."""
     level = list(names)
@@ -101,7 +101,7 @@ async def _compose(store, names: list, key: str, prefix: str) -> dict:
     while True:
         groups = [level[i : i + COMPOSE_LIMIT] for i in range(0, len(level), COMPOSE_LIMIT)]
         if len(groups) == 1:
-            return await _compose_one(store, groups[0], key)
+            return await _compose_one(store, groups[0], key, if_absent)
         round_ += 1
         joined = [f"{prefix}r{round_}-{i:05d}" for i in range(len(groups))]
         names.extend(joined)
@@ -109,10 +109,11 @@ async def _compose(store, names: list, key: str, prefix: str) -> dict:
         level = joined
 
 
-async def _compose_one(store, sources: list, key: str) -> dict:
+async def _compose_one(store, sources: list, key: str, if_absent: bool = False) -> dict:
+    condition = {"ifGenerationMatch": "0"} if if_absent else {}  # the target only if free
     return await store.fs._call(
         "POST", "b/{}/o/{}/compose", store.bucket, key,
-        headers={"Content-Type": "application/json"}, json_out=True,
+        headers={"Content-Type": "application/json"}, json_out=True, **condition,
         json={
             "kind": "storage#composeRequest",
             "sourceObjects": [{"name": name} for name in sources],

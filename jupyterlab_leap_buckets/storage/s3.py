@@ -12,9 +12,11 @@ from typing import Optional
 import s3fs
 
 from .base import ObjectInfo, RawPage, read_pieces
+from .errors import Exists, SourceChanged
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
+COPY_LIMIT = 5 * 1024**3  # S3's largest CopyObject
 _MD5_ETAG = re.compile(r'^"?([0-9a-f]{32})"?$')
 
 
@@ -63,20 +65,39 @@ class S3Store:
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
-    async def stream(self, key, size, chunk):
+    async def stream(self, key, size, chunk, version=None):
         """The object's bytes from one GetObject, in pieces of `chunk` bytes (s3fs's
-        public API reads ranges: one request per block)."""
-        out = await self.fs._call_s3("get_object", Bucket=self.bucket, Key=key)
+        public API reads ranges: one request per block); with `version` (an ETag), only
+        while the object still has it (SourceChanged otherwise)."""
+        condition = {"IfMatch": version} if version else {}
+        try:
+            out = await self.fs._call_s3("get_object", Bucket=self.bucket, Key=key, **condition)
+        except (OSError, FileNotFoundError) as exc:
+            if version and ("Precondition" in str(exc) or isinstance(exc, FileNotFoundError)):
+                raise SourceChanged(f"{key} no longer has ETag {version}") from None
+            raise
         async with out["Body"] as body:
             async for piece in read_pieces(body.read, size, chunk):
                 yield piece
 
-    async def upload(self, key, size, chunks) -> Optional[ObjectInfo]:
+    async def upload(self, key, size, chunks, if_absent=False, started=None) -> Optional[ObjectInfo]:
+        """`if_absent`: only if no object is at `key` when it is committed (Exists
+        otherwise), checked by the service (If-None-Match: *). Each multipart upload
+        begun is added to `started` as (key, upload id) until it is completed or aborted."""
+        try:
+            return await self._upload(key, size, chunks, {"IfNoneMatch": "*"} if if_absent else {}, started)
+        except FileExistsError:  # s3fs's name for PreconditionFailed on If-None-Match
+            if if_absent:
+                raise Exists(key) from None
+            raise
+
+    async def _upload(self, key, size, chunks, condition, started) -> Optional[ObjectInfo]:
         call = self.fs._call_s3
+        started = started if started is not None else []
         if size <= SINGLE_REQUEST:
             # One PutObject: as atomic as a multipart upload, with a third of the requests.
             data = b"".join([chunk async for chunk in chunks])
-            out = await call("put_object", Bucket=self.bucket, Key=key, Body=data)
+            out = await call("put_object", Bucket=self.bucket, Key=key, Body=data, **condition)
             # A single PutObject's ETag is the MD5 the service computed of what it stored.
             return _info({"Key": key, "Size": len(data), "ETag": out.get("ETag")})
         abort = {"Bucket": self.bucket, "Key": key}
@@ -84,12 +105,13 @@ class S3Store:
         # learn its id, or the upload would be orphaned (kept, and billed, by the service).
         creating = asyncio.ensure_future(call("create_multipart_upload", Bucket=self.bucket, Key=key))
         try:
-            started = await asyncio.shield(creating)
+            begun = await asyncio.shield(creating)
         except asyncio.CancelledError:
-            started = await creating
-            await call("abort_multipart_upload", UploadId=started["UploadId"], **abort)
+            begun = await creating
+            await call("abort_multipart_upload", UploadId=begun["UploadId"], **abort)
             raise
-        upload_id = started["UploadId"]
+        upload_id = begun["UploadId"]
+        started.append((key, upload_id))
         parts, sending = [], set()
         gate = asyncio.Semaphore(PARTS_IN_FLIGHT)
 
@@ -122,41 +144,76 @@ class S3Store:
             parts.sort(key=lambda part: part["PartNumber"])
             await call(
                 "complete_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
+                MultipartUpload={"Parts": parts}, **condition,
             )
+            started.remove((key, upload_id))
             return None  # a multipart ETag is no MD5: the caller reads the object back
         except BaseException:
             for task in sending:
                 task.cancel()
             try:
                 await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
-            except Exception:  # noqa: BLE001 - `abort_uploads` sweeps what is left
+                started.remove((key, upload_id))
+            except Exception:  # noqa: BLE001 - left in `started`: `abort_uploads` tries again
                 pass
             raise
 
-    async def abort_uploads(self, prefix: str) -> int:
-        """Abort every unfinished multipart upload under `prefix`. A cancel can cut a
-        request in flight, so an upload can register after its own abort was refused;
-        a transfer that ends early sweeps its target with this."""
+    async def abort_uploads(self, started) -> int:
+        """Abort the unfinished multipart uploads in `started` (a transfer's own, as
+        (key, upload id)); never one this server did not begin, whatever its key. A cancel
+        can cut the abort request in flight, so a transfer that ends early calls this."""
         call, aborted = self.fs._call_s3, 0
-        out = await call("list_multipart_uploads", Bucket=self.bucket, Prefix=prefix)
-        for upload in out.get("Uploads", []):
+        for key, upload_id in list(started or ()):
             try:
-                await call("abort_multipart_upload", Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
                 aborted += 1
             except FileNotFoundError:
                 pass
+            started.remove((key, upload_id))
         return aborted
 
     def can_copy_to(self, target) -> bool:
         return getattr(target, "provider", None) == "s3" and target.endpoint == self.endpoint
 
-    async def server_copy(self, key, target, target_key) -> None:
-        # s3fs copies with CopyObject, or part by part (UploadPartCopy) above 5 GiB.
-        await target.fs._cp_file(f"{self.bucket}/{key}", f"{target.bucket}/{target_key}")
+    async def server_copy(self, key, target, target_key, version=None, if_absent=False, size=None) -> None:
+        """CopyObject, of the source only while it has ETag `version` (SourceChanged) and,
+        with `if_absent`, onto a free name only (Exists). Above COPY_LIMIT (S3's 5 GiB for
+        one CopyObject) s3fs copies part by part, where neither condition can be sent."""
+        if size is None or size > COPY_LIMIT:
+            info = await self.head(key)
+            if info is None or (version and info.etag != version):
+                raise SourceChanged(f"{key} changed or went since it was listed")
+            size = info.size
+        if size > COPY_LIMIT:
+            await target.fs._cp_file(f"{self.bucket}/{key}", f"{target.bucket}/{target_key}")
+            return
+        conditions = {"CopySourceIfMatch": version} if version else {}
+        if if_absent:
+            conditions["IfNoneMatch"] = "*"
+        try:
+            await target.fs._call_s3(
+                "copy_object", Bucket=target.bucket, Key=target_key,
+                CopySource={"Bucket": self.bucket, "Key": key}, **conditions,
+            )
+        except FileExistsError:
+            raise Exists(target_key) from None
+        except OSError as exc:
+            if "Precondition" in str(exc):
+                raise (Exists(target_key) if if_absent and "None" in str(exc) else SourceChanged(str(exc))) from None
+            raise
 
-    async def delete(self, key) -> None:
-        await self.fs._call_s3("delete_object", Bucket=self.bucket, Key=key)
+    async def delete(self, key, version=None) -> None:
+        """Remove one object; with `version` (an ETag), only if it still has it. OSN's
+        Ceph and moto ignore If-Match on DeleteObject, so the ETag is read first (a
+        window of one request) and sent as If-Match too, for services that honour it."""
+        if version:
+            info = await self.head(key)
+            if info is None:
+                return
+            if info.etag != version:
+                raise SourceChanged(f"{key} no longer has ETag {version}")
+        condition = {"IfMatch": version} if version else {}
+        await self.fs._call_s3("delete_object", Bucket=self.bucket, Key=key, **condition)
 
 
 def _info(item: dict) -> ObjectInfo:

@@ -359,14 +359,15 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
     # The same bytes as read, altered on their way to S3.
     real_upload = target.store.upload
 
-    async def altered(dest, size, chunks):
+    async def altered(dest, size, chunks, **conditions):
         async def changed():
             async for data in chunks:
                 yield data.replace(b"source", b"SOURCE")
-        return await real_upload(dest, size, changed())
+        return await real_upload(dest, size, changed(), **conditions)
 
     monkeypatch.setattr(target.store, "upload", altered)
+    fresh = unique() + "e2e.bin"  # the inbox replaces nothing: a new key
     with pytest.raises(ApiError) as caught:
-        await transfers._transfer_object(Progress(), job, source, info, target, key, "overwrite")
+        await transfers._transfer_object(Progress(), job, source, info, target, fresh, "fail")
     assert caught.value.code == "verify-failed" and "MD5" in caught.value.message
-    assert not s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=key).get("Contents")
+    assert not s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=fresh).get("Contents")
