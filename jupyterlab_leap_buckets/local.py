@@ -145,6 +145,15 @@ class LocalStore:
         finally:
             handle.close()
 
+    async def make_folder(self, key) -> None:
+        """The folder `key` (ending in "/"), with its parents; an existing file there is
+        NotADirectoryError."""
+        path = self.resolve(key)
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(key)
+        await asyncio.to_thread(os.makedirs, path, exist_ok=True)
+        self._check_folder(path / "_", key)  # what was made lies inside the root
+
     async def abort_uploads(self, started) -> int:
         return 0  # a file on the disk is named only once whole: nothing unfinished shows
 

@@ -74,6 +74,8 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
     if onto_itself(source, target, folder):
         raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
     if await exists(target, folder):
+        if conflict == "overwrite" and not folder and target.root is not None:
+            guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
         if conflict == "fail":
             raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
         if conflict == "rename":
@@ -183,10 +185,13 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                 try:
                     # The guard, for this object's final key, and for a move its source
                     # exactly as a delete would be asked.
-                    allowed_object(target, dest)
+                    allowed_object(target, dest, info.key)
                     if mode == "move" and source.root is not None:
                         guard.check(guard.DELETE, source.root, info.key)
-                    done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
+                    if target.root is None and dest.endswith("/"):
+                        done = await _folder_marker(job, info, target, dest)
+                    else:
+                        done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
                     if done and mode == "move":
                         # Only the version that was copied and verified: an object
                         # changed meanwhile is kept (storage.SourceChanged).
@@ -196,6 +201,12 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                     return
                 except SourceChanged as exc:
                     _failed(job, info.key, "source-changed", f"{info.key} changed while it was moved ({exc}); it was kept where it was.")
+                    return
+                except (NotADirectoryError, IsADirectoryError, FileExistsError) if target.root is None else ():
+                    _failed(job, info.key, "bad-key", (
+                        f"{info.key!r} cannot be written to the disk as {dest!r}: the source holds both a file and a "
+                        "folder of that name, which a disk cannot; copy one of them to a bucket or rename it there."
+                    ))
                     return
                 except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
                     _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
@@ -269,8 +280,10 @@ def _failed(job: Job, key: str, code: str, message: str):
         job.failed.append({"path": key, "code": code, "message": message})
 
 
-def allowed_object(target: Place, dest: str):
-    """The guard's answer for one object's final key at the target."""
+def allowed_object(target: Place, dest: str, key: str):
+    """The guard's answer for one object's final key at the target. Keys that a disk or
+    other tools would read as another path (empty, "." or ".." segments; a backslash on
+    the disk) fail, each named; they are never renamed silently."""
     if target.root is not None:
         guard.check(guard.WRITE, target.root, dest)
         return
@@ -278,9 +291,21 @@ def allowed_object(target: Place, dest: str):
     if problem:
         raise ApiError(
             400, "bad-key",
-            f"{dest!r} cannot be a file on the disk: {problem}. Rename the object at the source, then transfer it.",
+            f"{key!r} cannot be a file on the disk as {dest!r}: {problem}. Rename the object at the source, then transfer it.",
         )
     target.store.resolve(dest)
+
+
+async def _folder_marker(job: Job, info, target: Place, dest: str) -> bool:
+    """An object whose name ends in "/" (a folder marker: S3 consoles, Cyberduck and s3fs
+    make them) becomes a folder on the disk; one holding bytes cannot, and fails."""
+    if info.size:
+        raise ApiError(400, "bad-key", f"{info.key!r} holds {info.size} bytes but its name ends in '/', so it cannot be a file on the disk.")
+    await target.store.make_folder(dest)
+    job.objectsDone += 1
+    if len(job.completed) < SAMPLE:
+        job.completed.append(dest)
+    return True
 
 
 async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> bool:
