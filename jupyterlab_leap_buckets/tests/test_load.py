@@ -1,0 +1,335 @@
+"""A busy server: 20 transfers at once of every kind, two browser tabs following them,
+cancels in the middle, and a folder of up to 100,000 objects paged through at the same
+time. Everything is checked afterwards with clients other than ours (the emulators' own
+APIs, boto3, the filesystem), and the figures go to .stack/reliability/load.json for
+docs/reliability.md.
+
+Memory bound: the server's process (this one: pytest-jupyter runs the server in it) must
+peak below PEAK_RSS_BOUND (768 MiB) of resident memory while all this runs, measured as
+VmHWM after resetting it (/proc/self/clear_refs) and sampled from VmRSS. Measured here:
+about 165 MiB before the jobs start and 385-390 MiB at the peak. Its objects are small
+(at most 12 MiB) and each transfer holds at most 16 in flight, so a server that holds
+what it moves, not more, stays far below; one that buffered listings or whole objects of
+its 20 jobs would not.
+
+Cancelled copies into a bucket may leave objects that landed whole but were not counted
+(a request the emulator had taken when its task was cancelled): at most the 16 in flight,
+and load.json says how many (16 of 16 for GCS targets in the runs so far). Copies to the
+disk count exactly what is there.
+
+The listing's objects are seeded once per stack through the S3 API, boto3 in 16
+threads, as many of LISTING_OBJECTS as fit in SEED_SECONDS; later runs on the same stack
+list what was seeded (LISTING_MARK says how many). Here (two cores shared with other test
+runs) moto took 155 objects a second: 14,061 in 91 s, so 100,000 would take 11 minutes,
+and both emulators' pages slow down with the objects around them (fake-gcs-server: 3.8 s
+a page with 100,000 in the folder; moto 1.3 s with 14,000), which puts 100,000 beyond
+this test's three minutes. The count and times are in load.json.
+"""
+
+import asyncio
+import json
+import os
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import botocore.config
+import requests
+
+from .conftest import GCS, REPO, s3_client
+
+MiB = 1024 * 1024
+PEAK_RSS_BOUND = 768 * MiB
+LISTING_OBJECTS = 100_000
+SEED_SECONDS = 90.0
+LISTING_PREFIX = "load-listing/"
+LISTING_MARK = "load-listing.seeded"  # beside the folder: how many of its objects exist
+INBOX, SCRATCH = "leap-pangeo-inbox", "leap-scratch"
+S3_BUCKETS = {"osn-inbox": INBOX, "osn-manual": "leap-pangeo-manual", "osn-pipeline": "leap-pangeo-pipeline"}
+GCS_BUCKETS = {"scratch": SCRATCH, "persistent": "leap-persistent"}
+
+
+def seed_listing() -> dict:
+    """Up to LISTING_OBJECTS small objects under LISTING_PREFIX, numbered, through boto3
+    in threads, for at most SEED_SECONDS; the count reached is kept in LISTING_MARK, and
+    a stack that has one is not seeded again."""
+    s3 = s3_client()
+    try:
+        have = int(s3.get_object(Bucket=INBOX, Key=LISTING_MARK)["Body"].read())
+        return {"objects": have, "seededNow": 0, "seedSeconds": None}  # seeded by an earlier run
+    except s3.exceptions.NoSuchKey:
+        have = 0
+    started = time.monotonic()
+    pooled = boto3.client(
+        "s3", endpoint_url=s3.meta.endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing",
+        region_name="us-east-1", config=botocore.config.Config(max_pool_connections=32),
+    )
+    submitted = have
+    with ThreadPoolExecutor(16) as pool:
+        pending = set()
+        while submitted < LISTING_OBJECTS and time.monotonic() - started < SEED_SECONDS:
+            while len(pending) < 256 and submitted < LISTING_OBJECTS:
+                key = f"{LISTING_PREFIX}obj-{submitted:06d}"
+                pending.add(pool.submit(pooled.put_object, Bucket=INBOX, Key=key, Body=b"%d" % submitted))
+                submitted += 1
+            done = {f for f in pending if f.done()}
+            for f in done:
+                f.result()
+            pending -= done
+            if not done:
+                time.sleep(0.01)
+        for f in pending:
+            f.result()
+    s3.put_object(Bucket=INBOX, Key=LISTING_MARK, Body=str(submitted).encode())
+    return {"objects": submitted, "seededNow": submitted - have, "seedSeconds": round(time.monotonic() - started, 1)}
+
+
+# What the independent clients see: {relative key: size}.
+
+def gcs_objects(bucket: str, prefix: str) -> dict:
+    out, token = {}, None
+    while True:
+        params = {"prefix": prefix, "maxResults": "1000", **({"pageToken": token} if token else {})}
+        body = requests.get(f"{GCS}/storage/v1/b/{bucket}/o", params=params, timeout=120).json()
+        for item in body.get("items", []):
+            out[item["name"][len(prefix):]] = int(item["size"])
+        token = body.get("nextPageToken")
+        if not token:
+            return out
+
+
+def s3_objects(bucket: str, prefix: str) -> dict:
+    out = {}
+    for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            out[item["Key"][len(prefix):]] = item["Size"]
+    return out
+
+
+def disk_objects(folder: Path) -> dict:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+def objects(place: dict, root_dir: Path) -> dict:
+    if "local" in place:
+        return disk_objects(root_dir / place["local"])
+    if place["root"] in GCS_BUCKETS:
+        return gcs_objects(GCS_BUCKETS[place["root"]], place["path"])
+    return s3_objects(S3_BUCKETS[place["root"]], place["path"])
+
+
+def rss_now() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def rss_peak() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def plan(run: str) -> list:
+    """The 20 transfers: (name, source, target folder, cancel once this many are done)."""
+    scratch = lambda path: {"root": "scratch", "path": path}  # noqa: E731
+    inbox = lambda path: {"root": "osn-inbox", "path": path}  # noqa: E731
+    out = f"demo/load-{run}/"
+    jobs = []
+    for name in ("results", "ocean.zarr", "atmos.zarr", "notes", "precip_v3"):
+        jobs.append((f"gcs-gcs-{name}", scratch(f"demo/{name}/"), scratch(f"{out}gg/"), None))
+    jobs.append(("gcs-gcs-persistent", {"root": "persistent", "path": "demo/climatology.zarr/"}, scratch(f"{out}gg/"), None))
+    jobs.append(("gcs-gcs-many", scratch("demo/many/"), scratch(f"{out}gg-cancel/"), 200))
+    for name in ("results", "ocean.zarr", "surface_temp"):
+        jobs.append((f"gcs-s3-{name}", scratch(f"demo/{name}/"), inbox(f"load-{run}/gs/"), None))
+    jobs.append(("gcs-s3-paper", {"root": "persistent", "path": "demo/paper/"}, inbox(f"load-{run}/gs/"), None))
+    jobs.append(("gcs-s3-many", scratch("demo/many/"), inbox(f"load-{run}/gs-cancel/"), 100))
+    jobs.append(("s3-disk-hpc-1", inbox("demo/from-hpc/"), {"local": f"load-{run}/sd1/"}, None))
+    jobs.append(("s3-disk-hpc-2", inbox("demo/from-hpc/"), {"local": f"load-{run}/sd2/"}, None))
+    jobs.append(("s3-disk-cmip6", {"root": "osn-manual", "path": "CMIP6/"}, {"local": f"load-{run}/sd3/"}, None))
+    jobs.append(("s3-disk-era5", {"root": "osn-pipeline", "path": "era5/"}, {"local": f"load-{run}/sd4/"}, None))
+    for i in (1, 2):
+        jobs.append((f"disk-gcs-{i}", {"local": "load-src/"}, scratch(f"{out}dg{i}/"), None))
+    jobs.append(("disk-gcs-cancel", {"local": "load-src/"}, scratch(f"{out}dg-cancel/"), 60))
+    jobs.append(("gcs-disk-many", scratch("demo/many/"), {"local": f"load-{run}/gd-cancel/"}, 300))
+    assert len(jobs) == 20
+    return jobs
+
+
+def landed_place(source: dict, target: dict) -> dict:
+    """Where a folder's copy lands: the target folder receives it under its own name."""
+    name = (source.get("path") or source.get("local")).rstrip("/").rsplit("/", 1)[-1] + "/"
+    if "local" in target:
+        return {"local": target["local"] + name}
+    return {"root": target["root"], "path": target["path"] + name}
+
+
+async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, jp_fetch, jp_root_dir):
+    started = time.monotonic()
+    seeded = await asyncio.to_thread(seed_listing)
+    run = uuid.uuid4().hex[:6]
+    # The disk's source: 400 small files and two of 9 MiB (more than one piece each).
+    src = jp_root_dir / "load-src"
+    (src / "small").mkdir(parents=True)
+    for i in range(400):
+        (src / "small" / f"f-{i:04d}.txt").write_bytes(os.urandom(100 + i))
+    for i in range(2):
+        (src / f"big-{i}.bin").write_bytes(os.urandom(9 * MiB))
+
+    # Peak RSS from here on: reset the kernel's high-water mark, and sample.
+    Path("/proc/self/clear_refs").write_text("5")
+    baseline = rss_now()
+    samples = {"max": baseline}
+    stop = asyncio.Event()
+
+    async def sample():
+        while not stop.is_set():
+            samples["max"] = max(samples["max"], rss_now())
+            await asyncio.sleep(0.1)
+
+    sampler = asyncio.ensure_future(sample())
+    jobs = plan(run)
+    ids = {}
+    for name, source, target, _ in jobs:
+        status, job = await post({"source": source, "target": target})
+        assert status == 202, (name, job)
+        ids[name] = job["id"]
+
+    # Two browser tabs: each polls GET jobs and lists folders, as the panel does.
+    tab_figures = {"jobsPolls": 0, "lists": 0, "slowestPoll": 0.0}
+
+    async def tab(folders):
+        while not stop.is_set():
+            t = time.monotonic()
+            status, body = await api("jobs")
+            assert status == 200, body
+            tab_figures["slowestPoll"] = max(tab_figures["slowestPoll"], time.monotonic() - t)
+            tab_figures["jobsPolls"] += 1
+            for root, path in folders:
+                status, body = await api("list", root=root, path=path)
+                assert status == 200, body
+                tab_figures["lists"] += 1
+            await asyncio.sleep(0.5)
+
+    tabs = [
+        asyncio.ensure_future(tab([("scratch", "demo/"), ("scratch", f"demo/load-{run}/")])),
+        asyncio.ensure_future(tab([("osn-inbox", ""), ("scratch", "demo/results/")])),
+    ]
+
+    async def page_through():
+        """The huge folder, page by page, while everything else runs."""
+        names, cursor, pages = [], None, 0
+        t = time.monotonic()
+        while True:
+            status, body = await api("list", root="osn-inbox", path=LISTING_PREFIX, limit="1000", cursor=cursor)
+            assert status == 200, body
+            names += [entry["path"] for entry in body["entries"]]
+            pages += 1
+            cursor = body["cursor"]
+            if cursor is None:
+                return names, pages, time.monotonic() - t
+
+    async def cancel_when(name, done):
+        for _ in range(3000):
+            _, job = await api(f"jobs/{ids[name]}")
+            if job["objectsDone"] >= done or job["state"] not in ("queued", "running"):
+                break
+            await asyncio.sleep(0.05)
+        response = await jp_fetch("leap-buckets", "api", "jobs", ids[name], method="DELETE", request_timeout=120)
+        return json.loads(response.body)
+
+    listing = asyncio.ensure_future(page_through())
+    await asyncio.gather(*(cancel_when(name, done) for name, _, _, done in jobs if done))
+    ended = {}
+    deadline = time.monotonic() + 150
+    while len(ended) < len(jobs) and time.monotonic() < deadline:
+        for name, job_id in ids.items():
+            if name not in ended:
+                _, job = await api(f"jobs/{job_id}")
+                if job["state"] not in ("queued", "running"):
+                    ended[name] = job
+        await asyncio.sleep(0.3)
+    names, pages, listing_seconds = await listing
+    stop.set()
+    await asyncio.gather(sampler, *tabs)
+    peak = max(rss_peak(), samples["max"])
+    assert len(ended) == len(jobs), f"jobs still running: {sorted(set(ids) - set(ended))}"
+
+    # The listing: every object exactly once, in order.
+    expected = [f"{LISTING_PREFIX}obj-{i:06d}" for i in range(seeded["objects"])]
+    assert len(names) == len(set(names)) == len(expected)
+    assert names == expected
+
+    # Every job, checked against what independent clients see at the source and target.
+    checked = cancelled = 0
+    uncounted = {}  # cancelled bucket copies: objects that landed whole but were not counted
+    for name, source, target, cancel_at in jobs:
+        job = ended[name]
+        there = await asyncio.to_thread(objects, landed_place(source, target), jp_root_dir)
+        expected_objects = await asyncio.to_thread(objects, source, jp_root_dir)
+        if job["state"] == "cancelled":
+            assert cancel_at, f"{name} was cancelled unasked"
+            cancelled += 1
+            assert 0 < job["objectsDone"] < job["objectsTotal"], (name, job)
+            for key, size in there.items():  # whatever is there is whole
+                assert expected_objects.get(key) == size, (name, key)
+            if "local" in target:
+                assert len(there) == job["objectsDone"], (name, len(there), job["objectsDone"])
+            else:
+                # A copy that landed while its task was being cancelled is whole but may
+                # go uncounted: at most the objects in flight (transfers.CONCURRENCY).
+                assert job["objectsDone"] <= len(there) <= job["objectsDone"] + 16, (name, len(there), job["objectsDone"])
+                uncounted[name] = len(there) - job["objectsDone"]
+            completed = {c.rsplit("/", 1)[-1] for c in job["completed"]}
+            assert completed <= {k.rsplit("/", 1)[-1] for k in there}, name
+        else:
+            assert job["state"] == "done", (name, job)
+            assert (job["objectsDone"], job["objectsFailed"]) == (len(expected_objects), 0), (name, job)
+            assert there == expected_objects, name
+        checked += len(there)
+
+    figures = {
+        "jobs": len(jobs),
+        "done": sum(1 for j in ended.values() if j["state"] == "done"),
+        "cancelled": cancelled,
+        "cancelledUncounted": uncounted,
+        "objectsChecked": checked,
+        "listingObjects": len(names),
+        "listingPages": pages,
+        "listingSeconds": round(listing_seconds, 1),
+        "seed": seeded,
+        "tabs": {**tab_figures, "slowestPoll": round(tab_figures["slowestPoll"], 2)},
+        "rssBaselineMiB": round(baseline / MiB),
+        "rssPeakMiB": round(peak / MiB),
+        "rssBoundMiB": PEAK_RSS_BOUND // MiB,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    out = REPO / ".stack" / "reliability" / "load.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print("load:", json.dumps(figures))
+    assert peak < PEAK_RSS_BOUND, f"the server's process peaked at {peak / MiB:.0f} MiB of RSS"
+    await asyncio.to_thread(clean_up, run)
+
+
+def clean_up(run: str):
+    """The copies in the buckets go, so the stack's folders stay the size seed.py made
+    them (the listing's objects stay for the next run)."""
+    s3 = s3_client()
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=INBOX, Prefix=f"load-{run}/"):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=INBOX, Delete={"Objects": keys})
+    prefix = f"demo/load-{run}/"
+    names = [prefix + key for key in gcs_objects(SCRATCH, prefix)]
+    http = requests.Session()
+    http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
+    quote = lambda name: requests.utils.quote(name, safe="")  # noqa: E731
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda name: http.delete(f"{GCS}/storage/v1/b/{SCRATCH}/o/{quote(name)}", timeout=60), names))
