@@ -1,0 +1,80 @@
+"""Write docs/reliability.md from this run of scripts/test: each class of test, how many
+cases it tried and what held. Reads pytest's JUnit XML and the JSON summaries tests
+leave in .stack/reliability/ (guard.json, faults.json, load.json, schemathesis.json)."""
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / ".stack" / "reliability"
+OUT = REPO / "docs" / "reliability.md"
+
+CLASSES = [  # (title, test files, what it shows)
+    ("The guard, as a table and as properties", ("test_guard",),
+     "who may write, overwrite and delete which key: a table of (root, path, action) and hypothesis "
+     "over random usernames, prefix templates and paths (look-alikes, escapes, dot segments, separators)"),
+    ("Hostile requests through the API", ("test_trust", "test_deletes", "test_transfers", "test_uploads", "test_local",
+                                          "test_api_", "test_authorizer", "test_auth"),
+     "each failure of issue 16 reproduced through the HTTP API, checked with the emulators' own API, boto3 "
+     "and the disk"),
+    ("Faults (Toxiproxy, killed emulators, killed server)", ("test_faults",),
+     "latency, timeouts, resets and cut bodies during listings, transfers and deletes; processes killed"),
+    ("Load", ("test_load", "test_limits"), "concurrent jobs, tabs, cancels and a large listing at once"),
+]
+
+
+def junit_counts(path: Path) -> dict:
+    """test file stem -> [passed, failed, skipped, xfailed]"""
+    counts = defaultdict(lambda: [0, 0, 0])
+    if not path.exists():
+        return counts
+    for case in ET.parse(path).iter("testcase"):
+        stem = case.get("classname", "").split(".")
+        stem = next((part for part in stem if part.startswith("test_")), "?")
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts[stem][1] += 1
+        elif case.find("skipped") is not None:
+            counts[stem][2] += 1
+        else:
+            counts[stem][0] += 1
+    return counts
+
+
+def main() -> int:
+    counts = junit_counts(DATA / "pytest.xml")
+    summaries = {p.stem: json.loads(p.read_text()) for p in sorted(DATA.glob("*.json"))}
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Reliability: what the tests tried and what held",
+        "",
+        f"Written by `scripts/test` ({Path(__file__).name}) from its run of {when}; do not edit by hand.",
+        "Each class below is a set of tests that try to break the server on purpose. A class",
+        "holds when every one of its cases passed.",
+        "",
+        "| class | test files | cases | passed | failed | skipped |",
+        "|---|---|---|---|---|---|",
+    ]
+    for title, prefixes, _ in CLASSES:
+        files = sorted(stem for stem in counts if any(stem.startswith(p) for p in prefixes))
+        passed = sum(counts[f][0] for f in files)
+        failed = sum(counts[f][1] for f in files)
+        skipped = sum(counts[f][2] for f in files)
+        lines.append(f"| {title} | {', '.join(files) or '(none ran)'} | {passed + failed + skipped} | {passed} | {failed} | {skipped} |")
+    lines += ["", "## What each class tries", ""]
+    for title, _, what in CLASSES:
+        lines.append(f"- **{title}**: {what}.")
+    if summaries:
+        lines += ["", "## Figures the tests recorded", ""]
+        for name, data in summaries.items():
+            lines += [f"### {name}", "", "```json", json.dumps(data, indent=2, sort_keys=True)[:4000], "```", ""]
+    OUT.write_text("\n".join(lines) + "\n")
+    print(f"reliability: wrote {OUT.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
