@@ -2,7 +2,7 @@
 
 On LEAP, Google lets any user delete anyone's objects, so this guard is the only one:
 
-- `check_delete_path` takes paths literally and refuses anything doubtful (see its list)
+- guard.py takes paths literally and refuses anything doubtful (see `guard.doubtful`)
   before any request reaches a bucket. Deletes happen only strictly inside the root's
   deletable prefix (`<username>/` on scratch and persistent; none on OSN by default).
 - `POST delete/plan` lists what lies under the path and writes each object's key and
@@ -48,8 +48,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .bulk_delete import GCS_BATCH, S3_BATCH, gcs_batch, s3_batch
-from .delete_plan import Plan, batches, single, spool_entry
-from .delete_guard import check_delete_path
+from . import guard
+from .delete_plan import Plan, batches, single, spool_line
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
 from .listing import ZARR_MARKERS
@@ -91,11 +91,11 @@ class Deletes:
         if not self.service.username:
             raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
         root = self.service.root(body.get("root"))
-        path = check_delete_path(root, body.get("path"))
+        path = guard.check(guard.DELETE, root, body.get("path"), named=True)
         store = self.service.store(root)
         if not path.endswith("/") and await store.head(path) is None:
             path += "/"  # a folder named without its slash: narrower, never wider
-            check_delete_path(root, path)
+            guard.check(guard.DELETE, root, path, named=True)
         token = secrets.token_urlsafe(24)
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         plan = Plan(
@@ -154,7 +154,7 @@ class Deletes:
                     if info.created and info.created >= cutoff:
                         plan.newer += 1
                         continue
-                    out.write(json.dumps(spool_entry(info)) + "\n")
+                    out.write(spool_line(plan, info))
                     plan.objects += 1
                     plan.bytes += info.size
                     if len(plan.sample) < SAMPLE_KEYS:
@@ -213,7 +213,7 @@ class Deletes:
         name = plan.path.rstrip("/").rsplit("/", 1)[-1]
         if confirm != name:
             raise ApiError(400, "confirm-mismatch", f"Type the name {name!r} exactly to confirm deleting {plan.url}.")
-        check_delete_path(plan.root, plan.path)  # the configuration may have changed
+        guard.check(guard.DELETE, plan.root, plan.path, named=True)  # the configuration may have changed
         plan.used, plan.confirmed = True, time.monotonic()
         job = self.jobs.start(
             "delete", f"Delete {plan.url}", lambda job: self._run(job, plan, identity),
