@@ -102,16 +102,17 @@ class BaseHandler(APIHandler):
             raise bad_request("'root' is a root's id, a string (GET roots lists them).")
         return self.service.root(root_id)
 
-    def _named_root(self, body: dict, *roles: str):
-        """The root of the first place among `roles` that names a configured one (the
-        root whose errors a request's failure is reported against); None if none does."""
+    def _failed_root(self, body: dict, exc: BaseException, *roles: str):
+        """The root to report a request's storage failure against: of the roots its
+        places (`roles`, in order of preference) name, the one whose bucket the error
+        names, else the first; None when they name only the server's disk."""
+        named = []
         for role in roles:
             place = body.get(role)
-            if isinstance(place, dict) and "local" not in place and isinstance(place.get("root"), str):
-                for root in self.service.roots:
-                    if root.id == place["root"]:
-                        return root
-        return None
+            if isinstance(place, dict) and "local" not in place:
+                named += [root for root in self.service.roots if root.id == place.get("root")]
+        text = f"{exc} {exc.__cause__ or ''}"
+        return next((root for root in named if root.bucket in text), named[0] if named else None)
 
     def _send_error(self, err: ApiError):
         if self._headers_written:
@@ -315,7 +316,7 @@ class TransfersHandler(BaseHandler):
         except ApiError:
             raise
         except Exception as exc:
-            raise _translate(exc, self._named_root(body, "target", "source"), "Starting the transfer") from None
+            raise _translate(exc, self._failed_root(body, exc, "target", "source"), "Starting the transfer") from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
@@ -393,6 +394,7 @@ class UploadsHandler(BaseHandler):
             self.receiver.close()
 
     @tornado.web.authenticated
+    @authorized
     @api_errors
     async def post(self, job_id=None):
         if job_id:
@@ -403,7 +405,7 @@ class UploadsHandler(BaseHandler):
         except ApiError:
             raise
         except Exception as exc:
-            raise translate(exc, self.service.roots[0], "Starting the upload") from None
+            raise _translate(exc, self._failed_root(self.json_body(), exc, "target"), "Starting the upload") from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
@@ -515,7 +517,7 @@ def _hours(value: str) -> timedelta:
 
 
 def _translate(exc: BaseException, root, what: str) -> ApiError:
-    """translate() for the root a request named; None: only the server's disk."""
+    """translate() for the root a request named; None: the server's disk only."""
     if root is not None:
         return translate(exc, root, what)
     log.exception("leap-buckets: %s on the server's disk failed", what, exc_info=exc)
@@ -553,11 +555,15 @@ class NoRouteHandler(BaseHandler):
     def initialize(self):
         pass
 
-    @tornado.web.authenticated
-    async def get(self, *args):
+    async def _no_route(self, *args):
         self._send_error(ApiError(404, "not-found", f"There is no route {self.request.path}; see docs/api.yaml."))
 
-    post = put = delete = patch = get
+    # One decoration per method: @authorized fixes its action at a method's first call.
+    get = tornado.web.authenticated(authorized(_no_route))
+    post = tornado.web.authenticated(authorized(_no_route))
+    put = tornado.web.authenticated(authorized(_no_route))
+    delete = tornado.web.authenticated(authorized(_no_route))
+    patch = tornado.web.authenticated(authorized(_no_route))
 
 
 def setup_route_handlers(web_app, service: BucketService):
