@@ -41,14 +41,16 @@ class UploadSession:
 
 
 class Uploads:
-    def __init__(self, service, jobs):
+    def __init__(self, service, jobs, max_sessions=None):
         self.service = service
         self.jobs = jobs
+        self.max_sessions = max_sessions  # None: MAX_SESSIONS, read when an upload starts
         self.sessions: dict = {}
 
     async def start(self, local_root: str, body: dict) -> Job:
-        if len(self.sessions) >= MAX_SESSIONS:
-            raise too_many(f"already has {MAX_SESSIONS} uploads open")
+        limit = MAX_SESSIONS if self.max_sessions is None else self.max_sessions
+        if len(self.sessions) >= limit:
+            raise too_many(f"already has {limit} uploads open")
         name, size = body.get("name"), body.get("size")
         conflict = body.get("conflict", "fail")
         if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:

@@ -288,3 +288,30 @@ def _gcs_meta(bucket, name):
 
 def _gcs_delete(bucket, name):
     requests.delete(f"{GCS}/storage/v1/b/{bucket}/o/{urllib.parse.quote(name, safe='')}", timeout=60)
+
+
+async def test_a_streamed_put_by_cookie_needs_the_xsrf_token(send, finish, jp_fetch, jp_serverapp):
+    """A browser signed in by cookie must send the XSRF token with a PUT, as with every
+    Jupyter API: checked in prepare, before the body streams into the upload."""
+    folder = unique()
+    data = os.urandom(9 * MiB)
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    assert status == 202, job
+    token = jp_serverapp.identity_provider.token
+    signed_in = await jp_fetch("api", "status", params={"token": token}, headers={"Authorization": ""})
+    cookies = "; ".join(c.split(";")[0] for c in signed_in.headers.get_list("Set-Cookie"))
+    assert "username-" in cookies, cookies  # the login cookie
+    by_cookie = {"Authorization": "", "Cookie": cookies}
+    response = await jp_fetch(
+        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+        headers=by_cookie, body=data, raise_error=False,
+    )
+    assert response.code == 403, response.body
+    xsrf = "6c6561702d6275636b657473"  # any token, the same in the cookie and the header
+    response = await jp_fetch(
+        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
+        headers={**by_cookie, "Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf}, body=data, raise_error=False,
+    )
+    assert response.code == 200, response.body  # nothing of the refused body was taken
+    assert (await finish(job))["state"] == "done"
+    assert gcs_get("leap-scratch", folder + "f.bin") == data
