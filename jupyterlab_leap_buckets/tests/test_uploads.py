@@ -186,9 +186,10 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
     job = await finish(job, timeout=300)
     assert job["state"] == "done", job
     print(f"256 MiB in one PUT: peak Python memory {peak / MiB:.0f} MiB")
-    # About 75 MiB here (GCS composite parts: 16 MiB, four on their way, and the 8 MiB
-    # piece being gathered); the whole body buffered was 256 MiB and more.
-    assert peak < 128 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for one 256 MiB PUT"
+    # 88-97 MiB here (2026-11-30). At most: the 8 MiB piece being gathered and its copy,
+    # one queued, GCS composite parts of 16 MiB, the one being filled and four on their
+    # way: about 104 MiB. The body buffered whole peaked at 876 MiB.
+    assert peak < 144 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for one 256 MiB PUT"
     meta = await asyncio.to_thread(_gcs_meta, "leap-scratch", folder + "one-put.bin")
     assert int(meta["size"]) == size
     assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
