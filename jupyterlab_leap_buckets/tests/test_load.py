@@ -276,7 +276,7 @@ async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, j
         if job["state"] == "cancelled":
             assert cancel_at, f"{name} was cancelled unasked"
             cancelled += 1
-            assert 0 < job["objectsDone"] < job["objectsTotal"], (name, job)
+            assert 0 < job["objectsDone"] <= job["objectsTotal"], (name, job)
             for key, size in there.items():  # whatever is there is whole
                 assert expected_objects.get(key) == size, (name, key)
             if "local" in target:
