@@ -354,7 +354,7 @@ class UploadsHandler(BaseHandler):
             if not allowed:
                 raise tornado.web.HTTPError(403)
         length = self.request.headers.get("Content-Length", "")
-        length = int(length) if length.isdigit() else None
+        length = int(length) if length.isascii() and length.isdigit() else None  # not "²"
         job_id = self.path_args[0] if self.path_args else None
         try:
             if self.request.method == "PUT" and job_id:
@@ -364,6 +364,9 @@ class UploadsHandler(BaseHandler):
                 raise self._json_too_large()
         except ApiError as err:
             self._send_error(err)  # tornado reads the rest of the body, drops it, and hangs up
+        except Exception:  # noqa: BLE001 - as api_errors: logged, answered in the API's format
+            log.exception("leap-buckets: %s %s failed", self.request.method, self.request.uri)
+            self._send_error(ApiError(500, "internal", "The server failed unexpectedly; see its log and retry."))
 
     async def data_received(self, chunk: bytes):
         if self._finished:

@@ -140,7 +140,7 @@ class Uploads:
         session = self.sessions.get(job_id)
         if session is None or job.state not in ACTIVE:
             raise ApiError(409, "upload-closed", f"This upload is {job.state}; drop the file again to start over.")
-        if offset is None or not offset.isdigit():
+        if offset is None or not (offset.isascii() and offset.isdigit()) or len(offset) > 18:  # not "²", nor 4,300 digits
             raise bad_request("Send ?offset=<bytes already sent> with each chunk.")
         if length is not None and length > MAX_PUT:
             raise too_large()

@@ -97,6 +97,9 @@ async def test_bad_offset_and_overrun(send, finish):
     assert status == 409 and body["error"]["code"] == "bad-offset"
     status, body = await send(f"uploads/{job['id']}", b"x" * 11, method="PUT", offset="0")
     assert status == 400 and body["error"]["code"] == "bad-request"
+    for offset in ("²", "٣", "-1", "1" * 5000):  # digits of other scripts, too many digits
+        status, body = await send(f"uploads/{job['id']}", b"0", method="PUT", offset=offset)
+        assert (status, body["error"]["code"]) == (400, "bad-request"), (offset[:10], body)
     status, body = await send(f"uploads/{job['id']}", b"0123456789", method="PUT", offset="0")
     assert status == 200
     assert (await finish(job))["state"] == "done"
