@@ -194,8 +194,13 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                         done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
                     if done and mode == "move":
                         # Only the version that was copied and verified: an object
-                        # changed meanwhile is kept (storage.SourceChanged).
-                        await source.store.delete(info.key, version=info.generation or info.etag)
+                        # changed meanwhile is kept (storage.SourceChanged). Until its
+                        # source is gone the object is not moved, so not counted done.
+                        try:
+                            await source.store.delete(info.key, version=info.generation or info.etag)
+                        except BaseException:
+                            job.objectsDone -= 1
+                            raise
                 except ApiError as err:
                     _failed(job, info.key, err.code, err.message)
                     return

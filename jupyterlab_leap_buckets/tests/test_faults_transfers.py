@@ -168,10 +168,8 @@ DOUBLE_COUNT = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=DOUBLE_COUNT)
 async def test_a_move_whose_source_deletes_fail_counts_each_object_once(api, send, toxi, quick_retries, fault_case, jp_root_dir):
     record = fault_case("transfer", "gcs to disk move: the source's deletes reset after the copies")
-    record.bug(DOUBLE_COUNT)
     data = {f"f-{i:02d}.bin": os.urandom(50 * KiB) for i in range(24)}
     run = uuid.uuid4().hex[:6]
     source = Place("gcs", f"demo/faults-src-{run}/folder/")
