@@ -5,8 +5,8 @@ request's body: a PUT's bytes are handed on in CHUNK pieces as they come off the
 and the next are read only once the target's upload has taken them (routes.py streams the
 body). An upload holds the piece being gathered and what the target's upload gathers (GCS:
 a 32 MiB chunk and its copy, or the 16 MiB part being filled and four on their way; S3:
-four 8 MiB parts); a 1 GiB upload peaked at 147 MiB of Python memory (test_uploads.py),
-and so does a 256 MiB body sent in one PUT. The object appears only when the last chunk
+four 8 MiB parts); a 1 GiB upload in 8 MiB PUTs peaked at 76 MiB of Python memory, and
+one PUT of 256 MiB at 71-97 MiB (test_uploads.py). The object appears only when the last chunk
 has landed and been verified; a cancel, a failure, or a browser that goes away (no chunk
 for IDLE seconds) aborts the upload and leaves nothing behind.
 
