@@ -189,7 +189,7 @@ class JupyterProcess:
         }))
         log = open(self.state_dir.parent / f"jupyter-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={self.port}",
+            [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root", f"--port={self.port}",
              "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root_dir}",
              f"--IdentityProvider.token={self.token}", f"--config={config}"],
             stdout=log, stderr=subprocess.STDOUT,
