@@ -58,6 +58,7 @@ from .storage.errors import translate
 log = logging.getLogger(__name__)
 
 PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
+MAX_PLANS = 16  # plans open at once (each holds a listing task and a spool file)
 PLAN_WAIT = 1.0  # seconds at most a plan request waits for its first page before answering
 # (the project's rule: anything slower than a second shows that it is working)
 SAMPLE_KEYS = 20  # keys a plan shows
@@ -78,6 +79,9 @@ class Deletes:
         self.spool_dir = state_dir / "plans"
         self.audit_path = audit_path
         self.plans: dict = {}
+        # Plans live in memory: the spools of a server that stopped belong to no plan.
+        for stale in self.spool_dir.glob("*.jsonl") if self.spool_dir.is_dir() else ():
+            stale.unlink(missing_ok=True)
 
     # -- plan -------------------------------------------------------------------------
 
@@ -88,6 +92,11 @@ class Deletes:
         delete/plan/<token> follows it, and a delete confirmed meanwhile starts at once
         and follows the listing."""
         self._forget_expired()
+        if len(self.plans) >= MAX_PLANS:
+            raise ApiError(
+                429, "too-many-jobs",
+                f"{MAX_PLANS} delete plans are open; confirm or cancel one (or wait {PLAN_TTL // 60} minutes for them to expire), then plan again.",
+            )
         if not self.service.username:
             raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
         root = self.service.root(body.get("root"))
@@ -214,6 +223,7 @@ class Deletes:
         if confirm != name:
             raise ApiError(400, "confirm-mismatch", f"Type the name {name!r} exactly to confirm deleting {plan.url}.")
         guard.check(guard.DELETE, plan.root, plan.path, named=True)  # the configuration may have changed
+        self.jobs.check_room()  # a refused job must not use up the plan
         plan.used, plan.confirmed = True, time.monotonic()
         job = self.jobs.start(
             "delete", f"Delete {plan.url}", lambda job: self._run(job, plan, identity),

@@ -188,18 +188,18 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                     allowed_object(target, dest, info.key)
                     if mode == "move" and source.root is not None:
                         guard.check(guard.DELETE, source.root, info.key)
-                    if target.root is None and dest.endswith("/"):
-                        done = await _folder_marker(job, info, target, dest)
+                    work = _one_object(jobs, job, source, info, target, dest, mode, conflict)
+                    if info.size > CHUNK and not source.store.can_copy_to(target.store):
+                        await work  # a cancel aborts its upload: nothing of it shows
                     else:
-                        done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
-                    if done and mode == "move":
-                        # Only the version that was copied and verified: an object
-                        # changed meanwhile is kept (storage.SourceChanged). Until its
-                        # source is gone the object is not moved, so not counted done.
+                        # One request writes it (or the service copies it), and a sent request cannot be taken back:
+                        # a cancel lets it end (a few round trips), so the job counts
+                        # every object that landed and a move deletes what it copied.
+                        task = asyncio.ensure_future(work)
                         try:
-                            await source.store.delete(info.key, version=info.generation or info.etag)
-                        except BaseException:
-                            job.objectsDone -= 1
+                            await asyncio.shield(task)
+                        except asyncio.CancelledError:
+                            await asyncio.wait([task])
                             raise
                 except ApiError as err:
                     _failed(job, info.key, err.code, err.message)
@@ -283,6 +283,22 @@ def _failed(job: Job, key: str, code: str, message: str):
     job.objectsFailed += 1
     if len(job.failed) < SAMPLE:
         job.failed.append({"path": key, "code": code, "message": message})
+
+
+async def _one_object(jobs, job, source, info, target, dest, mode, conflict):
+    if target.root is None and dest.endswith("/"):
+        done = await _folder_marker(job, info, target, dest)
+    else:
+        done = await _transfer_object(jobs, job, source, info, target, dest, conflict)
+    if done and mode == "move":
+        # Only the version that was copied and verified: an object changed meanwhile
+        # is kept (storage.SourceChanged). Until its source is gone the object is not
+        # moved, so not counted done.
+        try:
+            await source.store.delete(info.key, version=info.generation or info.etag)
+        except BaseException:
+            job.objectsDone -= 1
+            raise
 
 
 def allowed_object(target: Place, dest: str, key: str):

@@ -248,3 +248,25 @@ async def test_folder_markers_and_odd_keys_on_the_way_to_the_disk(post, finish, 
         assert "Error" not in failure["message"].split(":")[0]
     assert job["state"] == "failed" and job["objectsFailed"] == len(failed) == 4
     assert not (base / "back\\slash").exists() and not (base / "dbl").exists()
+
+
+class TestPlansAreBounded:
+    """Item 10: plans were unlimited, and the spools of unconfirmed plans stayed for ever."""
+
+    @pytest.fixture
+    def jp_server_config(self, tmp_path):
+        plans = tmp_path / "leap-state" / "plans"
+        plans.mkdir(parents=True)
+        (plans / "left-by-a-stopped-server.jsonl").write_text('{"key": "demo/x"}\n')
+        return extension_config(state_dir=str(tmp_path / "leap-state"))
+
+    async def test_stale_spools_go_and_open_plans_are_limited(self, send, tmp_path, monkeypatch):
+        from jupyterlab_leap_buckets import deletes
+
+        await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})  # the server is up
+        assert not (tmp_path / "leap-state" / "plans" / "left-by-a-stopped-server.jsonl").exists()
+        monkeypatch.setattr(deletes, "MAX_PLANS", 2)
+        status, _ = await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})
+        assert status == 200
+        status, body = await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})
+        assert (status, body["error"]["code"]) == (429, "too-many-jobs"), body
