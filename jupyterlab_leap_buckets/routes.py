@@ -128,10 +128,13 @@ class BaseHandler(APIHandler):
         """What tornado and jupyter_server refuse before a handler runs (no token, an
         authorizer's no, a method the route lacks), in the API's error format."""
         exc = (kwargs.get("exc_info") or (None, None, None))[1]
+        detail = (getattr(exc, "log_message", None) or "") if isinstance(exc, tornado.web.HTTPError) else ""
         if status_code == 403 and not getattr(self, "_jupyter_current_user", None):
             code, message = "unauthenticated", (
                 "Sign in to Jupyter first: send the server's token as 'Authorization: token <token>', or its login cookie."
             )
+        elif status_code == 403 and "xsrf" in detail.lower():
+            code, message = "xsrf", "The request lacks JupyterLab's XSRF token (a signed-in browser sends it); reload the page."
         elif status_code == 403:
             code, message = "forbidden", (
                 f"This server's authorizer does not let you {_action(self.request.method)} {AUTH_RESOURCE}; "
@@ -142,8 +145,7 @@ class BaseHandler(APIHandler):
         else:
             reason = responses.get(status_code, "error")
             code = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "error"
-            detail = getattr(exc, "log_message", None) if isinstance(exc, tornado.web.HTTPError) else None
-            message = detail % exc.args if detail and exc.args else (detail or f"The server answered {status_code} {reason}.")
+            message = f"The server answered {status_code} {reason}" + (f": {detail}." if detail else ".")
         self._send_error(ApiError(status_code, code, message))
 
 
@@ -229,8 +231,9 @@ class ObjectHandler(BaseHandler):
             raise translate(exc, root, f"Reading {path}") from None
         if info is None:
             raise ApiError(404, "not-found", f"There is no object {root.url}{path}.")
+        ranged = "Range" in self.request.headers
         start, end = _byte_range(self.request.headers.get("Range"), info.size)
-        self.set_status(206 if end - start < info.size or "Range" in self.request.headers else 200)
+        self.set_status(206 if ranged else 200)
         if self.get_status() == 206:
             self.set_header("Content-Range", f"bytes {start}-{end - 1}/{info.size}")
         self.set_header("Content-Type", "application/octet-stream")
@@ -249,7 +252,8 @@ class ObjectHandler(BaseHandler):
                 raise translate(exc, root, f"Reading {path}") from None
             self.write(data)
             await self.flush()
-        self.finish()
+        # APIHandler.finish sets JSON's type unless told: an empty object had flushed no header.
+        self.finish(set_content_type="application/octet-stream")
 
 
 class ExpiryHandler(BaseHandler):
@@ -528,8 +532,9 @@ def _translate(exc: BaseException, root, what: str) -> ApiError:
 
 
 def _byte_range(header, size: int):
-    """[start, end) for a single-range `Range` header; 416 when it cannot be met."""
-    if not header:
+    """[start, end) for a single-range `Range` header (None: no header, the whole
+    object); 416 when it is malformed (an empty one too) or cannot be met."""
+    if header is None:
         return 0, size
     match = _RANGE.match(header.strip())
     if not match or match.groups() == ("", ""):

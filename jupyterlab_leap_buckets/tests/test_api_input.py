@@ -5,10 +5,11 @@ parsed it (found by test_api_schema.py's schemathesis run, or listed in issue 16
 import http.server
 import json
 import threading
+import uuid
 
 import pytest
 
-from .conftest import extension_config, gcs_independent_keys
+from .conftest import extension_config, gcs_independent_keys, gcs_put
 
 LONG = "9" * 5000  # int() refuses strings of more than 4,300 digits
 
@@ -67,6 +68,7 @@ async def test_numbers_in_range_still_work(emulators, jp_fetch):
         (f"bytes={LONG}-", 416, None, None),  # starts past the end
         (f"bytes={LONG}-{LONG}", 416, None, None),
         ("bytes=²-", 416, None, None),
+        ("", 416, None, None),  # an empty header is no range: it was answered 206, the whole object
         ("bytes=000002-000004", 206, 2, 5),
     ],
 )
@@ -79,6 +81,15 @@ async def test_huge_range_numbers(emulators, jp_fetch, header, status, start, en
     _, whole, _ = await fetch(jp_fetch, "object", root="scratch", path="demo/README.md")
     assert body == whole[start:end]
     assert headers["Content-Range"] == f"bytes {start}-{(end or len(whole)) - 1}/{len(whole)}"
+
+
+async def test_an_empty_object_is_bytes_not_json(emulators, jp_fetch):
+    key = f"demo/empty-{uuid.uuid4().hex[:8]}.bin"
+    gcs_put("leap-scratch", key, b"")
+    status, body, headers = await fetch(jp_fetch, "object", root="scratch", path=key)
+    assert (status, body) == (200, b"")
+    assert headers["Content-Type"] == "application/octet-stream"  # was application/json
+    assert headers["Content-Security-Policy"] == "sandbox"
 
 
 BODIES = [
@@ -176,6 +187,16 @@ def refusing_endpoint():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+async def test_a_request_without_a_token_is_refused_in_the_api_format(
+    emulators, jp_serverapp, http_server_client, jp_base_url
+):
+    for method, route, body in (("GET", "roots", None), ("POST", "folders", b'{"root": "scratch", "path": "demo/x/"}')):
+        url = f"{jp_base_url}leap-buckets/api/{route}"
+        response = await http_server_client.fetch(url, method=method, body=body, raise_error=False)
+        assert response.code == 403
+        assert error_of(response.body)["code"] == "unauthenticated"  # was {"message": "Forbidden", "reason": null}
 
 
 @pytest.fixture
