@@ -21,7 +21,7 @@ from jupyter_server.utils import url_path_join
 from .deletes import Deletes
 from .errors import ApiError, bad_request
 from .items import create_folder, details
-from .listing import list_page
+from .listing import decode_cursor, list_page
 from .paths import check_key
 from .roots import Root
 from .service import BucketService
@@ -164,13 +164,26 @@ def _check_unicode(body):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                raise bad_request(
-                    "The request holds a lone surrogate (such as \\ud800), which no name can hold; send valid Unicode."
-                ) from None
+        elif isinstance(item, str) and not _is_text(item):
+            raise bad_request(
+                "The request holds a lone surrogate (such as \\ud800), which no name can hold; send valid Unicode."
+            )
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _check_cursor(cursor, path: str):
+    """decode_cursor's 400 for a cursor this server did not give, and for a forged one
+    whose key holds a lone surrogate (S3's client failed to encode it: a 502)."""
+    after = decode_cursor(cursor, path)
+    if after is not None and not _is_text(after):
+        raise bad_request("The cursor is not one this server gave for this folder; list again from the start.")
 
 
 def _check_strings(data: dict, role: str = ""):
@@ -197,6 +210,7 @@ class ListHandler(BaseHandler):
         root = self.root(self.arg("root"))
         path = check_key(self.arg("path", root.home), folder=True)
         limit = _whole_number(self.arg("limit"), "limit", self.service.config.max_page_size)
+        _check_cursor(self.arg("cursor"), path)
         store = self.service.store(root)
         try:
             policy = await self.service.expiry.policy(root)

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from ..listing import encode_cursor
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
 LONG = "9" * 5000  # int() refuses strings of more than 4,300 digits
@@ -115,6 +116,7 @@ async def test_non_string_names_in_bodies_are_400(emulators, jp_fetch, route, bo
     assert error["code"] == "bad-request" and names in error["message"], error
 
 
+FRESH = f"demo/fresh-{uuid.uuid4().hex[:8]}/"  # a folder no run made before
 SURROGATE = '"demo/\\ud800/"'  # JSON's escape of a lone surrogate: valid JSON, no valid text
 
 
@@ -126,7 +128,7 @@ SURROGATE = '"demo/\\ud800/"'  # JSON's escape of a lone surrogate: valid JSON, 
         ("transfers", '{"source": {"root": "scratch", "path": %s}, "target": {"root": "scratch", "path": "demo/"}}' % SURROGATE),
         ("transfers", '{"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": %s}}' % SURROGATE),
         ("uploads", '{"target": {"root": "scratch", "path": "demo/"}, "name": "\\udfff.txt", "size": 1}'),
-        ("folders", '{"root": "scratch", "path": "demo/ok/", "\\ud800": 1}'),  # in a key too
+        ("folders", '{"root": "scratch", "path": "%s", "\\ud800": 1}' % FRESH),  # in a key too
     ],
 )
 async def test_lone_surrogates_in_bodies_are_400(emulators, jp_fetch, route, body):
@@ -134,7 +136,7 @@ async def test_lone_surrogates_in_bodies_are_400(emulators, jp_fetch, route, bod
     assert status == 400, answer
     error = error_of(answer)
     assert error["code"] == "bad-request" and "surrogate" in error["message"]
-    assert not gcs_independent_keys("leap-scratch", "demo/ok/")
+    assert not gcs_independent_keys("leap-scratch", FRESH)
 
 
 async def test_lone_surrogates_in_query_arguments_are_400(
@@ -146,6 +148,14 @@ async def test_lone_surrogates_in_query_arguments_are_400(
         response = await http_server_client.fetch(url, headers=jp_auth_header, raise_error=False)
         assert response.code == 400, query
         assert error_of(response.body)["code"] == "bad-request"
+
+
+@pytest.mark.parametrize("root, path, after", [("osn-pipeline", "", "\ud800"), ("scratch", "demo/", "demo/\ud800")])
+async def test_a_cursor_naming_a_lone_surrogate_is_400(emulators, jp_fetch, root, path, after):
+    # A forged cursor (the server's own are base64 JSON): S3's client failed on it, a 502.
+    status, answer, _ = await fetch(jp_fetch, "list", root=root, path=path, cursor=encode_cursor(after))
+    assert status == 400, answer
+    assert error_of(answer)["code"] == "bad-request"
 
 
 async def test_json_nested_too_deep_is_400(emulators, jp_fetch):
