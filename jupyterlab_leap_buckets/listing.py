@@ -24,6 +24,10 @@ from .storage import ObjectInfo, Store
 
 ZARR_MARKERS = ("zarr.json", ".zgroup", ".zarray", ".zmetadata")
 PROBE_CONCURRENCY = 32
+# Seconds a page of `GET list` may take, retries included, before it fails with 502: a
+# service that holds the connection without answering must not hold the panel (gcsfs
+# and s3fs retry a stalled read five more times, about 90 s).
+LIST_DEADLINE = 15.0
 
 
 def encode_cursor(after: str) -> str:

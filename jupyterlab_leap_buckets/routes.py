@@ -4,6 +4,7 @@ Parsing is strict here, before anything reaches the domain code: a malformed req
 400 `bad-request` that says what to send, never a 500 (test_api_schema.py runs
 schemathesis against the live server to hold that)."""
 
+import asyncio
 import functools
 import json
 import logging
@@ -21,7 +22,7 @@ from jupyter_server.utils import url_path_join
 from .deletes import Deletes
 from .errors import ApiError, bad_request
 from .items import create_folder, details
-from .listing import decode_cursor, list_page
+from .listing import LIST_DEADLINE, decode_cursor, list_page
 from .paths import check_key
 from .roots import Root
 from .service import BucketService
@@ -213,8 +214,10 @@ class ListHandler(BaseHandler):
         _check_cursor(self.arg("cursor"), path)
         store = self.service.store(root)
         try:
-            policy = await self.service.expiry.policy(root)
-            page = await list_page(
+            # A listing is what the user waits on: past LIST_DEADLINE it fails (502)
+            # whatever the libraries' retries would still try.
+            policy = await asyncio.wait_for(self.service.expiry.policy(root), LIST_DEADLINE)
+            page = await asyncio.wait_for(list_page(
                 store,
                 root,
                 path,
@@ -222,7 +225,7 @@ class ListHandler(BaseHandler):
                 min(limit, self.service.config.max_page_size),
                 self.service.config.zarr_probe_folders,
                 policy,
-            )
+            ), LIST_DEADLINE)
         except Exception as exc:
             raise translate(exc, root, f"Listing {path or 'the bucket'}") from None
         page["expiry"] = policy.to_api()

@@ -9,6 +9,8 @@ that looks complete."""
 
 import asyncio
 import base64
+
+import aiohttp
 from typing import Optional
 
 # gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
@@ -26,6 +28,7 @@ SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one r
 # takes 8.4 s in 8 MiB chunks, 5.4 s in 16, 3.6 s in 32 and 3.0 s in 64 MiB; gcsfs's own
 # put uses 50 MiB. 32 MiB keeps a large upload's memory at one chunk of that size.
 UPLOAD_CHUNK = 32 * 1024 * 1024
+STALL = 15.0  # seconds without a byte after which a request's try fails
 LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
 
 
@@ -40,6 +43,10 @@ class GcsStore:
             endpoint_url=endpoint,
             asynchronous=True,
             skip_instance_cache=True,
+            # gcsfs sets none: a service that stops answering held a request for aiohttp's
+            # 300 s a try. STALL seconds without a byte fail the try, as s3fs's 15 s read
+            # timeout does, and gcsfs retries it; a long download goes on while bytes come.
+            requests_timeout=aiohttp.ClientTimeout(total=None, sock_connect=STALL, sock_read=STALL),
         )
 
     async def list_dir(self, prefix, after, limit) -> RawPage:
