@@ -28,11 +28,11 @@ from .conftest import REPO, extension_config
 MAX_EXAMPLES = 50  # per operation: 40-75 s for the whole API here (100: 100-160 s)
 MAX_SECONDS = 240  # a run that takes longer is stopped and fails (its --max-time would fill it)
 SUMMARY = REPO / ".stack" / "reliability" / "schemathesis.json"
-# Statuses an invalid request may get besides the defaults (400, 401, 403, 404, 409,
-# ...): 410 for a plan token no plan has, 416 for a range that cannot be met.
+# What an invalid request may be answered: schemathesis' defaults but 5xx, and 410 for a
+# plan token no plan has, 413 for too large a body, 416 for a range that cannot be met.
 CONFIG = """
 [checks.negative_data_rejection]
-expected-statuses = ["400", "401", "403", "404", "405", "409", "410", "416"]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "410", "413", "415", "416", "422", "428", "429"]
 """
 CHECKS = ",".join(
     [
