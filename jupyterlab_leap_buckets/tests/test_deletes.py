@@ -226,8 +226,9 @@ async def test_a_large_zarr_store_is_deleted_completely_and_late_objects_survive
     audit = [json.loads(line) for line in open(jp_server_config["LeapBuckets"]["state_dir"] + "/deletes.jsonl")]
     mine = [a for a in audit if a["path"] == store]
     assert len(mine) == 1
-    assert (mine[0]["user"], mine[0]["planned"], mine[0]["deleted"], mine[0]["skipped"], mine[0]["state"]) == (
+    assert (mine[0]["owner"], mine[0]["planned"], mine[0]["deleted"], mine[0]["skipped"], mine[0]["state"]) == (
         "demo", 10_000, 9_999, 1, "done")
+    assert mine[0]["user"] and mine[0]["user"] != "demo"  # who asked: the token's identity here
     assert mine[0]["start"] <= mine[0]["end"]
 
 
