@@ -93,14 +93,14 @@ async def test_the_listing_reads_ahead_of_the_objects_being_copied(emulators, tm
         if path == prefix + "src/":
             listed.set()
 
-    async def held_copy(*args):
+    async def held_copy(*args, **conditions):
         if not seen:
             try:
                 await asyncio.wait_for(listed.wait(), 20)
             except asyncio.TimeoutError:
                 pass
         seen.append(listed.is_set())
-        await real_copy(*args)
+        await real_copy(*args, **conditions)
 
     store.walk, store.server_copy = walk, held_copy
     job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))

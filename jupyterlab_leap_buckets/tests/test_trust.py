@@ -212,15 +212,17 @@ class TestStateInsideTheHome:
         status, plan = await send("delete/plan", {"root": "scratch", "path": folder})
         assert status == 200 and plan["objects"] == 3
         spool = jp_root_dir / ".local/share/jupyter/leap_buckets/plans" / f"{plan['plan']}.jsonl"
+        victim = unique("other-user/") + "hello.txt"
+        gcs_put("leap-scratch", victim, b"someone else's")
         lines = spool.read_text().splitlines()
         entry = json.loads(lines[0].split("\t")[0])
-        entry["key"], entry["generation"] = "other-user/hello.txt", None
+        entry["key"], entry["generation"] = victim, None
         spool.write_text("\n".join([json.dumps(entry)] + lines[1:]) + "\n")  # a forged first line
         status, job = await send("delete", {"plan": plan["plan"], "confirm": folder.rstrip("/").rsplit("/", 1)[1]})
         assert status == 202
         job = await finish(job)
         assert job["state"] == "failed" and job["error"]["code"] == "plan-altered", job
-        assert "other-user/hello.txt" in gcs_independent_keys("leap-scratch", "other-user/")
+        assert gcs_independent_keys("leap-scratch", victim) == [victim]
         assert len(gcs_independent_keys("leap-scratch", folder)) == 3
 
 
