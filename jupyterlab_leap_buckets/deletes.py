@@ -47,7 +47,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .bulk_delete import GCS_BATCH, S3_BATCH, gcs_batch, s3_batch
 from . import guard
 from .delete_plan import Plan, batches, single, spool_line
 from .errors import ApiError, bad_request
@@ -239,7 +238,7 @@ class Deletes:
         on purpose; a batch whose request failed fails each of its objects."""
         store = self.service.store(plan.root)
         gcs = plan.root.provider == "gcs"
-        size = GCS_BATCH if gcs else S3_BATCH
+        size = store.batch_size
         in_flight: set = set()
         errors: list = []  # ApiErrors of the batches whose requests failed
         started, state, error = now_iso(), "failed", None
@@ -250,12 +249,11 @@ class Deletes:
                     while len(in_flight) >= PARALLEL_BATCHES:
                         done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                         _collect(done)
-                    if gcs:
-                        task = gcs_batch(store, batch)
-                    else:
-                        listed = batch[0]["listed"]  # its oldest entry
-                        fresh = listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
-                        task = s3_batch(store, plan.path, after, batch, check=not fresh)
+                    # GCS checks each object's generation itself; S3 lists the batch's
+                    # key range first, unless the plan's own listing is that recent.
+                    listed = batch[0]["listed"]  # its oldest entry
+                    fresh = not gcs and listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
+                    task = store.delete_batch(batch, prefix=plan.path, after=after, check=not fresh)
                     after = batch[-1]["key"]
                     in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task, errors)))
             finally:
@@ -291,7 +289,7 @@ class Deletes:
 
     async def _account(self, job: Job, plan: Plan, batch: list, outcome, errors: list):
         """Count one batch's objects. A batch whose request failed (after the libraries'
-        and bulk_delete's retries) fails each of its objects, with the reason."""
+        and storage/bulk_delete.py's retries) fails each of its objects, with the reason."""
         try:
             results = await outcome
         except Exception as exc:  # noqa: BLE001 - counted below, reported by _run

@@ -15,6 +15,7 @@ most `scan_limit` objects (marked approximate when there are more), cached for C
 seconds. For a store that is usually its metadata, which makes the whole store unreadable.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,6 +25,8 @@ from .listing import iso
 from .roots import Root
 
 CACHE_TTL = 300.0  # seconds a policy or a folder's earliest expiry is remembered
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,11 @@ class Expiry:
         cached = self._policies.get(root.id)
         if cached and time.monotonic() - cached[0] < CACHE_TTL:
             return cached[1]
-        rules = None
-        reader = getattr(self.service.store(root), "lifecycle", None)
-        if reader is not None:
-            try:
-                rules = parse_lifecycle(await reader())
-            except Exception:  # noqa: BLE001 - no permission to read it: the fallback applies
-                rules = None
+        try:
+            rules = parse_lifecycle(await self.service.store(root).lifecycle())
+        except Exception:  # noqa: BLE001 - no permission to read it: the fallback applies
+            log.debug("leap-buckets: the lifecycle of %s could not be read; using the configuration", root.url, exc_info=True)
+            rules = None
         policy = Policy("lifecycle", tuple(rules)) if rules else fallback(root)
         self._policies[root.id] = (time.monotonic(), policy)
         return policy

@@ -27,7 +27,19 @@ class RawPage:
 
 
 class Store(Protocol):
+    """Every operation the rest of the server uses; gcs.py, s3.py and local.py (the disk)
+    implement it. Nothing outside storage/ (and local.py) speaks to a provider.
+
+    `version` names what a listing saw (a GCS generation, an S3 ETag, a file's
+    identity): an operation given one acts on that version only and raises
+    errors.SourceChanged otherwise. `if_absent` writes only onto a free name, checked by
+    the service itself where it can (ifGenerationMatch=0, If-None-Match: *), and raises
+    errors.Exists otherwise."""
+
+    provider: str  # "gcs" | "s3" | "local"
+    endpoint: Optional[str]
     bucket: str
+    batch_size: int  # objects per `delete_batch` (buckets only)
 
     async def list_dir(self, prefix: str, after: Optional[str], limit: int) -> RawPage:
         """Objects and prefixes directly under `prefix`, from `after` on (callers drop
@@ -39,24 +51,39 @@ class Store(Protocol):
     async def read(self, key: str, start: int, end: int) -> bytes:
         """Bytes [start, end) of the object."""
 
+    async def stream(self, key: str, size: int, chunk: int, version=None):
+        """The object's `size` bytes in pieces of `chunk`, from one request (or one open
+        file); a body that ends early or runs long raises."""
+
     async def walk(self, prefix: str):
         """Every object under `prefix`, recursively, page by page (an async iterator)."""
 
-    async def upload(self, key: str, size: int, chunks) -> Optional[ObjectInfo]:
+    async def upload(self, key: str, size: int, chunks, if_absent=False, started=None) -> Optional[ObjectInfo]:
         """Write `size` bytes from the async iterator `chunks` as one object, made visible
         only when complete; a failure or cancel aborts it and leaves nothing. Returns the
         stored object's metadata when the service's answer carries it (size and
-        checksums the service computed), else None."""
+        checksums the service computed), else None. Multipart uploads begun are listed
+        in `started` as (key, upload id) until completed or aborted."""
 
-    async def server_copy(self, key: str, target: "Store", target_key: str) -> None:
+    async def abort_uploads(self, started: list) -> int:
+        """Abort the unfinished uploads in `started` (this server's own, never others')."""
+
+    async def server_copy(self, key: str, target: "Store", target_key: str, version=None, if_absent=False, size=None) -> None:
         """Copy inside the service (no bytes through this process); only between stores
         for which `can_copy_to` is true."""
 
     def can_copy_to(self, target: "Store") -> bool:
         """Whether the service can copy from here to `target` by itself."""
 
-    async def delete(self, key: str) -> None:
-        """Remove one object."""
+    async def delete(self, key: str, version=None) -> None:
+        """Remove one object (only in `version`, when given); one already gone is no error."""
+
+    async def lifecycle(self) -> dict:
+        """The bucket's lifecycle configuration as GCS's JSON API gives it ({} for none)."""
+
+    async def delete_batch(self, batch: list, prefix=None, after=None, check=True) -> list:
+        """Delete up to `batch_size` planned objects, each only as planned: a
+        (status, reason) per entry, status "deleted" | "skipped" | "failed"."""
 
 
 def parse_time(value) -> Optional[datetime]:

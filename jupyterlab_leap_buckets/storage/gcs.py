@@ -20,6 +20,7 @@ from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
 from gcsfs.retry import validate_response
 
 from .base import ObjectInfo, RawPage, parse_time, read_pieces
+from .bulk_delete import GCS_BATCH, gcs_batch
 from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
 
@@ -209,6 +210,13 @@ class GcsStore:
             raise SourceChanged(f"{key} is no longer generation {version}") from None
         except FileNotFoundError:
             return
+
+    batch_size = GCS_BATCH  # deletes per bulk request (the JSON API's limit)
+
+    async def delete_batch(self, batch: list, prefix=None, after=None, check=True) -> list:
+        """Delete up to `batch_size` planned objects ({key, generation, ...}) in one batch
+        request, each only in its planned generation: (status, reason) per entry."""
+        return await gcs_batch(self, batch)
 
     async def abort_uploads(self, started) -> int:
         """Nothing to do: an unfinished resumable upload is never visible, and expires."""

@@ -26,7 +26,7 @@ import asyncio
 import logging
 import secrets
 
-from ..bulk_delete import GCS_BATCH, gcs_batch
+from .bulk_delete import GCS_BATCH, gcs_batch
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from typing import Optional
 import s3fs
 
 from .base import ObjectInfo, RawPage, read_pieces
+from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
@@ -157,6 +158,19 @@ class S3Store:
             except Exception:  # noqa: BLE001 - left in `started`: `abort_uploads` tries again
                 pass
             raise
+
+    async def lifecycle(self) -> dict:
+        """No lifecycle is read on S3 (OSN's buckets have none): the root's configuration
+        applies (expiry.py)."""
+        return {}
+
+    batch_size = S3_BATCH  # keys per DeleteObjects
+
+    async def delete_batch(self, batch: list, prefix=None, after=None, check=True) -> list:
+        """Delete up to `batch_size` planned objects with one DeleteObjects, after one
+        listing of their key range (from `after`, under `prefix`) shows each unchanged,
+        unless `check` is false: (status, reason) per entry (bulk_delete.s3_batch)."""
+        return await s3_batch(self, prefix, after, batch, check)
 
     async def abort_uploads(self, started) -> int:
         """Abort the unfinished multipart uploads in `started` (a transfer's own, as

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from jupyterlab_leap_buckets import bulk_delete
+from jupyterlab_leap_buckets.storage import bulk_delete
 from jupyterlab_leap_buckets import deletes as deletes_module
 
 from .conftest import GCS, S3, gcs_independent_keys, gcs_put, s3_client

@@ -318,13 +318,15 @@ async def test_deleting_starts_while_the_plan_is_still_listing(plan, delete, fin
     are deleted without a second listing of their keys (deletes.FRESH_S3)."""
     monkeypatch.setattr(deletes_module, "PLAN_WAIT", 0.0)
     checks = []
-    original = deletes_module.s3_batch
+    from jupyterlab_leap_buckets.storage.s3 import S3Store
 
-    async def s3_batch(store, prefix, after, batch, check=True):
+    original = S3Store.delete_batch
+
+    async def delete_batch(self, batch, prefix=None, after=None, check=True):
         checks.append(check)
-        return await original(store, prefix, after, batch, check)
+        return await original(self, batch, prefix, after, check)
 
-    monkeypatch.setattr(deletes_module, "s3_batch", s3_batch)
+    monkeypatch.setattr(S3Store, "delete_batch", delete_batch)
     store = f"demo/live-{uuid.uuid4().hex[:6]}.zarr/"
     keys = zarr_keys(store, 2, 6_000)
     if root == "scratch":

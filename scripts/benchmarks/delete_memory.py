@@ -54,7 +54,7 @@ class SyntheticStore:
         return ObjectInfo(key, 300, OLD, OLD, generation="1") if key.endswith("zarr.json") else None
 
 
-async def deleted(store, batch):
+async def deleted(batch, prefix=None, after=None, check=True):
     await asyncio.sleep(0)
     return [("deleted", None)] * len(batch)
 
@@ -66,7 +66,7 @@ async def measure(count: int) -> tuple:
     service = BucketService(config, jobs=jobs, state_dir=state)
     store = SyntheticStore(count)
     service.store = lambda root: store
-    deletes_module.gcs_batch = deleted
+    store.batch_size, store.delete_batch = 100, deleted
     deletes = deletes_module.Deletes(service, jobs, state, state / "audit.jsonl")
     tracemalloc.start()
     started = time.perf_counter()

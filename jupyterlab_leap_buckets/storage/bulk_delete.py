@@ -1,5 +1,6 @@
 """Deleting a batch of planned objects with the providers' bulk calls, each object only
-in the state it had when planned (see deletes.py for why and how)."""
+in the state it had when planned (see deletes.py for why and how). Called through the
+stores' `delete_batch` (gcs.py, s3.py): nothing outside storage/ speaks to a provider."""
 
 import asyncio
 import re
