@@ -37,6 +37,7 @@ from .jobs import SAMPLE, Job
 from . import guard
 from .places import CONFLICTS, MODES, Place, base_name, parse_place, renamed
 from .storage.errors import Exists, SourceChanged
+from .storage.gcs_composite import part_prefix
 
 log = logging.getLogger(__name__)
 
@@ -346,6 +347,11 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
             job.bytesDone += info.size
             md5, crc = info.md5, info.crc32c
             landed = None
+        elif replace and target.root is not None:
+            try:  # most targets are new: written as such, in one go
+                md5, crc, landed = await _stream(jobs, job, source, info, target, dest, if_absent=True)
+            except Exists:
+                md5, crc, landed = await _replace(jobs, job, source, info, target, dest)
         else:
             md5, crc, landed = await _stream(jobs, job, source, info, target, dest, if_absent=not replace)
     except Exists:
@@ -364,6 +370,25 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
     if len(job.completed) < SAMPLE:
         job.completed.append(dest)
     return True
+
+
+async def _replace(jobs, job, source, info, target, dest):
+    """Replace the object at `dest` so that a bad copy never costs the one it replaces:
+    the bytes land at a hidden name beside it (in gcs_composite.PARTS_FOLDER, inside the
+    same writable prefix), are verified there, and only then does the service copy them
+    over `dest` (GCS rewrite, S3 CopyObject: no bytes through this server). The hidden
+    copy is removed whatever happens. Only streamed copies need this: a service's own
+    copy is verified by the service before it replaces anything."""
+    staging = part_prefix(dest) + "replacing"
+    guard.check(guard.WRITE, target.root, staging)
+    staged = Place(target.store, target.root, staging, target.uploads)
+    try:
+        md5, crc, landed = await _stream(jobs, job, source, info, staged, staging, if_absent=True)
+        await verify(staged, staging, info.size, md5, crc, source_md5=info.md5, source_crc=info.crc32c, landed=landed)
+        await target.store.server_copy(staging, target.store, dest, size=info.size)
+    finally:
+        await asyncio.shield(target.store.delete(staging))
+    return md5, crc, None
 
 
 async def _stream(jobs, job, source, info, target, dest, if_absent=False):

@@ -272,3 +272,63 @@ class TestPlansAreBounded:
         assert status == 200
         status, body = await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})
         assert (status, body["error"]["code"]) == (429, "too-many-jobs"), body
+
+
+@pytest.mark.parametrize("target_root, bucket", [("scratch", "leap-scratch"), ("osn-inbox", INBOX)])
+async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, bucket, monkeypatch, jp_root_dir):
+    """Item 10: a failed verification after an overwrite deleted the target, losing the
+    old object too. The new bytes are verified at a hidden name before they replace it."""
+    from jupyterlab_leap_buckets import transfers
+    from jupyterlab_leap_buckets.config import LeapBuckets
+    from jupyterlab_leap_buckets.errors import ApiError
+    from jupyterlab_leap_buckets.jobs import Job
+    from jupyterlab_leap_buckets.places import Place
+    from jupyterlab_leap_buckets.service import BucketService
+
+    from .conftest import GCS, S3, gcs_get
+
+    service = BucketService(LeapBuckets(
+        username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing",
+        root_overrides={"osn-inbox": {"deletable": "{username}/"}},  # so it may replace under demo/
+    ), local_root=str(jp_root_dir))
+    key = unique()
+    (jp_root_dir / "new.bin").write_bytes(b"the new bytes")
+    if target_root == "scratch":
+        gcs_put(bucket, key + "old.bin", b"the old object")
+    else:
+        s3_client().put_object(Bucket=bucket, Key=key + "old.bin", Body=b"the old object")
+    local, root = service.local_store(str(jp_root_dir)), service.root(target_root)
+    source = Place(local, None, "new.bin")
+    target = Place(service.store(root), root, key + "old.bin", [])
+    info = await local.head("new.bin")
+    real_upload = target.store.upload
+
+    async def altered(dest, size, chunks, **conditions):
+        async def changed():
+            async for data in chunks:
+                yield data.replace(b"new", b"NEW")
+        return await real_upload(dest, size, changed(), **conditions)
+
+    class Progress:
+        def progress(self, job):
+            pass
+
+    monkeypatch.setattr(target.store, "upload", altered)
+    job = Job(id="replace", kind="transfer", label="replace")
+    with pytest.raises(ApiError) as caught:
+        await transfers._transfer_object(Progress(), job, source, info, target, key + "old.bin", "overwrite")
+    assert caught.value.code == "verify-failed"
+    if target_root == "scratch":
+        assert gcs_get(bucket, key + "old.bin") == b"the old object"
+        assert gcs_independent_keys(bucket, key) == [key + "old.bin"]  # no hidden copy left
+    else:
+        assert s3_client().get_object(Bucket=bucket, Key=key + "old.bin")["Body"].read() == b"the old object"
+        assert [o["Key"] for o in s3_client().list_objects_v2(Bucket=bucket, Prefix=key)["Contents"]] == [key + "old.bin"]
+    # And a good copy replaces it.
+    monkeypatch.setattr(target.store, "upload", real_upload)
+    assert await transfers._transfer_object(Progress(), job, source, info, target, key + "old.bin", "overwrite")
+    if target_root == "scratch":
+        assert gcs_get(bucket, key + "old.bin") == b"the new bytes"
+        assert gcs_independent_keys(bucket, key) == [key + "old.bin"]
+    else:
+        assert s3_client().get_object(Bucket=bucket, Key=key + "old.bin")["Body"].read() == b"the new bytes"
