@@ -166,8 +166,7 @@ class JobStore:
                     "code": "objects-failed",
                     "message": f"{job.objectsFailed} object(s) could not be deleted; see `failed`, then plan the delete again."
                     if job.kind == "delete"
-                    else f"{job.objectsFailed} object(s) could not be transferred; "
-                    "see `failed`, then start the transfer again with conflict 'skip'.",
+                    else _transfer_failures(job),
                 }
         except asyncio.CancelledError:
             job.state = "cancelled"
@@ -217,3 +216,15 @@ class JobStore:
         task = self._tasks.get(job_id)
         if task:
             await asyncio.gather(task, return_exceptions=True)
+
+
+# Per-object failures that another try cannot mend: the object must change first.
+_LASTING = {"bad-key", "outside-home", "read-only", "hidden", "conflict", "source-changed"}
+
+
+def _transfer_failures(job: Job) -> str:
+    codes = sorted({failure.get("code") for failure in job.failed})
+    text = f"{job.objectsFailed} object(s) could not be transferred ({', '.join(codes)}); `failed` says why for each."
+    if set(codes) - _LASTING:
+        text += " Those that failed on the way (the network, the service) are copied by starting the transfer again with conflict 'skip'."
+    return text

@@ -249,6 +249,8 @@ async def test_folder_markers_and_odd_keys_on_the_way_to_the_disk(post, finish, 
         assert failure["code"] == "bad-key" and (folder + key) in failure["message"] or repr(folder + key) in failure["message"], failure
         assert "Error" not in failure["message"].split(":")[0]
     assert job["state"] == "failed" and job["objectsFailed"] == len(failed) == 4
+    # Another try would fail the same way: the job does not suggest one.
+    assert "bad-key" in job["error"]["message"] and "again" not in job["error"]["message"], job["error"]
     assert not (base / "back\\slash").exists() and not (base / "dbl").exists()
 
 
