@@ -334,3 +334,32 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
         assert gcs_independent_keys(bucket, key) == [key + "old.bin"]
     else:
         assert s3_client().get_object(Bucket=bucket, Key=key + "old.bin")["Body"].read() == b"the new bytes"
+
+
+class TestTwoRootsOnOneBucket:
+    """Item 10: two roots on one bucket defeated the 'onto itself' check (it compared
+    stores, one per root)."""
+
+    @pytest.fixture
+    def jp_server_config(self, tmp_path):
+        from jupyterlab_leap_buckets.config import LEAP_ROOTS
+
+        alias = {**LEAP_ROOTS[0], "id": "scratch-again", "label": "Scratch again"}
+        return extension_config(state_dir=str(tmp_path / "leap-state"), roots=[*LEAP_ROOTS, alias])
+
+    async def test_a_folder_is_not_moved_into_itself_through_another_root(self, post):
+        folder = unique()
+        gcs_put("leap-scratch", folder + "a.txt", b"a")
+        status, body = await post({"source": {"root": "scratch", "path": folder},
+                                   "target": {"root": "scratch-again", "path": folder + "inner/"}, "mode": "move"})
+        assert status == 400, body
+        assert gcs_independent_keys("leap-scratch", folder) == [folder + "a.txt"]
+
+
+@pytest.mark.parametrize("name", ["a\nb", "x\x00", "..", "a/b", "\ud800"])
+async def test_upload_names_are_checked_like_keys(send, name):
+    """Item 10: upload names skipped the key checks."""
+    before = gcs_independent_keys("leap-scratch", "demo/")
+    status, body = await send("uploads", {"target": {"root": "scratch", "path": "demo/"}, "name": name, "size": 1})
+    assert status == 400, body
+    assert gcs_independent_keys("leap-scratch", "demo/") == before
