@@ -70,17 +70,29 @@ async def gcs_batch(store, batch: list) -> list:
 async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check: bool = True) -> list:
     """Delete up to 1,000 objects with one DeleteObjects, after one listing of their key
     range shows each unchanged since the plan (unless `check` is false: the caller's own
-    listing is that recent). Returns (status, reason) per entry."""
-    call = store.fs._call_s3
+    listing is that recent). A DeleteObjects is sent once (store.once: no retries by the
+    libraries); before any other try the keys are listed again, since the request may
+    have been applied, and an object written at a key meanwhile must survive.
+    Returns (status, reason) per entry."""
     results = [None] * len(batch)
     keys = await _unchanged(store, prefix, after, batch, results) if check else list(range(len(batch)))
     for attempt in range(RETRIES):
         if not keys:
             break
-        out = await call(
-            "delete_objects", Bucket=store.bucket,
-            Delete={"Objects": [{"Key": batch[i]["key"]} for i in keys], "Quiet": True},
-        )
+        if attempt:
+            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+            keys = await _unchanged(store, prefix, after, batch, results, keys)
+            if not keys:
+                break
+        try:
+            out = await store.once._call_s3(
+                "delete_objects", Bucket=store.bucket,
+                Delete={"Objects": [{"Key": batch[i]["key"]} for i in keys], "Quiet": True},
+            )
+        except Exception:
+            if attempt == RETRIES - 1:
+                raise
+            continue  # listed again first
         errors = {e["Key"]: e for e in out.get("Errors", [])}
         retry = []
         for i in keys:
@@ -92,14 +104,12 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
             else:
                 results[i] = ("failed", f"{error.get('Code')}: {error.get('Message')}")
         keys = retry
-        if keys:
-            await asyncio.sleep(0.5 * 2 ** attempt)
     return results
 
 
-async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list) -> list:
-    """One listing of the batch's key range: the indices of entries still as planned;
-    the others are marked skipped in `results`."""
+async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list, only=None) -> list:
+    """One listing of the batch's key range: the indices of entries (of `only`, if given)
+    still as planned; the others are marked skipped in `results`."""
     call = store.fs._call_s3
     last = batch[-1]["key"]
     current, keys = {}, []
@@ -114,9 +124,12 @@ async def _unchanged(store, prefix: str, after: Optional[str], batch: list, resu
         if not out.get("IsTruncated") or not contents or contents[-1]["Key"] >= last:
             break
         kwargs["ContinuationToken"] = out["NextContinuationToken"]
-    for i, entry in enumerate(batch):
+    for i in range(len(batch)) if only is None else only:
+        entry = batch[i]
         now = current.get(entry["key"])
         if now is None:
+            # After a cut request this may be this job's own delete: counted as skipped,
+            # since which it was cannot be known.
             results[i] = ("skipped", "removed since the plan")
         elif now.get("ETag") != entry["etag"] or int(now["Size"]) != entry["size"] or not _same_second(
             now["LastModified"], entry["modified"]

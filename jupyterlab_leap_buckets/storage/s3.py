@@ -27,7 +27,7 @@ class S3Store:
     def __init__(self, bucket, endpoint, anonymous, key=None, secret=None):
         self.bucket = bucket
         self.endpoint = endpoint
-        self.fs = s3fs.S3FileSystem(
+        options = dict(
             anon=anonymous,
             key=None if anonymous else key,
             secret=None if anonymous else secret,
@@ -36,6 +36,13 @@ class S3Store:
             asynchronous=True,
             skip_instance_cache=True,
         )
+        self.fs = s3fs.S3FileSystem(**options)
+        # DeleteObjects goes out once, never re-sent by botocore or s3fs: a request cut
+        # after the service applied it, sent again seconds later, would delete objects
+        # written at those keys meanwhile (test_faults_emulator). bulk_delete.s3_batch
+        # lists the keys again before another try.
+        self.once = s3fs.S3FileSystem(**options, config_kwargs={"retries": {"max_attempts": 1, "mode": "standard"}})
+        self.once.retries = 1
 
     async def list_dir(self, prefix, after, limit) -> RawPage:
         kwargs = {"Bucket": self.bucket, "Prefix": prefix, "Delimiter": "/", "MaxKeys": limit}
