@@ -17,7 +17,7 @@ from typing import Optional
 # type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
 # emulator). The core class speaks the JSON API only, which is all this module uses.
 from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
-from gcsfs.retry import validate_response
+from gcsfs.retry import is_retriable, validate_response
 
 from .base import ObjectInfo, RawPage, parse_time, read_pieces
 from .bulk_delete import GCS_BATCH, gcs_batch
@@ -30,6 +30,7 @@ SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one r
 # put uses 50 MiB. 32 MiB keeps a large upload's memory at one chunk of that size.
 UPLOAD_CHUNK = 32 * 1024 * 1024
 STALL = 15.0  # seconds without a byte after which a request's try fails
+STREAM_TRIES = 4  # tries of a streamed GET before its first byte
 LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
 
 
@@ -104,14 +105,25 @@ class GcsStore:
         session as done here; it is used for that reason only."""
         await self.fs._set_session()
         url = self.fs.url(f"{self.bucket}/{key}", generation=version)
-        async with self.fs.session.get(url, headers=self.fs._get_headers(None),
-                                       timeout=self.fs.requests_timeout) as r:
-            if r.status == 404 and version:
-                raise SourceChanged(f"generation {version} of {key} is gone")
-            if r.status >= 400:
-                validate_response(r.status, await r.read(), url)
-            async for piece in read_pieces(r.content.read, size, chunk):
-                yield piece
+        # Retried as gcsfs retries its own requests, but only until the first piece is
+        # handed on: a connection lost or a 5xx answer before that is tried again.
+        sent = False
+        for attempt in range(STREAM_TRIES):
+            try:
+                async with self.fs.session.get(url, headers=self.fs._get_headers(None),
+                                               timeout=self.fs.requests_timeout) as r:
+                    if r.status == 404 and version:
+                        raise SourceChanged(f"generation {version} of {key} is gone")
+                    if r.status >= 400:
+                        validate_response(r.status, await r.read(), url)
+                    async for piece in read_pieces(r.content.read, size, chunk):
+                        sent = True
+                        yield piece
+                return
+            except Exception as exc:  # noqa: BLE001 - raised below unless worth another try
+                if sent or attempt == STREAM_TRIES - 1 or not is_retriable(exc):
+                    raise
+            await asyncio.sleep(min(1.0 * 2**attempt, 8.0))
 
     async def upload(self, key, size, chunks, if_absent=False, started=None) -> Optional[ObjectInfo]:
         """`if_absent`: only if no object is at `key` when it is committed (Exists
