@@ -171,7 +171,59 @@ def wait_until(check, timeout: float, what: str, step: float = 0.1):
     raise AssertionError(f"{what} within {timeout} s")
 
 
-class JupyterProcess:
+# -- jobs and plans, followed through the API ---------------------------------------------
+
+
+def ended(job) -> bool:
+    return job["state"] not in ("queued", "running")
+
+
+async def wait_job(api, job: dict, condition, timeout=120, step=0.02) -> dict:
+    """Poll the job until `condition(job)` holds; fails the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, job = await api(f"jobs/{job['id']}")
+        assert status == 200, job
+        if condition(job):
+            return job
+        await asyncio.sleep(step)
+    raise AssertionError(f"the job never got there: {job}")
+
+
+async def plan_all(send, api, root: str, prefix: str) -> dict:
+    """A delete plan of `prefix`, followed until its listing is complete."""
+    status, plan = await send("delete/plan", {"root": root, "path": prefix})
+    assert status == 200, plan
+    for _ in range(300):
+        if plan["complete"]:
+            return plan
+        await asyncio.sleep(0.1)
+        status, plan = await api(f"delete/plan/{plan['plan']}")
+        assert status == 200, plan
+    raise AssertionError(f"the plan's listing did not end: {plan}")
+
+
+class Process:
+    """A child process a test starts, kills and stops."""
+
+    proc = None
+
+    def kill(self):
+        """SIGKILL: no handler runs, no job is told."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class JupyterProcess(Process):
     """`jupyter server` with the extension, as a process of its own (so it can be killed
     with SIGKILL), its state in `state_dir`; `api(method, route, body)` calls it."""
 
@@ -204,19 +256,6 @@ class JupyterProcess:
         )
         return response.status_code, (response.json() if response.content else None)
 
-    def kill(self):
-        """SIGKILL: no handler runs, no job is told."""
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class FaultRecord:

@@ -3,7 +3,6 @@ service unreachable after the confirmation, connections reset and answers cut in
 middle of the bulk requests, a cancel in the middle. Each job's report is checked against
 the bucket as independent clients see it, and against the audit log."""
 
-import asyncio
 import json
 import time
 import uuid
@@ -14,7 +13,16 @@ import pytest
 from jupyterlab_leap_buckets import deletes as deletes_module
 
 from .conftest import gcs_independent_keys, gcs_put, s3_client
-from .faults import fault_case, fault_record_file, proxied_server_config, quick_retries, toxi  # noqa: F401
+from .faults import (  # noqa: F401
+    ended,
+    fault_case,
+    fault_record_file,
+    plan_all,
+    proxied_server_config,
+    quick_retries,
+    toxi,
+    wait_job,
+)
 
 INBOX = "leap-pangeo-inbox"
 
@@ -52,30 +60,10 @@ def remaining(root: str, prefix: str) -> list:
     return gcs_independent_keys("leap-scratch", prefix) if root == "scratch" else s3_keys(prefix)
 
 
-async def plan_all(send, api, root: str, prefix: str) -> dict:
-    status, plan = await send("delete/plan", {"root": root, "path": prefix})
-    assert status == 200, plan
-    for _ in range(300):
-        if plan["complete"]:
-            return plan
-        await asyncio.sleep(0.1)
-        status, plan = await api(f"delete/plan/{plan['plan']}")
-        assert status == 200, plan
-    raise AssertionError(f"the plan's listing did not end: {plan}")
 
 
-async def wait_for(api, job: dict, condition, timeout=120) -> dict:
-    for _ in range(int(timeout / 0.05)):
-        status, job = await api(f"jobs/{job['id']}")
-        assert status == 200, job
-        if condition(job):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the job never got there: {job}")
 
 
-def ended(job):
-    return job["state"] not in ("queued", "running")
 
 
 def audit_lines(tmp_path) -> list:
@@ -116,10 +104,10 @@ async def test_service_unreachable_after_confirmation_fails_the_job_with_counts(
     slow = await toxi.add(proxy, "latency", stream="upstream", latency=300 if root == "scratch" else 1000)
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
-    job = await wait_for(api, job, lambda j: j["objectsDone"] > 0 or ended(j))
+    job = await wait_job(api, job, lambda j: j["objectsDone"] > 0 or ended(j))
     await toxi.disable(proxy)
     await toxi.remove(proxy, slow)
-    job = await wait_for(api, job, ended)
+    job = await wait_job(api, job, ended)
     await toxi.enable(proxy)
     left = remaining(root, prefix)
     assert 0 < job["objectsDone"] < n and left, (job, len(left))
@@ -159,10 +147,10 @@ async def test_bulk_requests_reset_or_cut_in_the_middle_of_a_delete(
     slow = await toxi.add(proxy, "latency", stream="upstream", latency=300)
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
-    job = await wait_for(api, job, lambda j: j["objectsDone"] > 0 or ended(j))
+    job = await wait_job(api, job, lambda j: j["objectsDone"] > 0 or ended(j))
     await toxi.add(proxy, toxic, **attributes)
     await toxi.remove(proxy, slow)
-    job = await wait_for(api, job, ended)
+    job = await wait_job(api, job, ended)
     await toxi.clear()
     left = remaining(root, prefix)
     assert set(left) <= set(keys)
@@ -194,10 +182,10 @@ async def test_a_delete_cancelled_in_the_middle_ends_cancelled_with_exact_counts
     await toxi.add("gcs", "latency", stream="upstream", latency=200)
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
-    job = await wait_for(api, job, lambda j: j["objectsDone"] >= 200 or ended(j))
+    job = await wait_job(api, job, lambda j: j["objectsDone"] >= 200 or ended(j))
     response = await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE", raise_error=False)
     assert response.code == 200, response.body
-    job = await wait_for(api, job, ended)
+    job = await wait_job(api, job, ended)
     await toxi.clear()
     left = remaining("scratch", prefix)
     assert job["state"] == "cancelled", job

@@ -23,9 +23,7 @@ disk) what the job says against what is in the buckets.
 import asyncio
 import json
 import os
-import signal
 import subprocess
-import time
 import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +37,16 @@ from jupyterlab_leap_buckets import deletes as deletes_module
 from jupyterlab_leap_buckets import transfers as transfers_module
 
 from .conftest import REPO, extension_config
-from .faults import fault_case, fault_record_file, free_port, wait_until  # noqa: F401
+from .faults import (  # noqa: F401
+    Process,
+    ended,
+    fault_case,
+    fault_record_file,
+    free_port,
+    plan_all,
+    wait_job,
+    wait_until,
+)
 
 SCRATCH, PERSISTENT, INBOX = "leap-scratch", "leap-persistent", "leap-pangeo-inbox"
 KiB, MiB = 1024, 1024 * 1024
@@ -47,7 +54,7 @@ FAKE_GCS = REPO / ".stack" / "bin" / "fake-gcs-server"
 MOTO = REPO / ".venv" / "bin" / "moto_server"
 
 
-class Emulator:
+class Emulator(Process):
     """One emulator process of this module's own: `start` (again on the same port and, for
     fake-gcs-server, the same data folder), `kill` (SIGKILL: nothing is flushed or told)."""
 
@@ -85,18 +92,6 @@ class Emulator:
         else:
             self.client().create_bucket(Bucket=INBOX)
 
-    def kill(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
     def client(self):
         return boto3.client("s3", endpoint_url=self.url, aws_access_key_id="testing",
@@ -207,19 +202,8 @@ class Side:
         return {n[len(prefix_in_data):] for n in here}
 
 
-async def wait_job(api, job, condition, timeout=90, step=0.01):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status, job = await api(f"jobs/{job['id']}")
-        assert status == 200, job
-        if condition(job):
-            return job
-        await asyncio.sleep(step)
-    raise AssertionError(f"the job never got there: {job}")
 
 
-def ended(job):
-    return job["state"] not in ("queued", "running")
 
 
 # -- transfers -----------------------------------------------------------------------
@@ -340,16 +324,6 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
 # -- deletes -------------------------------------------------------------------------
 
 
-async def plan_all(send, api, root: str, prefix: str) -> dict:
-    status, plan = await send("delete/plan", {"root": root, "path": prefix})
-    assert status == 200, plan
-    for _ in range(300):
-        if plan["complete"]:
-            return plan
-        await asyncio.sleep(0.1)
-        status, plan = await api(f"delete/plan/{plan['plan']}")
-        assert status == 200, plan
-    raise AssertionError(f"the plan's listing did not end: {plan}")
 
 
 def kill_during(monkeypatch, cls, method_name: str, matches, emulator: Emulator, nth: int, delay: float) -> asyncio.Event:

@@ -11,7 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from .conftest import s3_client
-from .faults import fault_case, fault_record_file, proxied_server_config, quick_retries, toxi  # noqa: F401
+from .faults import (  # noqa: F401
+    fault_case,
+    fault_record_file,
+    proxied_server_config,
+    quick_retries,
+    toxi,
+)
 
 FOLDERS = {"scratch": "demo/many/", "osn-inbox": None}  # the inbox's is made once, below
 _inbox_folder = []

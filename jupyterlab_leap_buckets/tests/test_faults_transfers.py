@@ -4,7 +4,6 @@ middle and stays. The job ends `failed` with counts, or `done` only if everythin
 what is at the target is whole (checked byte for byte by clients other than ours), no
 upload is left unfinished, and a move deletes no source whose copy is not there."""
 
-import asyncio
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
-from .faults import fault_case, fault_record_file, proxied_server_config, quick_retries, toxi  # noqa: F401
+from .faults import (  # noqa: F401
+    ended,
+    fault_case,
+    fault_record_file,
+    proxied_server_config,
+    quick_retries,
+    toxi,
+    wait_job,
+)
 
 INBOX = "leap-pangeo-inbox"
 KiB, MiB = 1024, 1024 * 1024
@@ -78,18 +85,8 @@ class Place:
         return []
 
 
-async def wait_job(api, job, condition, timeout=120):
-    for _ in range(int(timeout / 0.05)):
-        status, job = await api(f"jobs/{job['id']}")
-        assert status == 200, job
-        if condition(job):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the job never got there: {job}")
 
 
-def ended(job):
-    return job["state"] not in ("queued", "running")
 
 
 def check_transfer(job, data: dict, source: Place, target: Place, mode: str, name: str, record):
