@@ -12,7 +12,7 @@ from .listing import file_entry, folder_entry, iso
 from .paths import check_key
 from . import guard
 from .roots import Root
-from .storage.errors import translate
+from .storage.errors import Exists, translate
 
 FOLDER_MARKER = ".keep"
 DETAILS_SCAN_LIMIT = 20_000  # objects counted for a folder's details before saying "at least"
@@ -48,7 +48,11 @@ async def create_folder(service, root: Root, path: str) -> dict:
             return
             yield  # an async generator of no chunks
 
-        await store.upload(path + FOLDER_MARKER, 0, nothing())
+        try:
+            # Only onto a free name: another user's marker made meanwhile is kept.
+            await store.upload(path + FOLDER_MARKER, 0, nothing(), if_absent=True)
+        except Exists:
+            raise ApiError(409, "conflict", f"{root.url}{path} exists already.") from None
     except ApiError:
         raise
     except Exception as exc:

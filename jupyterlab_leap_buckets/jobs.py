@@ -219,7 +219,7 @@ class JobStore:
 
 
 # Per-object failures that another try cannot mend: the object must change first.
-_LASTING = {"bad-key", "outside-home", "read-only", "hidden", "conflict", "source-changed"}
+_LASTING = {"bad-key", "outside-home", "read-only", "hidden", "conflict", "source-changed", "not-followed"}
 
 
 def _transfer_failures(job: Job) -> str:

@@ -115,10 +115,15 @@ class LocalStore:
         files = await asyncio.to_thread(_files_under, base)
         for path in files:
             key = path.relative_to(self.root).as_posix()
+            if path.is_symlink() and path.is_dir():
+                # Never followed (a link can loop, or lead to what is moved twice): named.
+                yield ObjectInfo(key, 0, None, None, refused="it is a symbolic link to a folder, which transfers do not follow")
+                continue
             try:
                 info = await self.head(key)
-            except ApiError:
-                continue  # a symlink out of the root: never followed
+            except ApiError as err:
+                yield ObjectInfo(key, 0, None, None, refused=err.message)  # a link out of the root, or into the state
+                continue
             if info:
                 yield info
 
@@ -267,8 +272,10 @@ def identity(found: os.stat_result) -> str:
 
 
 def _files_under(base: Path) -> list:
+    """The files under `base`, and the symbolic links to folders (which are not walked)."""
     out = []
     for folder, dirs, files in os.walk(base, followlinks=False):
         dirs.sort()
-        out.extend(Path(folder) / name for name in sorted(files))
+        links = [name for name in dirs if os.path.islink(os.path.join(folder, name))]
+        out.extend(Path(folder) / name for name in sorted(files + links))
     return out

@@ -39,7 +39,7 @@ def parse_place(service, local_root: str, data, role: str) -> Place:
     if "local" in data:
         store = service.local_store(local_root)
         path = local_path(data["local"])
-        store.resolve(path)
+        store.resolve(path, named=True)  # a place a request names: never hidden, never the state
         return Place(store, None, path)
     root = service.root(data.get("root"))
     path = data.get("path")

@@ -184,6 +184,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                 rel = info.key[len(source.path):] if source.path.endswith("/") else ""
                 dest = target.path + rel
                 try:
+                    if info.refused:
+                        raise ApiError(403, "not-followed", f"{info.key!r} was left where it is: {info.refused}.")
                     # The guard, for this object's final key, and for a move its source
                     # exactly as a delete would be asked.
                     allowed_object(target, dest, info.key)

@@ -20,9 +20,12 @@ import hashlib
 
 import google_crc32c
 
+from . import guard
 from .errors import ApiError, bad_request
 from .jobs import ACTIVE, Job, too_many
 from .places import CONFLICTS, Place, parse_place
+from .storage.errors import Exists
+from .storage.gcs_composite import part_prefix
 from .transfers import CHUNK, allowed_target, exists, free_name, verify
 
 IDLE = 120.0  # seconds without a chunk after which an upload is abandoned
@@ -64,7 +67,10 @@ class Uploads:
             raise bad_request("'target.path' is the folder to upload into, ending with '/'.")
         target = Place(target.store, target.root, target.path + name)
         allowed_target(target)
-        if await exists(target, False):
+        replacing = await exists(target, False)
+        if replacing:
+            if conflict == "overwrite" and target.root is not None:
+                guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
             if conflict == "fail":
                 raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
             if conflict == "skip":
@@ -72,17 +78,18 @@ class Uploads:
             if conflict == "rename":
                 target = await free_name(target, False)
                 allowed_target(target)  # the final name, asked again
+                replacing = False
         session = UploadSession(size)
         job = self.jobs.start(
             "transfer", f"Upload {name} to {target.url}",
-            lambda job: self._run(job, session, target),
+            lambda job: self._run(job, session, target, replacing),
             source={"upload": name}, target=target.to_api(), mode="copy", conflict=conflict,
         )
         job.objectsTotal, job.bytesTotal = 1, size
         self.sessions[job.id] = session
         return job
 
-    async def _run(self, job: Job, session: UploadSession, target: Place):
+    async def _run(self, job: Job, session: UploadSession, target: Place, replacing: bool):
         md5, crc = hashlib.md5(), google_crc32c.Checksum()
 
         async def chunks():
@@ -118,9 +125,37 @@ class Uploads:
             job.bytesDone = received
             self.jobs.progress(job)
 
+        def checksums():
+            return md5.hexdigest(), base64.b64encode(crc.digest()).decode()
+
         try:
-            landed = await target.store.upload(target.path, session.size, chunks())
-            await verify(target, target.path, session.size, md5.hexdigest(), base64.b64encode(crc.digest()).decode(), landed=landed)
+            if replacing and target.root is not None:
+                # Overwriting: the bytes are verified at a hidden name beside the object
+                # before the service copies them over it (as transfers._replace does), so
+                # a bad upload never costs the object it was to replace.
+                staging = Place(target.store, target.root, part_prefix(target.path) + "replacing")
+                guard.check(guard.WRITE, target.root, staging.path)
+                try:
+                    landed = await target.store.upload(staging.path, session.size, chunks(), if_absent=True)
+                    await verify(staging, staging.path, session.size, *checksums(), landed=landed)
+                    await target.store.server_copy(staging.path, target.store, target.path, size=session.size)
+                finally:
+                    await asyncio.shield(target.store.delete(staging.path))
+                await verify(target, target.path, session.size, *checksums())
+            else:
+                # Onto a free name only, checked by the service when the upload commits:
+                # an object written there meanwhile, by anyone, is never replaced.
+                try:
+                    landed = await target.store.upload(
+                        target.path, session.size, chunks(), if_absent=not replacing
+                    )
+                except Exists:
+                    raise ApiError(
+                        409, "conflict",
+                        f"{target.url} was written by someone else while this file was sent; nothing was replaced. "
+                        "Drop the file again to choose what to do.",
+                    ) from None
+                await verify(target, target.path, session.size, *checksums(), landed=landed)
             job.objectsDone = 1
             job.completed.append(target.path)
         finally:

@@ -15,6 +15,7 @@ class ObjectInfo:
     generation: Optional[str] = None
     md5: Optional[str] = None  # hex digest, where the service reports one
     crc32c: Optional[str] = None  # base64, as GCS reports it
+    refused: Optional[str] = None  # listed but not to be read: why (the disk's links)
 
 
 @dataclass

@@ -2,9 +2,9 @@
 `demo` would make them. Each bucket is compared before and after with clients that are not
 ours (the fake-gcs-server JSON API through requests, boto3 for S3) and the disk.
 
-Attacks that succeed are marked xfail(strict=True) with the hole they show: the suite stays
-green until the hole is fixed, and then says so. The others assert the refusal and that
-nothing changed outside `demo/` (nor any object of the OSN inbox)."""
+Attacks that succeeded were marked xfail(strict=True) with the hole they showed until the
+hole was closed; a comment above each says what it was. Every test asserts the refusal
+and that nothing changed outside `demo/` (nor any object of the OSN inbox)."""
 
 import asyncio
 import os
@@ -85,13 +85,10 @@ async def upload(send, body: dict, data: bytes):
     return await send(f"uploads/{job['id']}", data, method="PUT", offset="0")
 
 
-# == holes ==================================================================================
+# == holes found, and closed ==================================================================================
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "uploads.py Uploads.start: conflict 'overwrite' is never asked of guard.OVERWRITE and "
-    "Uploads._run uploads without if_absent, so an upload into the OSN inbox (writable '', "
-    "deletable None) replaces anyone's object"))
+# A hole until issue 16 closed it:  uploads.py Uploads.start: conflict 'overwrite' is never asked of guard.OVERWRITE and  Uploads._run uploads without if_absent, so an upload into the OSN inbox (writable '',  deletable None) replaces anyone's object
 async def test_upload_overwrite_replaces_someone_elses_inbox_object(send, finish):
     theirs = unique("someone-else/") + "results.csv"
     s3_client().put_object(Bucket=INBOX, Key=theirs, Body=b"their only copy")
@@ -106,11 +103,7 @@ async def test_upload_overwrite_replaces_someone_elses_inbox_object(send, finish
     assert replaced(before, s3_state()) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "uploads.py: 'fail' (and 'skip', 'rename') are checked only when the upload starts; "
-    "Uploads._run then writes unconditionally (no If-None-Match / ifGenerationMatch=0), so "
-    "an object someone puts at that inbox key before the user's last PUT is replaced. The "
-    "window is as long as the user wants: the PUTs are theirs to time"))
+# A hole until issue 16 closed it:  uploads.py: 'fail' (and 'skip', 'rename') are checked only when the upload starts;  Uploads._run then writes unconditionally (no If-None-Match / ifGenerationMatch=0), so  an object someone puts at that inbox key before the user's last PUT is replaced. The  window is as long as the user wants: the PUTs are theirs to time
 @pytest.mark.parametrize("conflict", ["fail", "rename"])
 async def test_upload_replaces_an_inbox_object_written_after_it_started(send, finish, conflict):
     folder = unique("someone-else/")
@@ -131,14 +124,7 @@ async def test_upload_replaces_an_inbox_object_written_after_it_started(send, fi
     assert replaced(before, s3_state()) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "storage/s3.py S3Store.server_copy relies on If-None-Match: * on CopyObject for 'write only "
-    "if absent'; the S3 service here (moto) ignores it on CopyObject (it honours it on PutObject "
-    "and CompleteMultipartUpload), so a copy S3 -> inbox with conflict 'overwrite' on a folder "
-    "replaces someone else's objects in it. Fix: head the target before CopyObject is not "
-    "enough (race); copy to a temporary key and use a conditional PutObject/multipart complete, "
-    "or refuse S3-side copies into prefixes without deletes unless the service is known to "
-    "honour the header"))
+# A hole until issue 16 closed it:  storage/s3.py S3Store.server_copy relies on If-None-Match: * on CopyObject for 'write only  if absent'; the S3 service here (moto) ignores it on CopyObject (it honours it on PutObject  and CompleteMultipartUpload), so a copy S3 -> inbox with conflict 'overwrite' on a folder  replaces someone else's objects in it. Fix: head the target before CopyObject is not  enough (race); copy to a temporary key and use a conditional PutObject/multipart complete,  or refuse S3-side copies into prefixes without deletes unless the service is known to  honour the header
 async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(post, finish):
     s3 = s3_client()
     source = unique("demo/")
@@ -309,11 +295,7 @@ async def test_new_folders_never_replace_an_inbox_object(send):
     assert s3_body(folder + "only-keep/.keep") == b"their marker"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "items.py create_folder: the `.keep` marker is written with store.upload(...) without if_absent, after "
-    "a listing that found the folder empty; an inbox object written at <folder>/.keep in between (another "
-    "OSN user) is replaced. Fix: upload the marker with if_absent=True (If-None-Match / ifGenerationMatch=0) "
-    "and answer 409 on Exists"))
+# A hole until issue 16 closed it:  items.py create_folder: the `.keep` marker is written with store.upload(...) without if_absent, after  a listing that found the folder empty; an inbox object written at <folder>/.keep in between (another  OSN user) is replaced. Fix: upload the marker with if_absent=True (If-None-Match / ifGenerationMatch=0)  and answer 409 on Exists
 async def test_a_new_inbox_folder_replaces_a_marker_written_meanwhile(send, monkeypatch):
     from jupyterlab_leap_buckets.storage import s3 as s3_module
 
@@ -491,11 +473,7 @@ class TestDisk:
         assert b"forged" not in (jp_root_dir / "work" / "state" / "jobs.json").read_bytes() if (jp_root_dir / "work" / "state" / "jobs.json").exists() else True
         assert not (jp_root_dir / "work" / "state" / "plans" / "x.jsonl").exists()
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "transfers.py parse_place/LocalStore.resolve: a copy naming the state folder itself is not refused "
-        "(resolve checks a named folder's real path only with named=True, which only moves pass); the job "
-        "then lists nothing (LocalStore.walk drops every file with `except ApiError: continue`) and ends "
-        "`done` with 0 objects, as if the folder were empty"))
+    # A hole until issue 16 closed it:  transfers.py parse_place/LocalStore.resolve: a copy naming the state folder itself is not refused  (resolve checks a named folder's real path only with named=True, which only moves pass); the job  then lists nothing (LocalStore.walk drops every file with `except ApiError: continue`) and ends  `done` with 0 objects, as if the folder were empty
     async def test_a_copy_of_the_state_folder_is_refused(self, post, finish, send, jp_root_dir):
         status, plan = await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})
         assert status == 200  # never confirmed: a spool in the state
@@ -507,12 +485,7 @@ class TestDisk:
         assert status == 403 and job["error"]["code"] == "outside-home", job
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "local.py LocalStore.walk: os.walk(followlinks=False) never lists a symlinked folder, and files whose "
-    "head() raises (a symlink out of the root) are dropped with `except ApiError: continue`; neither is "
-    "counted in objectsFailed nor named in `failed`, so a move or copy of such a folder ends `done` while "
-    "part of it stayed behind. Fix: yield these as failures (code outside-home / not-followed) so the job "
-    "ends failed and names them"))
+# A hole until issue 16 closed it:  local.py LocalStore.walk: os.walk(followlinks=False) never lists a symlinked folder, and files whose  head() raises (a symlink out of the root) are dropped with `except ApiError: continue`; neither is  counted in objectsFailed nor named in `failed`, so a move or copy of such a folder ends `done` while  part of it stayed behind. Fix: yield these as failures (code outside-home / not-followed) so the job  ends failed and names them
 async def test_a_folder_with_symlinks_is_not_reported_done_when_part_of_it_was_left(post, finish, jp_root_dir, tmp_path):
     outside = tmp_path / "outside-data"
     outside.mkdir()
