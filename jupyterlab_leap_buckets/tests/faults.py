@@ -45,7 +45,9 @@ class Toxiproxy:
         self.http = requests.Session()
 
     def _call(self, method, path, **kwargs):
-        response = self.http.request(method, self.url + path, timeout=10, **kwargs)
+        # Toxiproxy answers a change once the proxy's connections have drained, which
+        # takes longer than 10 s on a loaded machine (a red-team test timed out so).
+        response = self.http.request(method, self.url + path, timeout=60, **kwargs)
         if response.status_code >= 400:
             raise AssertionError(f"toxiproxy {method} {path}: {response.status_code} {response.text}")
         return response.json() if response.content else None
