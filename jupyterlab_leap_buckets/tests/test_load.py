@@ -5,9 +5,11 @@ APIs, boto3, the filesystem), and the figures go to .stack/reliability/load.json
 docs/reliability.md.
 
 Memory bound: the server's process (this one: pytest-jupyter runs the server in it) must
-peak below PEAK_RSS_BOUND (768 MiB) of resident memory while all this runs, measured as
-VmHWM after resetting it (/proc/self/clear_refs) and sampled from VmRSS. Measured here:
-about 165 MiB before the jobs start and 385-390 MiB at the peak. Its objects are small
+grow by less than GROWTH_BOUND (512 MiB) of resident memory over what it held before
+the jobs started, at its peak while all this runs, measured as VmHWM after resetting it
+(/proc/self/clear_refs) and sampled from VmRSS. Growth, not the whole: run after the rest
+of the suite the process starts at about 640 MiB (what earlier tests left), alone at 165.
+Measured: 165 -> 385-407 MiB alone, 637 -> 699 MiB after the suite. Its objects are small
 (at most 12 MiB) and each transfer holds at most 16 in flight, so a server that holds
 what it moves, not more, stays far below; one that buffered listings or whole objects of
 its 20 jobs would not.
@@ -40,7 +42,7 @@ import requests
 from .conftest import GCS, REPO, s3_client
 
 MiB = 1024 * 1024
-PEAK_RSS_BOUND = 768 * MiB
+GROWTH_BOUND = 512 * MiB
 LISTING_OBJECTS = 100_000
 SEED_SECONDS = 90.0
 LISTING_PREFIX = "load-listing/"
@@ -303,14 +305,15 @@ async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, j
         "tabs": {**tab_figures, "slowestPoll": round(tab_figures["slowestPoll"], 2)},
         "rssBaselineMiB": round(baseline / MiB),
         "rssPeakMiB": round(peak / MiB),
-        "rssBoundMiB": PEAK_RSS_BOUND // MiB,
+        "rssGrowthBoundMiB": GROWTH_BOUND // MiB,
         "seconds": round(time.monotonic() - started, 1),
     }
     out = REPO / ".stack" / "reliability" / "load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print("load:", json.dumps(figures))
-    assert peak < PEAK_RSS_BOUND, f"the server's process peaked at {peak / MiB:.0f} MiB of RSS"
+    assert peak - baseline < GROWTH_BOUND, (
+        f"the server's process grew from {baseline / MiB:.0f} to {peak / MiB:.0f} MiB of RSS")
     await asyncio.to_thread(clean_up, run)
 
 
