@@ -18,73 +18,67 @@ A cancelled job counts exactly what is at its target: an object whose one reques
 sent is let land and counted (before, 15-16 of the 16 in flight for GCS targets went
 uncounted), and larger ones' uploads are aborted.
 
-The listing's objects are seeded once per stack through the S3 API, boto3 in 16
-threads, as many of LISTING_OBJECTS as fit in SEED_SECONDS; later runs on the same stack
-list what was seeded (LISTING_MARK says how many). Here (two cores shared with other test
-runs) moto took 155 objects a second: 14,061 in 91 s, so 100,000 would take 11 minutes,
-and both emulators' pages slow down with the objects around them (fake-gcs-server: 3.8 s
-a page with 100,000 in the folder; moto 1.3 s with 14,000), which puts 100,000 beyond
-this test's three minutes. The count and times are in load.json.
+The large folder (LISTING_OBJECTS, 100,000 objects) lives in a moto server of its own
+(moto_seeded.py: the same S3 protocol, its objects put through moto's backend before it
+serves, in seconds; PutObject over HTTP took moto 11 minutes for as many), behind a root
+of its own, so that the stack's emulators serve the transfers meanwhile. Paged through
+the API, 1,000 at a time: every object exactly once, in order. The times are in load.json.
 """
 
 import asyncio
+import copy
 import json
 import os
+import subprocess
+import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import boto3
-import botocore.config
+import pytest
 import requests
 
-from .conftest import GCS, REPO, s3_client
+from jupyterlab_leap_buckets.config import LEAP_ROOTS
+
+from .conftest import GCS, REPO, S3, extension_config, s3_client
+from .faults import free_port
 
 MiB = 1024 * 1024
 GROWTH_BOUND = 512 * MiB
 LISTING_OBJECTS = 100_000
-SEED_SECONDS = 90.0
-LISTING_PREFIX = "load-listing/"
-LISTING_MARK = "load-listing.seeded"  # beside the folder: how many of its objects exist
+LISTING_BUCKET, LISTING_PREFIX = "load-listing", "huge/"
 INBOX, SCRATCH = "leap-pangeo-inbox", "leap-scratch"
 S3_BUCKETS = {"osn-inbox": INBOX, "osn-manual": "leap-pangeo-manual", "osn-pipeline": "leap-pangeo-pipeline"}
 GCS_BUCKETS = {"scratch": SCRATCH, "persistent": "leap-persistent"}
 
 
-def seed_listing() -> dict:
-    """Up to LISTING_OBJECTS small objects under LISTING_PREFIX, numbered, through boto3
-    in threads, for at most SEED_SECONDS; the count reached is kept in LISTING_MARK, and
-    a stack that has one is not seeded again."""
-    s3 = s3_client()
-    try:
-        have = int(s3.get_object(Bucket=INBOX, Key=LISTING_MARK)["Body"].read())
-        return {"objects": have, "seededNow": 0, "seedSeconds": None}  # seeded by an earlier run
-    except s3.exceptions.NoSuchKey:
-        have = 0
-    started = time.monotonic()
-    pooled = boto3.client(
-        "s3", endpoint_url=s3.meta.endpoint_url, aws_access_key_id="testing", aws_secret_access_key="testing",
-        region_name="us-east-1", config=botocore.config.Config(max_pool_connections=32),
+@pytest.fixture(scope="module")
+def big_listing():
+    """A moto server holding LISTING_OBJECTS objects under LISTING_PREFIX of LISTING_BUCKET;
+    its endpoint and how long it took to be ready."""
+    port, started = free_port(), time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("moto_seeded.py")), str(port), LISTING_BUCKET,
+         LISTING_PREFIX, str(LISTING_OBJECTS)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
-    submitted = have
-    with ThreadPoolExecutor(16) as pool:
-        pending = set()
-        while submitted < LISTING_OBJECTS and time.monotonic() - started < SEED_SECONDS:
-            while len(pending) < 256 and submitted < LISTING_OBJECTS:
-                key = f"{LISTING_PREFIX}obj-{submitted:06d}"
-                pending.add(pool.submit(pooled.put_object, Bucket=INBOX, Key=key, Body=b"%d" % submitted))
-                submitted += 1
-            done = {f for f in pending if f.done()}
-            for f in done:
-                f.result()
-            pending -= done
-            if not done:
-                time.sleep(0.01)
-        for f in pending:
-            f.result()
-    s3.put_object(Bucket=INBOX, Key=LISTING_MARK, Body=str(submitted).encode())
-    return {"objects": submitted, "seededNow": submitted - have, "seedSeconds": round(time.monotonic() - started, 1)}
+    try:
+        assert proc.stdout.readline().strip() == "ready", "the seeded moto server did not start"
+        yield f"http://127.0.0.1:{port}", round(time.monotonic() - started, 1)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def jp_server_config(tmp_path, big_listing):
+    """The stack's emulators for every root, and the large folder's root ("big") on its
+    own moto server (endpoints per root: the global s3_endpoint would override them)."""
+    roots = [{**root, "endpoint": S3} if root["provider"] == "s3" else root for root in copy.deepcopy(LEAP_ROOTS)]
+    roots.append({"id": "big", "label": "Big", "provider": "s3", "bucket": LISTING_BUCKET, "endpoint": big_listing[0],
+                  "anonymous": False, "home": "", "writable": None, "deletable": None, "expiryDays": None})
+    return extension_config(state_dir=str(tmp_path / "leap-state"), s3_endpoint=None, roots=roots)
 
 
 # What the independent clients see: {relative key: size}.
@@ -171,9 +165,9 @@ def landed_place(source: dict, target: dict) -> dict:
     return {"root": target["root"], "path": target["path"] + name}
 
 
-async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, jp_fetch, jp_root_dir):
+async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, jp_fetch, jp_root_dir, big_listing):
     started = time.monotonic()
-    seeded = await asyncio.to_thread(seed_listing)
+    seeded = {"objects": LISTING_OBJECTS, "readySeconds": big_listing[1]}
     run = uuid.uuid4().hex[:6]
     # The disk's source: 400 small files and two of 9 MiB (more than one piece each).
     src = jp_root_dir / "load-src"
@@ -228,7 +222,7 @@ async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, j
         names, cursor, pages = [], None, 0
         t = time.monotonic()
         while True:
-            status, body = await api("list", root="osn-inbox", path=LISTING_PREFIX, limit="1000", cursor=cursor)
+            status, body = await api("list", root="big", path=LISTING_PREFIX, limit="1000", cursor=cursor)
             assert status == 200, body
             names += [entry["path"] for entry in body["entries"]]
             pages += 1
