@@ -1,6 +1,6 @@
 """The storage service itself killed (SIGKILL) and started again in the middle of a job:
-a folder transfer (GCS to S3, S3 to GCS, a bucket to the disk; copies and moves) and a
-delete (GCS and S3). Each test starts emulators of its module's own, on free ports (never
+a folder transfer (GCS to S3, S3 to GCS, a bucket to the disk; copies and moves), a
+delete (GCS and S3), and a listing page (GCS and S3). Each test starts emulators of its module's own, on free ports (never
 the stack's: killing those would break the other tests), points the in-process Jupyter
 server at them, kills one when the job is under way and starts it again on the same port
 and data, then checks with clients other than ours (requests on the JSON API, boto3, the
@@ -527,4 +527,52 @@ async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, a
     audit = audit_lines(tmp_path, job["id"])
     assert len(audit) == 1 and audit[0]["state"] == job["state"] and audit[0]["deleted"] == job["objectsDone"], audit
     record.check("the audit line has the job's state and count")
+    record.passed()
+
+
+# -- listings ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["gcs", "s3"])
+async def test_emulator_killed_and_restarted_during_a_listing(kind, own, api, fault_case, monkeypatch):
+    """The service killed 5 ms after `GET list` asked it for a page: the answer is the
+    whole page or a 502 that says what to do, never a 500 nor part of a page; once the
+    service is back (moto: empty, its objects put back), the same request lists it all."""
+    import gcsfs
+    import s3fs
+
+    record = fault_case("emulator killed", f"listing on {kind}: the emulator SIGKILLed while it answers GET list")
+    root, bucket = ("scratch", SCRATCH) if kind == "gcs" else ("osn-inbox", INBOX)
+    prefix = f"demo/emu-list-{uuid.uuid4().hex[:6]}/"
+    names = [f"{prefix}obj-{i:05d}" for i in range(1500)]
+    side = Side(kind, own, prefix, bucket=bucket)
+    await asyncio.to_thread(side.put, {name[len(prefix):]: b"x" for name in names})
+    if kind == "gcs":
+        matches = lambda fs, method, path, *a, **k: method == "GET" and path == "b/{}/o"  # noqa: E731
+        killed = kill_during(monkeypatch, gcsfs.core.GCSFileSystem, "_call", matches, own["gcs"], nth=1, delay=0.005)
+    else:
+        matches = lambda fs, method, *a, **k: method == "list_objects_v2"  # noqa: E731
+        killed = kill_during(monkeypatch, s3fs.S3FileSystem, "_call_s3", matches, own["s3"], nth=1, delay=0.005)
+    status, body = await api("list", root=root, path=prefix, limit="1000")
+    await asyncio.wait_for(killed.wait(), 10)  # the page may have come back first
+    if status == 200:
+        assert [e["path"] for e in body["entries"]] == names[:1000] and body["cursor"], "a partial page"
+        record.check("the page was answered whole before the kill")
+    else:
+        assert (status, body["error"]["code"]) in ((502, "storage-unreachable"), (502, "storage-error")), (status, body)
+        assert "try again" in body["error"]["message"] or "failed" in body["error"]["message"], body
+        record.check(f"answered {status} {body['error']['code']}: {body['error']['message']}")
+    await asyncio.to_thread(own[kind].start if kind == "s3" else own[kind].launch)
+    if kind == "s3":
+        await asyncio.to_thread(side.put, {name[len(prefix):]: b"x" for name in names})
+    listed, cursor = [], None
+    while True:
+        status, body = await api("list", root=root, path=prefix, limit="1000", cursor=cursor)
+        assert status == 200, body
+        listed += [e["path"] for e in body["entries"]]
+        cursor = body["cursor"]
+        if cursor is None:
+            break
+    assert listed == names
+    record.check("after the restart the same listing is whole, every object once, in order")
     record.passed()
