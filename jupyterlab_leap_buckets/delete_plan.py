@@ -10,13 +10,23 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional
 
 from . import guard
 from .errors import ApiError
+from .listing import ZARR_MARKERS
 from .roots import Root
+from .storage.errors import translate
+
+SAMPLE_KEYS = 20  # keys a plan shows
+# Once a delete is confirmed, the listing stays at most this many objects ahead of the
+# batches handed out (as rclone's listing waits for its deleters): listing further
+# ahead gains nothing when deleting is the slower part, and on fake-gcs-server, whose
+# every page walks the whole bucket and blocks deletes meanwhile, a listing that ran
+# ahead walked objects that could have been gone (docs/benchmarks.md).
+LIST_AHEAD = 2000
 
 
 @dataclass
@@ -143,3 +153,83 @@ async def batches(plan: Plan, size: int):
             await waiting.wait()
     if batch:
         yield batch
+
+
+async def list_into_spool(plan: Plan, store):
+    """Write each object under the plan's path (created before the plan started) to
+    the spool, flushing every page so a running delete can follow."""
+    path, earliest = plan.path, None
+    # Written after the user asked: not part of the plan. GCS times have
+    # microseconds; S3 listings may have only seconds (moto, HEAD everywhere), so
+    # there an object of the plan's own second is left out too: kept, and reported
+    # as remaining, rather than deleted unseen.
+    cutoff = (
+        plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs"
+        else plan.started.replace(microsecond=0)
+    )
+    try:
+        with open(plan.spool, "a", encoding="utf-8") as out:
+            infos = store.walk(path) if path.endswith("/") else single(store, path)
+            async for info in infos:
+                if info.created and info.created >= cutoff:
+                    plan.newer += 1
+                    continue
+                out.write(spool_line(plan, info))
+                plan.objects += 1
+                plan.bytes += info.size
+                if len(plan.sample) < SAMPLE_KEYS:
+                    plan.sample.append(info.key)
+                if info.created and (earliest is None or info.created < earliest):
+                    earliest = info.created
+                    if plan.root.expiry_days:
+                        expiry = earliest + timedelta(days=plan.root.expiry_days)
+                        plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
+                if plan.objects % 1000 == 0:
+                    out.flush()
+                    plan.progressed.set()
+                    plan.progressed = asyncio.Event()
+                    while plan.used and plan.objects - plan.handed_out > LIST_AHEAD:
+                        plan.taken.clear()
+                        await plan.taken.wait()
+    except asyncio.CancelledError:
+        plan.error = ApiError(410, "plan-expired", "The listing of this plan was stopped; plan the delete again.")
+        raise
+    except ApiError as err:
+        plan.error = err
+    except Exception as exc:  # noqa: BLE001 - reported to whoever waits on the plan
+        plan.error = translate(exc, plan.root, "Listing what to delete")
+    else:
+        plan.complete = True
+    finally:
+        plan.progressed.set()
+
+
+async def is_zarr(store, path: str) -> bool:
+    """Whether the folder's root holds Zarr metadata (at most four lookups)."""
+    found = await asyncio.gather(*(store.head(path + marker) for marker in ZARR_MARKERS))
+    return any(found)
+
+
+async def keys_in_plan(plan: Plan, keys: list) -> set:
+    """Which of `keys` (a sample of what remains) the plan lists: its spool is read once,
+    in a thread (a plan of a million objects takes seconds)."""
+    wanted = set(keys)
+
+    def scan():
+        found = set()
+        try:
+            with open(plan.spool, encoding="utf-8") as lines:
+                for line in lines:
+                    try:  # the entry's JSON, before the tab of its signature if it has one
+                        key = json.loads(line.split("\t", 1)[0])["key"]
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    if key in wanted:
+                        found.add(key)
+                        if len(found) == len(wanted):
+                            break
+        except OSError:
+            pass
+        return found
+
+    return await asyncio.to_thread(scan)

@@ -44,14 +44,13 @@ import json
 import logging
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import guard
-from .delete_plan import Plan, batches, single, spool_line
+from .delete_plan import Plan, batches, is_zarr, keys_in_plan, list_into_spool
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
-from .listing import ZARR_MARKERS
 from .storage.errors import translate
 
 log = logging.getLogger(__name__)
@@ -60,14 +59,7 @@ PLAN_TTL = 15 * 60  # seconds a plan's token stays valid
 MAX_PLANS = 16  # plans open at once (each holds a listing task and a spool file)
 PLAN_WAIT = 1.0  # seconds at most a plan request waits for its first page before answering
 # (the project's rule: anything slower than a second shows that it is working)
-SAMPLE_KEYS = 20  # keys a plan shows
 PARALLEL_BATCHES = 8
-# Once a delete is confirmed, the listing stays at most this many objects ahead of the
-# batches handed out (as rclone's listing waits for its deleters): listing further
-# ahead gains nothing when deleting is the slower part, and on fake-gcs-server, whose
-# every page walks the whole bucket and blocks deletes meanwhile, a listing that ran
-# ahead walked objects that could have been gone (docs/benchmarks.md).
-LIST_AHEAD = 2000
 FRESH_S3 = 1.0  # seconds since its listing within which an S3 batch needs no second one
 
 
@@ -111,9 +103,9 @@ class Deletes:
             time.monotonic() + PLAN_TTL, started=datetime.now(timezone.utc),
         )
         if path.endswith("/"):
-            plan.kind = "zarr" if await _is_zarr(store, path) else "folder"
+            plan.kind = "zarr" if await is_zarr(store, path) else "folder"
         plan.spool.touch()
-        plan.task = asyncio.ensure_future(self._enumerate(plan, store))
+        plan.task = asyncio.ensure_future(list_into_spool(plan, store))
         first_page = asyncio.ensure_future(plan.progressed.wait())  # set at 1,000 objects
         await asyncio.wait([plan.task, first_page], timeout=PLAN_WAIT, return_when=asyncio.FIRST_COMPLETED)
         first_page.cancel()
@@ -142,54 +134,6 @@ class Deletes:
         if not plan.used:
             self._discard(plan)
             self.plans.pop(token, None)
-
-    async def _enumerate(self, plan: Plan, store):
-        """Write each object under the plan's path (created before the plan started) to
-        the spool, flushing every page so a running delete can follow."""
-        path, earliest = plan.path, None
-        # Written after the user asked: not part of the plan. GCS times have
-        # microseconds; S3 listings may have only seconds (moto, HEAD everywhere), so
-        # there an object of the plan's own second is left out too: kept, and reported
-        # as remaining, rather than deleted unseen.
-        cutoff = (
-            plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs"
-            else plan.started.replace(microsecond=0)
-        )
-        try:
-            with open(plan.spool, "a", encoding="utf-8") as out:
-                infos = store.walk(path) if path.endswith("/") else single(store, path)
-                async for info in infos:
-                    if info.created and info.created >= cutoff:
-                        plan.newer += 1
-                        continue
-                    out.write(spool_line(plan, info))
-                    plan.objects += 1
-                    plan.bytes += info.size
-                    if len(plan.sample) < SAMPLE_KEYS:
-                        plan.sample.append(info.key)
-                    if info.created and (earliest is None or info.created < earliest):
-                        earliest = info.created
-                        if plan.root.expiry_days:
-                            expiry = earliest + timedelta(days=plan.root.expiry_days)
-                            plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
-                    if plan.objects % 1000 == 0:
-                        out.flush()
-                        plan.progressed.set()
-                        plan.progressed = asyncio.Event()
-                        while plan.used and plan.objects - plan.handed_out > LIST_AHEAD:
-                            plan.taken.clear()
-                            await plan.taken.wait()
-        except asyncio.CancelledError:
-            plan.error = ApiError(410, "plan-expired", "The listing of this plan was stopped; plan the delete again.")
-            raise
-        except ApiError as err:
-            plan.error = err
-        except Exception as exc:  # noqa: BLE001 - reported to whoever waits on the plan
-            plan.error = translate(exc, plan.root, "Listing what to delete")
-        else:
-            plan.complete = True
-        finally:
-            plan.progressed.set()
 
     def _discard(self, plan: Plan):
         if plan.task and not plan.task.done():
@@ -334,7 +278,7 @@ class Deletes:
         job.remaining = remaining
         handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
         unreached = max(0, plan.objects - handled)
-        planned = await _in_plan(plan, remaining) if remaining and (job.objectsSkipped or job.objectsFailed or unreached) else set()
+        planned = await keys_in_plan(plan, remaining) if remaining and (job.objectsSkipped or job.objectsFailed or unreached) else set()
         if not job.note:
             job.note = _remaining_note(job, plan, state, remaining, listed, planned, unreached)
         record = {
@@ -348,10 +292,7 @@ class Deletes:
         with open(self.audit_path, "a", encoding="utf-8") as log_file:
             log_file.write(json.dumps(record) + "\n")
 
-async def _is_zarr(store, path: str) -> bool:
-    """Whether the folder's root holds Zarr metadata (at most four lookups)."""
-    found = await asyncio.gather(*(store.head(path + marker) for marker in ZARR_MARKERS))
-    return any(found)
+
 
 
 def _collect(done):
@@ -378,29 +319,7 @@ def _failure(job: Job, plan: Plan, errors: list, handled: int) -> ApiError:
     )
 
 
-async def _in_plan(plan: Plan, keys: list) -> set:
-    """Which of `keys` (a sample of what remains) the plan lists: its spool is read once,
-    in a thread (a plan of a million objects takes seconds)."""
-    wanted = set(keys)
 
-    def scan():
-        found = set()
-        try:
-            with open(plan.spool, encoding="utf-8") as lines:
-                for line in lines:
-                    try:  # the entry's JSON, before the tab of its signature if it has one
-                        key = json.loads(line.split("\t", 1)[0])["key"]
-                    except (ValueError, KeyError, TypeError):
-                        continue
-                    if key in wanted:
-                        found.add(key)
-                        if len(found) == len(wanted):
-                            break
-        except OSError:
-            pass
-        return found
-
-    return await asyncio.to_thread(scan)
 
 
 def _remaining_note(job: Job, plan: Plan, state: str, remaining: list, listed: bool, planned: set, unreached: int):

@@ -173,3 +173,17 @@ def s3_client():
         aws_secret_access_key="testing",
         region_name="us-east-1",
     )
+
+
+def altering(upload, old: bytes, new: bytes):
+    """A store's `upload` whose bytes are changed on their way (`old` replaced by `new`):
+    what a corrupted transfer looks like to the verification after it."""
+
+    async def altered(key, size, chunks, **conditions):
+        async def changed():
+            async for data in chunks:
+                yield data.replace(old, new)
+
+        return await upload(key, size, changed(), **conditions)
+
+    return altered

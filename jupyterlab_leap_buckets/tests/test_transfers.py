@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
+from .conftest import altering, gcs_get, gcs_independent_keys, gcs_put, s3_client
 
 
 def unique(prefix="demo/"):
@@ -327,7 +327,7 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
     """From GCS to S3 no MD5 is computed here: the S3 copy's ETag must match the GCS
     object's own MD5. Bytes changed between the read (checked by CRC32C) and S3 are
     caught by that comparison, and the copy is removed."""
-    from jupyterlab_leap_buckets import transfers
+    from jupyterlab_leap_buckets import object_copy, transfers
     from jupyterlab_leap_buckets.config import LeapBuckets
     from jupyterlab_leap_buckets.errors import ApiError
     from jupyterlab_leap_buckets.jobs import Job
@@ -345,8 +345,8 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
     info = await source.store.head(key)
     assert info.md5 and info.crc32c
     hashed = []
-    real_md5 = transfers.hashlib.md5
-    monkeypatch.setattr(transfers.hashlib, "md5", lambda *a: hashed.append(1) or real_md5(*a))
+    real_md5 = object_copy.hashlib.md5
+    monkeypatch.setattr(object_copy.hashlib, "md5", lambda *a: hashed.append(1) or real_md5(*a))
 
     class Progress:
         def progress(self, job):
@@ -359,13 +359,7 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
     # The same bytes as read, altered on their way to S3.
     real_upload = target.store.upload
 
-    async def altered(dest, size, chunks, **conditions):
-        async def changed():
-            async for data in chunks:
-                yield data.replace(b"source", b"SOURCE")
-        return await real_upload(dest, size, changed(), **conditions)
-
-    monkeypatch.setattr(target.store, "upload", altered)
+    monkeypatch.setattr(target.store, "upload", altering(real_upload, b"source", b"SOURCE"))
     fresh = unique() + "e2e.bin"  # the inbox replaces nothing: a new key
     with pytest.raises(ApiError) as caught:
         await transfers._transfer_object(Progress(), job, source, info, target, fresh, "fail")

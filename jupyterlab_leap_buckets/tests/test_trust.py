@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from .conftest import extension_config, gcs_independent_keys, gcs_put, s3_client
+from .conftest import altering, extension_config, gcs_independent_keys, gcs_put, s3_client
 from .test_items import unique
 
 INBOX = "leap-pangeo-inbox"
@@ -305,17 +305,12 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
     info = await local.head("new.bin")
     real_upload = target.store.upload
 
-    async def altered(dest, size, chunks, **conditions):
-        async def changed():
-            async for data in chunks:
-                yield data.replace(b"new", b"NEW")
-        return await real_upload(dest, size, changed(), **conditions)
 
     class Progress:
         def progress(self, job):
             pass
 
-    monkeypatch.setattr(target.store, "upload", altered)
+    monkeypatch.setattr(target.store, "upload", altering(real_upload, b"new", b"NEW"))
     job = Job(id="replace", kind="transfer", label="replace")
     with pytest.raises(ApiError) as caught:
         await transfers._transfer_object(Progress(), job, source, info, target, key + "old.bin", "overwrite")
