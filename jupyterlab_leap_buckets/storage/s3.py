@@ -44,8 +44,9 @@ class S3Store:
         # DeleteObjects goes out once, never re-sent by botocore or s3fs: a request cut
         # after the service applied it, sent again seconds later, would delete objects
         # written at those keys meanwhile (test_faults_emulator). bulk_delete.s3_batch
-        # lists the keys again before another try.
-        self.once = s3fs.S3FileSystem(**options, config_kwargs={"retries": {"max_attempts": 1, "mode": "standard"}})
+        # lists the keys again before another try. botocore's `max_attempts` counts
+        # retries (1 meant one re-send); `total_max_attempts` counts every try.
+        self.once = s3fs.S3FileSystem(**options, config_kwargs={"retries": {"total_max_attempts": 1, "mode": "standard"}})
         self.once.retries = 1
 
     async def list_dir(self, prefix, after, limit) -> RawPage:
