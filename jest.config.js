@@ -28,8 +28,10 @@ module.exports = {
   moduleNameMapper: {
     ...baseConfig.moduleNameMapper,
     '^zarrita$': '<rootDir>/node_modules/zarrita/dist/src/index.js',
-    '^@zarrita/storage$': '<rootDir>/node_modules/@zarrita/storage/dist/src/index.js',
-    '^@zarrita/storage/(.*)$': '<rootDir>/node_modules/@zarrita/storage/dist/src/$1.js',
+    '^@zarrita/storage$':
+      '<rootDir>/node_modules/@zarrita/storage/dist/src/index.js',
+    '^@zarrita/storage/(.*)$':
+      '<rootDir>/node_modules/@zarrita/storage/dist/src/$1.js',
     '^numcodecs/(.*)$': '<rootDir>/node_modules/numcodecs/dist/$1.js'
   },
   testRegex: 'src/.*/.*.spec.ts[x]?$',

@@ -5,7 +5,7 @@ try:
 except ImportError:  # a source tree that was never built
     import warnings
 
-    warnings.warn("Importing 'jupyterlab_leap_buckets' outside a proper installation.")
+    warnings.warn("Importing 'jupyterlab_leap_buckets' outside a proper installation.", stacklevel=2)
     __version__ = "dev"
 
 
@@ -31,7 +31,9 @@ def _load_jupyter_server_extension(server_app):
     state = Path(config.state_dir or Path(jupyter_data_dir()) / "leap_buckets")
     jobs = JobStore(state / "jobs.json")
     allow_hidden = bool(getattr(server_app.contents_manager, "allow_hidden", False))
-    service = BucketService(config, local_root=server_app.root_dir, jobs=jobs, state_dir=state, allow_hidden=allow_hidden)
+    service = BucketService(
+        config, local_root=server_app.root_dir, jobs=jobs, state_dir=state, allow_hidden=allow_hidden
+    )
     setup_route_handlers(server_app.web_app, service)
     who = service.username or "unknown user (writes and deletes off)"
     server_app.log.info(f"leap-buckets: {len(service.roots)} roots for {who}")

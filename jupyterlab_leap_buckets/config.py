@@ -118,12 +118,8 @@ class LeapBuckets(Configurable):
         help="Endpoint that replaces every s3 root's own endpoint (for emulators).",
     ).tag(config=True)
 
-    s3_key = Unicode(None, allow_none=True, help="S3 access key for non-anonymous roots.").tag(
-        config=True
-    )
-    s3_secret = Unicode(None, allow_none=True, help="S3 secret key for non-anonymous roots.").tag(
-        config=True
-    )
+    s3_key = Unicode(None, allow_none=True, help="S3 access key for non-anonymous roots.").tag(config=True)
+    s3_secret = Unicode(None, allow_none=True, help="S3 secret key for non-anonymous roots.").tag(config=True)
 
     max_page_size = Int(1000, help="Largest page `list` returns.").tag(config=True)
 

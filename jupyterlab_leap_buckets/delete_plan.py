@@ -86,11 +86,16 @@ async def single(store, key):
 
 def spool_line(plan: Plan, info) -> str:
     """One object's line in the spool, with when it was listed (time.monotonic()), signed."""
-    entry = json.dumps({
-        "key": info.key, "size": info.size, "generation": info.generation, "etag": info.etag,
-        "modified": info.modified.isoformat() if info.modified else None,
-        "listed": round(time.monotonic(), 3),
-    })
+    entry = json.dumps(
+        {
+            "key": info.key,
+            "size": info.size,
+            "generation": info.generation,
+            "etag": info.etag,
+            "modified": info.modified.isoformat() if info.modified else None,
+            "listed": round(time.monotonic(), 3),
+        }
+    )
     return entry + "\t" + _mac(plan, entry) + "\n"
 
 
@@ -116,8 +121,10 @@ def read_entry(plan: Plan, line: str) -> dict:
             raise ValueError("no generation")
     except (ValueError, KeyError, TypeError, ApiError) as exc:
         raise ApiError(
-            409, "plan-altered",
-            f"The record of this delete plan was changed on the disk ({exc}); nothing more was deleted. Plan the delete again.",
+            409,
+            "plan-altered",
+            f"The record of this delete plan was changed on the disk ({exc}); nothing more was deleted. Plan the "
+            "delete again.",
         ) from None
     return data
 
@@ -164,8 +171,7 @@ async def list_into_spool(plan: Plan, store):
     # there an object of the plan's own second is left out too: kept, and reported
     # as remaining, rather than deleted unseen.
     cutoff = (
-        plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs"
-        else plan.started.replace(microsecond=0)
+        plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs" else plan.started.replace(microsecond=0)
     )
     try:
         with open(plan.spool, "a", encoding="utf-8") as out:

@@ -85,11 +85,15 @@ class Deletes:
         self._forget_expired()
         if len(self.plans) >= MAX_PLANS:
             raise ApiError(
-                429, "too-many-jobs",
-                f"{MAX_PLANS} delete plans are open; confirm or cancel one (or wait {PLAN_TTL // 60} minutes for them to expire), then plan again.",
+                429,
+                "too-many-jobs",
+                f"{MAX_PLANS} delete plans are open; confirm or cancel one (or wait {PLAN_TTL // 60} minutes for "
+                "them to expire), then plan again.",
             )
         if not self.service.username:
-            raise ApiError(403, "read-only", "Deleting is off because your username is unknown; see the panel's notice.")
+            raise ApiError(
+                403, "read-only", "Deleting is off because your username is unknown; see the panel's notice."
+            )
         root = self.service.root(body.get("root"))
         path = guard.check(guard.DELETE, root, body.get("path"), named=True)
         store = self.service.store(root)
@@ -99,8 +103,16 @@ class Deletes:
         token = secrets.token_urlsafe(24)
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         plan = Plan(
-            token, self.service.username, root, path, "file", 0, 0, self.spool_dir / f"{token}.jsonl",
-            time.monotonic() + PLAN_TTL, started=datetime.now(timezone.utc),
+            token,
+            self.service.username,
+            root,
+            path,
+            "file",
+            0,
+            0,
+            self.spool_dir / f"{token}.jsonl",
+            time.monotonic() + PLAN_TTL,
+            started=datetime.now(timezone.utc),
         )
         if path.endswith("/"):
             plan.kind = "zarr" if await is_zarr(store, path) else "folder"
@@ -123,7 +135,9 @@ class Deletes:
         """A plan of this user's that is still good (for following its listing)."""
         plan = self.plans.get(token)
         if plan is None or plan.deadline < time.monotonic():
-            raise ApiError(410, "plan-expired", "This delete plan has expired or was used already; plan the delete again.")
+            raise ApiError(
+                410, "plan-expired", "This delete plan has expired or was used already; plan the delete again."
+            )
         if plan.user != self.service.username:
             raise ApiError(403, "outside-home", "This delete plan belongs to another user.")
         return plan
@@ -159,7 +173,9 @@ class Deletes:
         plan = self.plans.get(token)
         if plan is None or plan.used or plan.deadline < time.monotonic():
             self._forget_expired()
-            raise ApiError(410, "plan-expired", "This delete plan has expired or was used already; plan the delete again.")
+            raise ApiError(
+                410, "plan-expired", "This delete plan has expired or was used already; plan the delete again."
+            )
         if plan.user != self.service.username:
             raise ApiError(403, "outside-home", "This delete plan belongs to another user; plan your own delete.")
         name = plan.path.rstrip("/").rsplit("/", 1)[-1]
@@ -169,7 +185,9 @@ class Deletes:
         self.jobs.check_room()  # a refused job must not use up the plan
         plan.used, plan.confirmed = True, time.monotonic()
         job = self.jobs.start(
-            "delete", f"Delete {plan.url}", lambda job: self._run(job, plan, identity),
+            "delete",
+            f"Delete {plan.url}",
+            lambda job: self._run(job, plan, identity),
             source={"root": plan.root.id, "path": plan.path},
         )
         job.objectsTotal, job.bytesTotal = plan.objects, plan.bytes
@@ -278,21 +296,35 @@ class Deletes:
         job.remaining = remaining
         handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
         unreached = max(0, plan.objects - handled)
-        planned = await keys_in_plan(plan, remaining) if remaining and (job.objectsSkipped or job.objectsFailed or unreached) else set()
+        planned = (
+            await keys_in_plan(plan, remaining)
+            if remaining and (job.objectsSkipped or job.objectsFailed or unreached)
+            else set()
+        )
         if not job.note:
             job.note = _remaining_note(job, plan, state, remaining, listed, planned, unreached)
         record = {
-            "job": job.id, "user": identity, "owner": plan.user, "root": plan.root.id, "url": plan.url,
-            "path": plan.path, "planned": plan.objects, "plannedBytes": plan.bytes, "deleted": job.objectsDone,
-            "skipped": job.objectsSkipped, "failed": job.objectsFailed, "unreached": unreached,
-            "remaining": len(remaining) if listed else None, "state": state,
-            "error": error.code if error else None, "start": started, "end": now_iso(),
+            "job": job.id,
+            "user": identity,
+            "owner": plan.user,
+            "root": plan.root.id,
+            "url": plan.url,
+            "path": plan.path,
+            "planned": plan.objects,
+            "plannedBytes": plan.bytes,
+            "deleted": job.objectsDone,
+            "skipped": job.objectsSkipped,
+            "failed": job.objectsFailed,
+            "unreached": unreached,
+            "remaining": len(remaining) if listed else None,
+            "state": state,
+            "error": error.code if error else None,
+            "start": started,
+            "end": now_iso(),
         }
         self.audit_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.audit_path, "a", encoding="utf-8") as log_file:
             log_file.write(json.dumps(record) + "\n")
-
-
 
 
 def _collect(done):
@@ -309,17 +341,18 @@ def _failure(job: Job, plan: Plan, errors: list, handled: int) -> ApiError:
     failed, unreached = job.objectsFailed, max(0, plan.objects - handled)
     what = f"{failed:,} of {plan.objects:,} planned object(s) could not be deleted"
     if unreached:
-        what = f"{failed + unreached:,} of {plan.objects:,} planned object(s) were not deleted ({unreached:,} never reached)"
+        what = (
+            f"{failed + unreached:,} of {plan.objects:,} planned object(s) were not deleted "
+            f"({unreached:,} never reached)"
+        )
     cause = errors[0] if errors else None
     why = f": {cause.message.rstrip('.')}" if cause else " (see `failed` for each object's reason)"
     return ApiError(
-        502, cause.code if cause else "delete-failed",
+        502,
+        cause.code if cause else "delete-failed",
         f"{what}{why}. {job.objectsDone:,} were deleted; nothing outside the plan was touched. "
         f"Those not deleted are still under {plan.url}: plan the delete again to remove them.",
     )
-
-
-
 
 
 def _remaining_note(job: Job, plan: Plan, state: str, remaining: list, listed: bool, planned: set, unreached: int):
@@ -333,16 +366,28 @@ def _remaining_note(job: Job, plan: Plan, state: str, remaining: list, listed: b
         why = "the delete was cancelled" if state == "cancelled" else "the job stopped"
         parts.append(f"{unreached:,} planned object(s) not reached: {why} before deleting them")
     if job.objectsSkipped:
-        parts.append(f"{job.objectsSkipped:,} planned object(s) skipped: changed or removed since the plan (see `skipped`)")
+        parts.append(
+            f"{job.objectsSkipped:,} planned object(s) skipped: changed or removed since the plan (see `skipped`)"
+        )
     if not listed:
-        return f"What remains under {plan.url} could not be listed afterwards. Not deleted: " + "; ".join(parts) + "." if parts else None
+        return (
+            f"What remains under {plan.url} could not be listed afterwards. Not deleted: " + "; ".join(parts) + "."
+            if parts
+            else None
+        )
     if not remaining:
         return None
     newer = [key for key in remaining if key not in planned]
     if newer:
         if plan.complete:
-            parts.append(f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: written after its listing, so they were kept")
+            parts.append(
+                f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: written after its "
+                "listing, so they were kept"
+            )
         else:
-            parts.append(f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: its listing stopped before them, or they are newer")
+            parts.append(
+                f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: its listing "
+                "stopped before them, or they are newer"
+            )
     more = "+" if len(remaining) >= SAMPLE else ""
     return f"{len(remaining)}{more} object(s) remain under {plan.url}. " + "; ".join(parts) + "."

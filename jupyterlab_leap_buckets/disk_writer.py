@@ -57,7 +57,9 @@ class DiskWriter:
             # child watcher in this thread; the pipes are then watched by the loop.
             proc = subprocess.Popen(
                 [sys.executable, "-I", "-S", protocol.__file__, self.root, str(THREADS)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                close_fds=True,
             )
         except OSError:
             self.available = False  # the event loop writes the files instead
@@ -83,14 +85,16 @@ class DiskWriter:
         except OSError as exc:
             return self._ended(loop, proc, waiting, exc)
         if not data:
-            return self._ended(loop, proc, waiting, OSError("the process writing downloaded files to the disk ended; try again"))
+            return self._ended(
+                loop, proc, waiting, OSError("the process writing downloaded files to the disk ended; try again")
+            )
         buffer += data
         size, start = protocol.ANSWER.size, 0
         while len(buffer) - start >= size:
             ident, code, written, length = protocol.ANSWER.unpack_from(buffer, start)
             if len(buffer) - start < size + length:
                 break
-            message = bytes(buffer[start + size:start + size + length]).decode(errors="replace")
+            message = bytes(buffer[start + size : start + size + length]).decode(errors="replace")
             start += size + length
             answer = waiting.pop(ident, None)
             if answer is not None and not answer.done():

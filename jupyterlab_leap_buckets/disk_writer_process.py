@@ -39,7 +39,8 @@ NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 # others) or /proc is missing, files are written under a partial name and renamed.
 # LEAP_BUCKETS_UNNAMED_FILES=0 turns unnamed files off (for tests of the other way).
 UNNAMED = (
-    hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+    hasattr(os, "O_TMPFILE")
+    and os.path.isdir("/proc/self/fd")
     and os.environ.get("LEAP_BUCKETS_UNNAMED_FILES", "1") != "0"
 )
 _UNNAMED_FILE = os.O_WRONLY | getattr(os, "O_TMPFILE", 0) | os.O_CLOEXEC
@@ -58,7 +59,7 @@ def write(root: str, partial: str, path: str, data: memoryview) -> int:
     try:
         try:
             while data:
-                data = data[os.write(fd, data):]
+                data = data[os.write(fd, data) :]
             written = os.fstat(fd).st_size
             give_name(fd, named, partial, path)
         finally:
@@ -168,7 +169,7 @@ def main():
         with lock:
             view = memoryview(data)
             while view:
-                view = view[os.write(1, view):]
+                view = view[os.write(1, view) :]
 
     serve(root, requests, answer, threads)
 

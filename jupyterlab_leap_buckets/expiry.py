@@ -121,7 +121,9 @@ class Expiry:
         try:
             rules = parse_lifecycle(await self.service.store(root).lifecycle())
         except Exception:  # noqa: BLE001 - no permission to read it: the fallback applies
-            log.debug("leap-buckets: the lifecycle of %s could not be read; using the configuration", root.url, exc_info=True)
+            log.debug(
+                "leap-buckets: the lifecycle of %s could not be read; using the configuration", root.url, exc_info=True
+            )
             rules = None
         policy = Policy("lifecycle", tuple(rules)) if rules else fallback(root)
         self._policies[root.id] = (time.monotonic(), policy)
@@ -173,7 +175,7 @@ class Expiry:
                 found = policy.expires(info.key, info.created)
                 if not found or found[0] > now + within:
                     continue
-                rest = info.key[len(home):]
+                rest = info.key[len(home) :]
                 top = home + rest.split("/", 1)[0] + ("/" if "/" in rest else "")
                 item = items.setdefault(top, {"path": top, "expires": found[0], "objects": 0})
                 item["objects"] += 1

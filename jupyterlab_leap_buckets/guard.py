@@ -93,7 +93,8 @@ def check(action: str, root, key, *, named: bool = False) -> str:
     a listing (a plan's objects, a move's sources) are checked for being inside only."""
     if action == DELETE and root.deletable is None:
         raise ApiError(
-            403, "read-only",
+            403,
+            "read-only",
             f"Deleting is off for {root.label} ({root.url})"
             + ("; OSN deletions are coordinated with LEAP's Data and Compute team." if root.provider == "s3" else "."),
         )
@@ -101,21 +102,31 @@ def check(action: str, root, key, *, named: bool = False) -> str:
         raise ApiError(403, "read-only", f"{root.url} is read-only here; copy to a writable root instead.")
     problem = (doubtful if named else key_problem)(key)
     if problem and escapes(key) and not named:
-        raise ApiError(403, "outside-home", f"{root.url}{key} leaves the folder it names ({problem}); use the object's exact key.")
+        raise ApiError(
+            403, "outside-home", f"{root.url}{key} leaves the folder it names ({problem}); use the object's exact key."
+        )
     if problem:
-        raise bad_request(f"Refusing {root.url}{key if isinstance(key, str) else ''!s}: {problem}. Use the object's exact key as the panel shows it.")
+        raise bad_request(
+            f"Refusing {root.url}{key if isinstance(key, str) else ''!s}: {problem}. Use the object's exact key as "
+            "the panel shows it."
+        )
     if action in (WRITE, OVERWRITE) and not _inside(key, root.writable):
-        raise ApiError(403, "outside-home", f"You can write only under {root.url}{root.writable}; {root.url}{key} is outside it.")
+        raise ApiError(
+            403, "outside-home", f"You can write only under {root.url}{root.writable}; {root.url}{key} is outside it."
+        )
     if action in (OVERWRITE, DELETE) and (root.deletable is None or not _inside(key, root.deletable)):
         if action == OVERWRITE:
             raise ApiError(
-                403, "outside-home",
+                403,
+                "outside-home",
                 f"{root.url}{key} exists and replacing it would destroy it: you may replace only what lies under "
                 f"{root.url}{root.deletable or '<nowhere here>'}; choose keep both or skip.",
             )
         raise ApiError(
-            403, "outside-home",
-            f"You can delete only inside {root.url}{root.deletable}, and never that folder itself; {root.url}{key} is not.",
+            403,
+            "outside-home",
+            f"You can delete only inside {root.url}{root.deletable}, and never that folder itself; {root.url}{key} "
+            "is not.",
         )
     return key
 
@@ -141,7 +152,11 @@ def local_path(path, *, folder_ok: bool = True) -> str:
         return path
     problem = key_problem(path)
     if problem and escapes(path):
-        raise ApiError(403, "outside-home", f"{path!r} is outside the Jupyter server's root folder ({problem}); use a path relative to it.")
+        raise ApiError(
+            403,
+            "outside-home",
+            f"{path!r} is outside the Jupyter server's root folder ({problem}); use a path relative to it.",
+        )
     if problem or "\\" in path:
         raise bad_request(
             f"Refusing the local path {path!r}: {problem or 'it holds a backslash'}. "
@@ -165,7 +180,8 @@ class DiskRules:
         """Refuse hidden names (a segment starting with ".") unless allowed."""
         if not self.allow_hidden and any(seg.startswith(".") for seg in key.split("/") if seg):
             raise ApiError(
-                403, "hidden",
+                403,
+                "hidden",
                 f"{shown or key!r} is hidden; JupyterLab's file browser does not show hidden files "
                 "(ContentsManager.allow_hidden), so neither do transfers.",
             )
@@ -175,7 +191,8 @@ class DiskRules:
         for folder in self.forbidden:
             if real == folder or folder in real.parents:
                 raise ApiError(
-                    403, "outside-home",
+                    403,
+                    "outside-home",
                     f"{key!r} is the extension's own state ({folder}); transfers never read or write it.",
                 )
 

@@ -33,7 +33,6 @@ MAX_COUNT = 1_000_000  # most a `limit` may ask for (pages and scans are capped 
 MAX_HOURS = 876_000  # 100 years: `expiring`'s window, so that now + window stays a date
 
 
-
 def api_errors(method):
     """Answer ApiErrors with their status and JSON body, and anything else with a 500
     that says what to do, never a traceback."""
@@ -49,9 +48,7 @@ def api_errors(method):
             log.debug("leap-buckets: %s %s: the client closed the connection", self.request.method, self.request.uri)
         except Exception:  # noqa: BLE001 - the boundary: log it, answer in the API's format
             log.exception("leap-buckets: %s %s failed", self.request.method, self.request.uri)
-            self._send_error(
-                ApiError(500, "internal", "The server failed unexpectedly; see its log and retry.")
-            )
+            self._send_error(ApiError(500, "internal", "The server failed unexpectedly; see its log and retry."))
 
     return wrapper
 
@@ -123,18 +120,31 @@ class BaseHandler(APIHandler):
         exc = (kwargs.get("exc_info") or (None, None, None))[1]
         detail = (getattr(exc, "log_message", None) or "") if isinstance(exc, tornado.web.HTTPError) else ""
         if status_code == 403 and not getattr(self, "_jupyter_current_user", None):
-            code, message = "unauthenticated", (
-                "Sign in to Jupyter first: send the server's token as 'Authorization: token <token>', or its login cookie."
+            code, message = (
+                "unauthenticated",
+                (
+                    "Sign in to Jupyter first: send the server's token as 'Authorization: token <token>', or its "
+                    "login cookie."
+                ),
             )
         elif status_code == 403 and "xsrf" in detail.lower():
-            code, message = "xsrf", "The request lacks JupyterLab's XSRF token (a signed-in browser sends it); reload the page."
+            code, message = (
+                "xsrf",
+                "The request lacks JupyterLab's XSRF token (a signed-in browser sends it); reload the page.",
+            )
         elif status_code == 403:
-            code, message = "forbidden", (
-                f"This server's authorizer does not let you {_action(self.request.method)} {AUTH_RESOURCE}; "
-                "ask whoever runs the server for that permission."
+            code, message = (
+                "forbidden",
+                (
+                    f"This server's authorizer does not let you {_action(self.request.method)} {AUTH_RESOURCE}; "
+                    "ask whoever runs the server for that permission."
+                ),
             )
         elif status_code == 405:
-            code, message = "method-not-allowed", f"{self.request.method} is not a method of this route; see docs/api.yaml."
+            code, message = (
+                "method-not-allowed",
+                f"{self.request.method} is not a method of this route; see docs/api.yaml.",
+            )
         else:
             reason = responses.get(status_code, "error")
             code = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "error"
@@ -210,7 +220,9 @@ def translate_for(exc: BaseException, root, what: str) -> ApiError:
     if root is not None:
         return translate(exc, root, what)
     log.exception("leap-buckets: %s on the server's disk failed", what, exc_info=exc)
-    return ApiError(500, "disk-error", f"{what} failed on the server's disk: {exc}. Check the folder's permissions and free space.")
+    return ApiError(
+        500, "disk-error", f"{what} failed on the server's disk: {exc}. Check the folder's permissions and free space."
+    )
 
 
 def byte_range(header, size: int):
@@ -254,4 +266,3 @@ class NoRouteHandler(BaseHandler):
     put = tornado.web.authenticated(authorized(_no_route))
     delete = tornado.web.authenticated(authorized(_no_route))
     patch = tornado.web.authenticated(authorized(_no_route))
-

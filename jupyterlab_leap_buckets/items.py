@@ -7,21 +7,23 @@ is put in it. The Google Cloud console writes a zero-byte `name/` object instead
 listing hides those when other tools made them, but fake-gcs-server's filesystem backend
 answers 200 to such a write and keeps nothing, so that form could not be tested here."""
 
+from . import guard
 from .errors import ApiError, bad_request
 from .listing import file_entry, folder_entry, iso
 from .paths import check_key
-from . import guard
 from .roots import Root
 from .storage.errors import Exists, translate
 
 FOLDER_MARKER = ".keep"
 DETAILS_SCAN_LIMIT = 20_000  # objects counted for a folder's details before saying "at least"
-_BAD_NAME_CHARS = set('\\\x7f') | {chr(c) for c in range(32)}
+_BAD_NAME_CHARS = set("\\\x7f") | {chr(c) for c in range(32)}
 
 
 def check_folder_name(name: str) -> str:
     if not name or name in (".", "..") or "/" in name or _BAD_NAME_CHARS & set(name):
-        raise bad_request(f"{name!r} cannot name a folder: use a name without '/', '\\' or control characters, not '.' or '..'.")
+        raise bad_request(
+            f"{name!r} cannot name a folder: use a name without '/', '\\' or control characters, not '.' or '..'."
+        )
     if name != name.strip():
         raise bad_request(f"{name!r} starts or ends with a space; remove it, or other tools will trip over the folder.")
     return name
@@ -39,7 +41,11 @@ async def create_folder(service, root: Root, path: str) -> dict:
     store = service.store(root)
     try:
         if await store.head(path[:-1]) is not None:
-            raise ApiError(409, "conflict", f"A file named {name!r} exists in {root.url}{parent + '/' if parent else ''}; choose another name.")
+            raise ApiError(
+                409,
+                "conflict",
+                f"A file named {name!r} exists in {root.url}{parent + '/' if parent else ''}; choose another name.",
+            )
         page = await store.list_dir(path, None, 1)
         if page.files or page.prefixes:
             raise ApiError(409, "conflict", f"{root.url}{path} exists already.")
@@ -77,8 +83,14 @@ async def details(service, root: Root, path: str) -> dict:
                 raise ApiError(404, "not-found", f"There is no object {url}; it may have been moved or deleted.")
             parent = path.rpartition("/")[0]
             entry = file_entry(root, parent + "/" if parent else "", info, policy)
-            return {**entry, "url": url, "md5": info.md5, "crc32c": info.crc32c,
-                    "generation": info.generation, "etag": info.etag}
+            return {
+                **entry,
+                "url": url,
+                "md5": info.md5,
+                "crc32c": info.crc32c,
+                "generation": info.generation,
+                "etag": info.etag,
+            }
         check_key(path, folder=True)
         objects, size, newest, more = 0, 0, None, False
         async for info in store.walk(path):
@@ -96,7 +108,10 @@ async def details(service, root: Root, path: str) -> dict:
     if objects == 0 and path and path != root.home:
         raise ApiError(404, "not-found", f"There is no folder {url}; it may have been moved or deleted.")
     parent = path[:-1].rpartition("/")[0]
-    entry = folder_entry(parent + "/" if parent else "", path, False) if path else {"name": "", "path": "", "type": "directory"}
+    entry = (
+        folder_entry(parent + "/" if parent else "", path, False)
+        if path
+        else {"name": "", "path": "", "type": "directory"}
+    )
     entry.pop("type")
-    return {**entry, "url": url, "objects": objects, "bytes": size, "approximate": more,
-            "modified": iso(newest)}
+    return {**entry, "url": url, "objects": objects, "bytes": size, "approximate": more, "modified": iso(newest)}

@@ -64,9 +64,9 @@ class Job:
 def too_many(what: str) -> ApiError:
     """429 `too-many-jobs`: `what` says what the server is full of."""
     return ApiError(
-        429, "too-many-jobs",
-        f"This server {what}, its limit; wait for some to finish or cancel some in the "
-        "transfers list, then try again.",
+        429,
+        "too-many-jobs",
+        f"This server {what}, its limit; wait for some to finish or cancel some in the transfers list, then try again.",
     )
 
 
@@ -164,7 +164,8 @@ class JobStore:
             if job.objectsFailed and not job.error:
                 job.error = {
                     "code": "objects-failed",
-                    "message": f"{job.objectsFailed} object(s) could not be deleted; see `failed`, then plan the delete again."
+                    "message": f"{job.objectsFailed} object(s) could not be deleted; see `failed`, "
+                    "then plan the delete again."
                     if job.kind == "delete"
                     else _transfer_failures(job),
                 }
@@ -226,5 +227,8 @@ def _transfer_failures(job: Job) -> str:
     codes = sorted({failure.get("code") for failure in job.failed})
     text = f"{job.objectsFailed} object(s) could not be transferred ({', '.join(codes)}); `failed` says why for each."
     if set(codes) - _LASTING:
-        text += " Those that failed on the way (the network, the service) are copied by starting the transfer again with conflict 'skip'."
+        text += (
+            " Those that failed on the way (the network, the service) are copied by starting the transfer "
+            "again with conflict 'skip'."
+        )
     return text

@@ -131,9 +131,7 @@ async def list_page(
         page.append((name, info))
 
     gate = asyncio.Semaphore(PROBE_CONCURRENCY)
-    zarr_flags = await asyncio.gather(
-        *(is_zarr_store(store, name, gate) for name, info in page if info is None)
-    )
+    zarr_flags = await asyncio.gather(*(is_zarr_store(store, name, gate) for name, info in page if info is None))
     flags = iter(zarr_flags)
     entries = [
         file_entry(root, path, info, policy) if info is not None else folder_entry(path, name, next(flags))

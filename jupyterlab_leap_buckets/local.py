@@ -33,7 +33,8 @@ ANSWER_WAIT = 10.0  # seconds a cancelled download waits for the writer's answer
 
 def outside(path: str) -> ApiError:
     return ApiError(
-        403, "outside-home",
+        403,
+        "outside-home",
         f"{path!r} is outside the Jupyter server's root folder; use a path relative to it.",
     )
 
@@ -117,7 +118,9 @@ class LocalStore:
             key = path.relative_to(self.root).as_posix()
             if path.is_symlink() and path.is_dir():
                 # Never followed (a link can loop, or lead to what is moved twice): named.
-                yield ObjectInfo(key, 0, None, None, refused="it is a symbolic link to a folder, which transfers do not follow")
+                yield ObjectInfo(
+                    key, 0, None, None, refused="it is a symbolic link to a folder, which transfers do not follow"
+                )
                 continue
             try:
                 info = await self.head(key)

@@ -35,7 +35,7 @@ class Place:
 
 def parse_place(service, local_root: str, data, role: str) -> Place:
     if not isinstance(data, dict):
-        raise bad_request(f"'{role}' must be {{\"root\": id, \"path\": key}} or {{\"local\": path}}.")
+        raise bad_request(f'\'{role}\' must be {{"root": id, "path": key}} or {{"local": path}}.')
     if "local" in data:
         store = service.local_store(local_root)
         path = local_path(data["local"])
@@ -46,7 +46,9 @@ def parse_place(service, local_root: str, data, role: str) -> Place:
     if path != "":
         problem = key_problem(path)
         if problem:
-            raise bad_request(f"'{role}.path' {path!r} cannot name an object: {problem}. Use the key as the panel shows it.")
+            raise bad_request(
+                f"'{role}.path' {path!r} cannot name an object: {problem}. Use the key as the panel shows it."
+            )
     return Place(service.store(root), root, path)
 
 

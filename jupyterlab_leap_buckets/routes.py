@@ -58,15 +58,18 @@ class ListHandler(BaseHandler):
             # A listing is what the user waits on: past LIST_DEADLINE it fails (502)
             # whatever the libraries' retries would still try.
             policy = await asyncio.wait_for(self.service.expiry.policy(root), LIST_DEADLINE)
-            page = await asyncio.wait_for(list_page(
-                store,
-                root,
-                path,
-                self.arg("cursor"),
-                min(limit, self.service.config.max_page_size),
-                self.service.config.zarr_probe_folders,
-                policy,
-            ), LIST_DEADLINE)
+            page = await asyncio.wait_for(
+                list_page(
+                    store,
+                    root,
+                    path,
+                    self.arg("cursor"),
+                    min(limit, self.service.config.max_page_size),
+                    self.service.config.zarr_probe_folders,
+                    policy,
+                ),
+                LIST_DEADLINE,
+            )
         except Exception as exc:
             raise translate(exc, root, f"Listing {path or 'the bucket'}") from None
         page["expiry"] = policy.to_api()
@@ -178,7 +181,9 @@ class TransfersHandler(BaseHandler):
         except ApiError:
             raise
         except Exception as exc:
-            raise translate_for(exc, self._failed_root(body, exc, "target", "source"), "Starting the transfer") from None
+            raise translate_for(
+                exc, self._failed_root(body, exc, "target", "source"), "Starting the transfer"
+            ) from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
@@ -216,7 +221,7 @@ class DeletePlanHandler(_DeletesHandler):
     @api_errors
     async def post(self, token=None):
         if token:
-            raise bad_request("Plan a delete with POST delete/plan and {\"root\", \"path\"}.")
+            raise bad_request('Plan a delete with POST delete/plan and {"root", "path"}.')
         body = self.json_body()
         root = self.root(body.get("root"))
         try:
@@ -267,7 +272,10 @@ def setup_route_handlers(web_app, service: BucketService):
     base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
     kwargs = {"service": service}
     upload_kwargs = {"service": service, "uploads": Uploads(service, service.jobs)}
-    delete_kwargs = {"service": service, "deletes": Deletes(service, service.jobs, service.state_dir, service.audit_path)}
+    delete_kwargs = {
+        "service": service,
+        "deletes": Deletes(service, service.jobs, service.state_dir, service.audit_path),
+    }
     web_app.add_handlers(
         ".*$",
         [

@@ -5,8 +5,8 @@ import tempfile
 from pathlib import Path
 
 from .config import LeapBuckets
-from .expiry import Expiry
 from .errors import ApiError
+from .expiry import Expiry
 from .jobs import JobStore
 from .local import LocalStore
 from .roots import NO_USERNAME, Root, find_root, resolve_roots, valid_username
@@ -17,7 +17,11 @@ log = logging.getLogger(__name__)
 
 class BucketService:
     def __init__(
-        self, config: LeapBuckets, local_root: str = ".", jobs: JobStore = None, state_dir: Path = None,
+        self,
+        config: LeapBuckets,
+        local_root: str = ".",
+        jobs: JobStore = None,
+        state_dir: Path = None,
         allow_hidden: bool = False,
     ):
         self.config = config

@@ -62,7 +62,9 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
     name = base_name(source.path) + ("/" if folder else "")
     if not name.strip("/"):
         raise bad_request("Name a file or folder to transfer, not the top of a root.")
-    dest = target.path + name if target.path.endswith("/") or target.path == "" else target.path + ("/" if folder else "")
+    dest = (
+        target.path + name if target.path.endswith("/") or target.path == "" else target.path + ("/" if folder else "")
+    )
     target = Place(target.store, target.root, dest)
     allowed_target(target)
     if mode == "move":
@@ -79,8 +81,13 @@ async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
             allowed_target(target)  # the final name, asked again
     label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
     job = jobs.start(
-        "transfer", label, lambda job: _run(jobs, job, source, target, mode, conflict),
-        source=source.to_api(), target=target.to_api(), mode=mode, conflict=conflict,
+        "transfer",
+        label,
+        lambda job: _run(jobs, job, source, target, mode, conflict),
+        source=source.to_api(),
+        target=target.to_api(),
+        mode=mode,
+        conflict=conflict,
         note=leaves_google(source, target),
     )
     return job
@@ -123,7 +130,10 @@ def leaves_google(source: Place, target: Place):
     if len(providers) < 2 or "gcs" not in providers:
         return None
     if source.root.provider == "gcs":
-        return f"This copy leaves Google's network: the bytes stream from Google Cloud through this server to {target.root.label}."
+        return (
+            "This copy leaves Google's network: the bytes stream from Google Cloud through this server to "
+            f"{target.root.label}."
+        )
     return f"This copy enters Google's network from {source.root.label}: the bytes stream through this server."
 
 
@@ -172,11 +182,13 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
     in_flight: set = set()
     started_uploads: list = []  # (key, upload id) of multipart uploads begun (S3)
     target = Place(target.store, target.root, target.path, started_uploads)
+    # A file and a folder of one name: a disk cannot hold both (buckets can).
+    disk_shape = (NotADirectoryError, IsADirectoryError, FileExistsError) if target.root is None else ()
 
     async def one(info):
         try:
             async with large if info.size > CHUNK else _NO_LIMIT:
-                rel = info.key[len(source.path):] if source.path.endswith("/") else ""
+                rel = info.key[len(source.path) :] if source.path.endswith("/") else ""
                 dest = target.path + rel
                 try:
                     if info.refused:
@@ -205,13 +217,24 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                     _failed(job, info.key, err.code, err.message)
                     return
                 except SourceChanged as exc:
-                    _failed(job, info.key, "source-changed", f"{info.key} changed while it was moved ({exc}); it was kept where it was.")
+                    _failed(
+                        job,
+                        info.key,
+                        "source-changed",
+                        f"{info.key} changed while it was moved ({exc}); it was kept where it was.",
+                    )
                     return
-                except (NotADirectoryError, IsADirectoryError, FileExistsError) if target.root is None else ():
-                    _failed(job, info.key, "bad-key", (
-                        f"{info.key!r} cannot be written to the disk as {dest!r}: the source holds both a file and a "
-                        "folder of that name, which a disk cannot; copy one of them to a bucket or rename it there."
-                    ))
+                except disk_shape:
+                    _failed(
+                        job,
+                        info.key,
+                        "bad-key",
+                        (
+                            f"{info.key!r} cannot be written to the disk as {dest!r}: the source holds both a file "
+                            "and a "
+                            "folder of that name, which a disk cannot; copy one of them to a bucket or rename it there."
+                        ),
+                    )
                     return
                 except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
                     _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
@@ -311,8 +334,10 @@ def allowed_object(target: Place, dest: str, key: str):
     problem = guard.key_problem(dest) or ("it holds a backslash" if "\\" in dest else None)
     if problem:
         raise ApiError(
-            400, "bad-key",
-            f"{key!r} cannot be a file on the disk as {dest!r}: {problem}. Rename the object at the source, then transfer it.",
+            400,
+            "bad-key",
+            f"{key!r} cannot be a file on the disk as {dest!r}: {problem}. Rename the object at the source, then "
+            "transfer it.",
         )
     target.store.resolve(dest)
 
@@ -321,7 +346,11 @@ async def _folder_marker(job: Job, info, target: Place, dest: str) -> bool:
     """An object whose name ends in "/" (a folder marker: S3 consoles, Cyberduck and s3fs
     make them) becomes a folder on the disk; one holding bytes cannot, and fails."""
     if info.size:
-        raise ApiError(400, "bad-key", f"{info.key!r} holds {info.size} bytes but its name ends in '/', so it cannot be a file on the disk.")
+        raise ApiError(
+            400,
+            "bad-key",
+            f"{info.key!r} holds {info.size} bytes but its name ends in '/', so it cannot be a file on the disk.",
+        )
     await target.store.make_folder(dest)
     job.objectsDone += 1
     if len(job.completed) < SAMPLE:
@@ -340,7 +369,11 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
             raise Exists(dest)
         if source.store.can_copy_to(target.store):
             await source.store.server_copy(
-                info.key, target.store, dest, version=info.generation or info.etag, if_absent=not replace,
+                info.key,
+                target.store,
+                dest,
+                version=info.generation or info.etag,
+                if_absent=not replace,
                 size=info.size,
             )
             job.bytesDone += info.size

@@ -42,7 +42,9 @@ class UploadsHandler(BaseHandler):
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
         if self.request.method == "PUT":
-            allowed = self.authorizer.is_authorized(self, self.current_user, "write", getattr(self, "auth_resource", "leap-buckets"))
+            allowed = self.authorizer.is_authorized(
+                self, self.current_user, "write", getattr(self, "auth_resource", "leap-buckets")
+            )
             if not isinstance(allowed, bool):  # an authorizer may answer later
                 allowed = await allowed
             if not allowed:
@@ -79,7 +81,11 @@ class UploadsHandler(BaseHandler):
             self._send_error(ApiError(500, "internal", "The server failed unexpectedly; see its log and retry."))
 
     def _json_too_large(self) -> ApiError:
-        return ApiError(413, "too-large", f"The request's JSON is over {self.MAX_JSON // 1024} KiB; send only the fields of POST uploads.")
+        return ApiError(
+            413,
+            "too-large",
+            f"The request's JSON is over {self.MAX_JSON // 1024} KiB; send only the fields of POST uploads.",
+        )
 
     def on_finish(self):
         if self.receiver:
@@ -102,7 +108,9 @@ class UploadsHandler(BaseHandler):
         except ApiError:
             raise
         except Exception as exc:
-            raise translate_for(exc, self._failed_root(self.json_body(), exc, "target"), "Starting the upload") from None
+            raise translate_for(
+                exc, self._failed_root(self.json_body(), exc, "target"), "Starting the upload"
+            ) from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 

@@ -56,8 +56,17 @@ class Uploads:
             raise too_many(f"already has {limit} uploads open")
         name, size = body.get("name"), body.get("size")
         conflict = body.get("conflict", "fail")
-        if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
-            raise bad_request("'name' is the file's name, without '/' (send folders' files one by one with their path in 'target').")
+        if (
+            not isinstance(name, str)
+            or not name
+            or name in (".", "..")
+            or "/" in name
+            or "\\" in name
+            or "\x00" in name
+        ):
+            raise bad_request(
+                "'name' is the file's name, without '/' (send folders' files one by one with their path in 'target')."
+            )
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise bad_request("'size' is the file's size in bytes, a whole number.")
         if conflict not in CONFLICTS:
@@ -72,7 +81,9 @@ class Uploads:
             if conflict == "overwrite" and target.root is not None:
                 guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
             if conflict == "fail":
-                raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
+                raise ApiError(
+                    409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both."
+                )
             if conflict == "skip":
                 raise ApiError(409, "conflict", f"{target.url} exists already and was skipped.")
             if conflict == "rename":
@@ -81,9 +92,13 @@ class Uploads:
                 replacing = False
         session = UploadSession(size)
         job = self.jobs.start(
-            "transfer", f"Upload {name} to {target.url}",
+            "transfer",
+            f"Upload {name} to {target.url}",
             lambda job: self._run(job, session, target, replacing),
-            source={"upload": name}, target=target.to_api(), mode="copy", conflict=conflict,
+            source={"upload": name},
+            target=target.to_api(),
+            mode="copy",
+            conflict=conflict,
         )
         job.objectsTotal, job.bytesTotal = 1, size
         self.sessions[job.id] = session
@@ -101,8 +116,10 @@ class Uploads:
                     data = await asyncio.wait_for(session.queue.get(), IDLE)
                 except asyncio.TimeoutError:
                     raise ApiError(
-                        408, "upload-stalled",
-                        f"No data arrived for {int(IDLE)} s (was the page closed?); nothing was kept, drop the file again.",
+                        408,
+                        "upload-stalled",
+                        f"No data arrived for {int(IDLE)} s (was the page closed?); nothing was kept, drop the file "
+                        "again.",
                     ) from None
                 received += len(data)
                 md5.update(data)
@@ -146,12 +163,11 @@ class Uploads:
                 # Onto a free name only, checked by the service when the upload commits:
                 # an object written there meanwhile, by anyone, is never replaced.
                 try:
-                    landed = await target.store.upload(
-                        target.path, session.size, chunks(), if_absent=not replacing
-                    )
+                    landed = await target.store.upload(target.path, session.size, chunks(), if_absent=not replacing)
                 except Exists:
                     raise ApiError(
-                        409, "conflict",
+                        409,
+                        "conflict",
                         f"{target.url} was written by someone else while this file was sent; nothing was replaced. "
                         "Drop the file again to choose what to do.",
                     ) from None
@@ -175,7 +191,9 @@ class Uploads:
         session = self.sessions.get(job_id)
         if session is None or job.state not in ACTIVE:
             raise ApiError(409, "upload-closed", f"This upload is {job.state}; drop the file again to start over.")
-        if offset is None or not (offset.isascii() and offset.isdigit()) or len(offset) > 18:  # not "²", nor 4,300 digits
+        if (
+            offset is None or not (offset.isascii() and offset.isdigit()) or len(offset) > 18
+        ):  # not "²", nor 4,300 digits
             raise bad_request("Send ?offset=<bytes already sent> with each chunk.")
         if length is not None and length > MAX_PUT:
             raise too_large()
@@ -183,7 +201,9 @@ class Uploads:
         receiver = Receiver(self.jobs, job, session)
         try:
             if int(offset) != session.offset:
-                raise ApiError(409, "bad-offset", f"The server has {session.offset} bytes of this file; send from there.")
+                raise ApiError(
+                    409, "bad-offset", f"The server has {session.offset} bytes of this file; send from there."
+                )
             if length is not None:
                 receiver.check(length)
         except ApiError:
@@ -194,8 +214,10 @@ class Uploads:
 
 def too_large() -> ApiError:
     return ApiError(
-        413, "too-large",
-        f"One PUT carries at most {MAX_PUT // (1024 * 1024)} MiB; send the file in smaller chunks, each from the offset reached.",
+        413,
+        "too-large",
+        f"One PUT carries at most {MAX_PUT // (1024 * 1024)} MiB; send the file in smaller chunks, each from the "
+        "offset reached.",
     )
 
 
@@ -253,5 +275,7 @@ class Receiver:
         if not put.done():
             put.cancel()
             job = self.job
-            raise ApiError(409, "upload-closed", f"This upload is {job.state}: {(job.error or {}).get('message', 'it ended')}")
+            raise ApiError(
+                409, "upload-closed", f"This upload is {job.state}: {(job.error or {}).get('message', 'it ended')}"
+            )
         self.session.offset += len(piece)

@@ -14,17 +14,35 @@ DATA = REPO / ".stack" / "reliability"
 OUT = REPO / "docs" / "reliability.md"
 
 CLASSES = [  # (title, test files, what it shows)
-    ("The guard, as a table and as properties", ("test_guard",),
-     "who may write, overwrite and delete which key: a table of (root, path, action) and hypothesis "
-     "over random usernames, prefix templates and paths (look-alikes, escapes, dot segments, separators)"),
-    ("Hostile requests through the API", ("test_trust", "test_redteam", "test_deletes", "test_transfers",
-                                          "test_uploads", "test_local", "test_api_", "test_authorizer", "test_auth"),
-     "each failure of issue 16 reproduced through the HTTP API, and a red team's attacks (odd paths, aliases, "
-     "renames, races, an outage), checked with the emulators' own API, boto3 and the disk; schemathesis runs "
-     "docs/api.yaml against a live server (its figures below)"),
-    ("Faults (Toxiproxy, killed emulators, killed server)", ("test_faults",),
-     "latency, timeouts, resets and cut bodies during listings, transfers and deletes (Toxiproxy in front of "
-     "both emulators); the emulators and the Jupyter server SIGKILLed in the middle and restarted"),
+    (
+        "The guard, as a table and as properties",
+        ("test_guard",),
+        "who may write, overwrite and delete which key: a table of (root, path, action) and hypothesis "
+        "over random usernames, prefix templates and paths (look-alikes, escapes, dot segments, separators)",
+    ),
+    (
+        "Hostile requests through the API",
+        (
+            "test_trust",
+            "test_redteam",
+            "test_deletes",
+            "test_transfers",
+            "test_uploads",
+            "test_local",
+            "test_api_",
+            "test_authorizer",
+            "test_auth",
+        ),
+        "each failure of issue 16 reproduced through the HTTP API, and a red team's attacks (odd paths, aliases, "
+        "renames, races, an outage), checked with the emulators' own API, boto3 and the disk; schemathesis runs "
+        "docs/api.yaml against a live server (its figures below)",
+    ),
+    (
+        "Faults (Toxiproxy, killed emulators, killed server)",
+        ("test_faults",),
+        "latency, timeouts, resets and cut bodies during listings, transfers and deletes (Toxiproxy in front of "
+        "both emulators); the emulators and the Jupyter server SIGKILLed in the middle and restarted",
+    ),
     ("Load", ("test_load", "test_limits"), "concurrent jobs, tabs, cancels and a large listing at once"),
 ]
 
@@ -69,8 +87,13 @@ def schemathesis_section(data: dict) -> list:
     ops = data.get("operations", {})
     total = sum(o.get("cases", 0) for o in ops.values())
     failures = sum(o.get("failures", 0) for o in ops.values())
-    lines = [f"{total} cases over {len(ops)} operations, {failures} failing, in {data.get('seconds')} s "
-             f"(checks: {', '.join(data.get('checks', []))}).", "", "| operation | cases | failures | statuses |", "|---|---|---|---|"]
+    lines = [
+        f"{total} cases over {len(ops)} operations, {failures} failing, in {data.get('seconds')} s "
+        f"(checks: {', '.join(data.get('checks', []))}).",
+        "",
+        "| operation | cases | failures | statuses |",
+        "|---|---|---|---|",
+    ]
     for name, op in sorted(ops.items()):
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(op.get("statuses", {}).items()))
         lines.append(f"| {name} | {op.get('cases')} | {op.get('failures')} | {statuses} |")
@@ -102,8 +125,10 @@ def main() -> int:
     for title, prefixes, _ in CLASSES:
         files = sorted(stem for stem in counts if any(stem.startswith(p) for p in prefixes))
         passed, failed, skipped, xfailed = (sum(counts[f][i] for f in files) for i in range(4))
-        lines.append(f"| {title} | {', '.join(files) or '(none ran)'} | {passed + failed + skipped + xfailed} "
-                     f"| {passed} | {failed} | {xfailed} | {skipped} |")
+        lines.append(
+            f"| {title} | {', '.join(files) or '(none ran)'} | {passed + failed + skipped + xfailed} "
+            f"| {passed} | {failed} | {xfailed} | {skipped} |"
+        )
     lines += ["", "## What each class tries", ""]
     for title, _, what in CLASSES:
         lines.append(f"- **{title}**: {what}.")

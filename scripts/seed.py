@@ -16,19 +16,25 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import numpy as np
 import requests
+
 import zarr
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 GCS = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}"
 S3 = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}"
-GCS_ROOT = pathlib.Path(os.environ.get("LEAP_BUCKETS_GCS_ROOT") or REPO / ".stack" / "gcs")  # fake-gcs-server's filesystem backend
+GCS_ROOT = pathlib.Path(
+    os.environ.get("LEAP_BUCKETS_GCS_ROOT") or REPO / ".stack" / "gcs"
+)  # fake-gcs-server's filesystem backend
 NOW = datetime.now(timezone.utc)
 MiB = 1024 * 1024
 
 http = requests.Session()
 http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
 s3 = boto3.client(
-    "s3", endpoint_url=S3, aws_access_key_id="testing", aws_secret_access_key="testing",
+    "s3",
+    endpoint_url=S3,
+    aws_access_key_id="testing",
+    aws_secret_access_key="testing",
     region_name="us-east-1",
 )
 counts = {}
@@ -77,9 +83,7 @@ def zarr_files(zarr_format, kind, consolidated=False):
             arr = group.create_array(name, shape=data.shape, chunks=chunks, dtype=data.dtype)
             arr.attrs.update({**attrs, "_ARRAY_DIMENSIONS": list(dims)})
         else:
-            arr = group.create_array(
-                name, shape=data.shape, chunks=chunks, dtype=data.dtype, dimension_names=dims
-            )
+            arr = group.create_array(name, shape=data.shape, chunks=chunks, dtype=data.dtype, dimension_names=dims)
             arr.attrs.update(attrs)
         arr[...] = data
 
@@ -88,9 +92,13 @@ def zarr_files(zarr_format, kind, consolidated=False):
     array("lon", lon, ("lon",), (36,), {"units": "degrees_east", "long_name": "longitude"})
     array("time", np.arange(12, dtype="i4"), ("time",), (12,), {"units": "months since 2000-01-01"})
     field = (280 + 15 * rng.standard_normal((12, 18, 36))).astype("f4")
-    names = {"ocean": ("sst", "sea surface temperature"), "atmos": ("t2m", "2 metre temperature"),
-             "precip": ("pr", "precipitation"), "surface": ("ts", "surface temperature"),
-             "climatology": ("tas", "near-surface air temperature")}
+    names = {
+        "ocean": ("sst", "sea surface temperature"),
+        "atmos": ("t2m", "2 metre temperature"),
+        "precip": ("pr", "precipitation"),
+        "surface": ("ts", "surface temperature"),
+        "climatology": ("tas", "near-surface air temperature"),
+    }
     var, long_name = names[kind]
     array(var, field, dims3, (3, 9, 18), {"units": "K", "long_name": long_name})
     group.attrs.update({"title": f"LEAP demo {kind} data", "source": "synthetic"})
@@ -129,9 +137,13 @@ def seed_gcs():
     scratch("other-user/hello.txt", b"not demo's\n")
     put_store(scratch, "other-user/run.zarr/", zarr_files(2, "ocean", consolidated=True))
 
-    ages = {"demo/README.md": timedelta(hours=1), "demo/results/tiny.txt": timedelta(days=4),
-            "demo/results/summary.csv": timedelta(days=8), "demo/results/run-001.nc": timedelta(days=6, hours=12),
-            "demo/results/run-002.nc": timedelta(days=2)}
+    ages = {
+        "demo/README.md": timedelta(hours=1),
+        "demo/results/tiny.txt": timedelta(days=4),
+        "demo/results/summary.csv": timedelta(days=8),
+        "demo/results/run-001.nc": timedelta(days=6, hours=12),
+        "demo/results/run-002.nc": timedelta(days=2),
+    }
     for key in ocean:  # metadata is written first, so it expires first
         ages[f"demo/ocean.zarr/{key}"] = timedelta(days=6, hours=20) if ".z" in key else timedelta(days=5)
     for name, age in ages.items():
@@ -151,9 +163,17 @@ def seed_s3():
         s3.create_bucket(Bucket=bucket)
     # The OSN data buckets are public: everyone reads them anonymously.
     for bucket in ("leap-pangeo-manual", "leap-pangeo-pipeline"):
-        policy = {"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:ListBucket"],
-            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": ["s3:GetObject", "s3:ListBucket"],
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                }
+            ],
+        }
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     inbox = lambda name, data: s3_put("leap-pangeo-inbox", name, data, False)  # noqa: E731
     inbox("demo/from-hpc/run.log", b"pushed from the HPC centre\n")

@@ -4,11 +4,23 @@
  * register these with their enablement rules (commandRules.ts).
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Clipboard, Dialog, InputDialog, MainAreaWidget, Notification, showDialog } from '@jupyterlab/apputils';
+import {
+  Clipboard,
+  Dialog,
+  InputDialog,
+  MainAreaWidget,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { Widget } from '@lumino/widgets';
 
-import { CommandRule, ICommandContext, rules, whyNotName } from './commandRules';
+import {
+  CommandRule,
+  ICommandContext,
+  rules,
+  whyNotName
+} from './commandRules';
 import { formatDate, formatSize, parentPath } from './format';
 import { bucketIcon } from './icons';
 import { pythonSnippet } from './snippets';
@@ -36,7 +48,11 @@ export class BucketActions {
   get context(): ICommandContext {
     const model = this.panel.model;
     const selected = new Set(this.panel.listing.selection);
-    return { root: model.root, folder: model.path, selection: model.entries.filter(e => selected.has(e.path)) };
+    return {
+      root: model.root,
+      folder: model.path,
+      selection: model.entries.filter(e => selected.has(e.path))
+    };
   }
 
   /** Why a command cannot act now; '' when it can. */
@@ -54,7 +70,10 @@ export class BucketActions {
 
   /** Open an entry: a folder opens in the panel, a store per the setting, a file's details. */
   async open(entry: IEntry): Promise<void> {
-    if (entry.type === 'directory' || (entry.type === 'zarr' && this.zarrOpenWith === 'folder')) {
+    if (
+      entry.type === 'directory' ||
+      (entry.type === 'zarr' && this.zarrOpenWith === 'folder')
+    ) {
       await this.panel.model.cd(entry.path);
     } else if (entry.type === 'zarr') {
       this.preview(entry);
@@ -113,7 +132,11 @@ export class BucketActions {
     }
     const { root, folder } = this.context;
     if (name === undefined) {
-      const answer = await InputDialog.getText({ title: 'New Folder', label: `In ${root!.url}${folder}`, placeholder: 'name' });
+      const answer = await InputDialog.getText({
+        title: 'New Folder',
+        label: `In ${root!.url}${folder}`,
+        placeholder: 'name'
+      });
       if (!answer.button.accept) {
         return;
       }
@@ -125,7 +148,10 @@ export class BucketActions {
       return;
     }
     try {
-      const entry = await this.panel.model.api.createFolder(root!.id, `${folder}${name}/`);
+      const entry = await this.panel.model.api.createFolder(
+        root!.id,
+        `${folder}${name}/`
+      );
       await this.panel.model.refresh();
       this.panel.listing.select([entry.path]);
     } catch (error) {
@@ -143,7 +169,10 @@ export class BucketActions {
     input.type = 'file';
     input.multiple = true;
     input.addEventListener('change', () => {
-      const files = Array.from(input.files ?? []).map(file => ({ file, folder: '' }));
+      const files = Array.from(input.files ?? []).map(file => ({
+        file,
+        folder: ''
+      }));
       if (files.length) {
         this.panel.transfers.toggle(true);
         void this.panel.drops.upload(files, { root: root!.id, path: folder });
@@ -177,7 +206,12 @@ export class BucketActions {
       return;
     }
     const parent = parentPath(entry.path);
-    await this.panel.drops.transfer([{ root: root!.id, path: entry.path }], { root: root!.id, path: parent + newName }, false, 'move');
+    await this.panel.drops.transfer(
+      [{ root: root!.id, path: entry.path }],
+      { root: root!.id, path: parent + newName },
+      false,
+      'move'
+    );
   }
 
   async copyUrl(): Promise<void> {
@@ -185,9 +219,14 @@ export class BucketActions {
       return;
     }
     const { root, folder, selection } = this.context;
-    const urls = selection.length ? selection.map(e => `${root!.url}${e.path}`) : [`${root!.url}${folder}`];
+    const urls = selection.length
+      ? selection.map(e => `${root!.url}${e.path}`)
+      : [`${root!.url}${folder}`];
     Clipboard.copyToSystem(urls.join('\n'));
-    Notification.info(`Copied ${urls.length === 1 ? urls[0] : `${urls.length} URLs`}`, { autoClose: 3000 });
+    Notification.info(
+      `Copied ${urls.length === 1 ? urls[0] : `${urls.length} URLs`}`,
+      { autoClose: 3000 }
+    );
   }
 
   async copySnippet(): Promise<void> {
@@ -196,7 +235,9 @@ export class BucketActions {
     }
     const { root, selection } = this.context;
     Clipboard.copyToSystem(pythonSnippet(root!, selection[0]));
-    Notification.info(`Copied Python that opens ${selection[0].name}`, { autoClose: 3000 });
+    Notification.info(`Copied Python that opens ${selection[0].name}`, {
+      autoClose: 3000
+    });
   }
 
   /** Copy the selection into the folder open in JupyterLab's file browser. */
@@ -226,7 +267,14 @@ export class BucketActions {
     body.addClass('jp-LeapBuckets-details');
     const rows: [string, string][] = [
       ['URL', `${root.url}${entry.path}`],
-      ['Type', entry.type === 'zarr' ? 'Zarr store' : entry.type === 'directory' ? 'Folder' : 'File']
+      [
+        'Type',
+        entry.type === 'zarr'
+          ? 'Zarr store'
+          : entry.type === 'directory'
+            ? 'Folder'
+            : 'File'
+      ]
     ];
     const render = (extra: [string, string][], status = '') => {
       body.node.textContent = '';
@@ -248,18 +296,37 @@ export class BucketActions {
         body.node.append(p);
       }
     };
-    render([], entry.type === 'file' ? 'Reading its metadata…' : 'Counting what lies under it…');
+    render(
+      [],
+      entry.type === 'file'
+        ? 'Reading its metadata…'
+        : 'Counting what lies under it…'
+    );
     void this.panel.model.api
       .details(root.id, entry.path)
       .then(d => {
         const extra: [string, string][] = [];
         if (d.objects !== undefined) {
-          extra.push(['Objects', `${d.approximate ? 'at least ' : ''}${d.objects.toLocaleString()}`]);
-          extra.push(['Total size', `${d.approximate ? 'at least ' : ''}${formatSize(d.bytes ?? 0)}`]);
-          extra.push(['Last modified', d.modified ? formatDate(d.modified) : '—']);
+          extra.push([
+            'Objects',
+            `${d.approximate ? 'at least ' : ''}${d.objects.toLocaleString()}`
+          ]);
+          extra.push([
+            'Total size',
+            `${d.approximate ? 'at least ' : ''}${formatSize(d.bytes ?? 0)}`
+          ]);
+          extra.push([
+            'Last modified',
+            d.modified ? formatDate(d.modified) : '—'
+          ]);
         } else {
           const size = d.size ?? 0;
-          extra.push(['Size', size < 1000 ? `${size} bytes` : `${formatSize(size)} (${size.toLocaleString()} bytes)`]);
+          extra.push([
+            'Size',
+            size < 1000
+              ? `${size} bytes`
+              : `${formatSize(size)} (${size.toLocaleString()} bytes)`
+          ]);
           extra.push(['Modified', formatDate(d.modified)]);
           extra.push(['Created', formatDate(d.created ?? null)]);
           if (d.md5) {
@@ -272,14 +339,27 @@ export class BucketActions {
             extra.push(['Generation', d.generation]);
           }
         }
-        const expires = d.expires ?? (entry!.type !== 'file' ? this.panel.model.folderExpiry(entry!.path)?.expires : null);
+        const expires =
+          d.expires ??
+          (entry!.type !== 'file'
+            ? this.panel.model.folderExpiry(entry!.path)?.expires
+            : null);
         if (root.expiryDays !== null) {
-          extra.push(['Expires', expires ? `${formatDate(expires)}${d.expiresRule ? ` (${d.expiresRule})` : ''}` : '—']);
+          extra.push([
+            'Expires',
+            expires
+              ? `${formatDate(expires)}${d.expiresRule ? ` (${d.expiresRule})` : ''}`
+              : '—'
+          ]);
         }
         render(extra);
       })
       .catch(error => render([], (error as Error).message));
-    await showDialog({ title: entry.name || root.label, body, buttons: [Dialog.okButton({ label: 'Close' })] });
+    await showDialog({
+      title: entry.name || root.label,
+      body,
+      buttons: [Dialog.okButton({ label: 'Close' })]
+    });
   }
 
   /** Open the Zarr preview of a store in the main area (once per store). */
@@ -289,7 +369,10 @@ export class BucketActions {
     }
     const root = this.context.root!;
     entry = entry ?? this.context.selection[0];
-    const id = `leap-buckets-zarr-${root.id}-${entry.path}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    const id = `leap-buckets-zarr-${root.id}-${entry.path}`.replace(
+      /[^A-Za-z0-9_-]/g,
+      '_'
+    );
     const open = this._previews.get(id);
     if (open) {
       this.app.shell.activateById(open.id);
@@ -303,7 +386,9 @@ export class BucketActions {
       openInNotebook: code => void this.openInNotebook(code),
       copy: code => {
         Clipboard.copyToSystem(code);
-        Notification.info('Copied the Python that opens this store', { autoClose: 3000 });
+        Notification.info('Copied the Python that opens this store', {
+          autoClose: 3000
+        });
       }
     });
     const widget = new MainAreaWidget({ content });
@@ -320,16 +405,22 @@ export class BucketActions {
   /** A new notebook whose first cell holds `code`. */
   async openInNotebook(code: string): Promise<void> {
     try {
-      const panel: any = await this.app.commands.execute('notebook:create-new', {
-        cwd: this.fileBrowser?.model.path ?? ''
-      });
+      const panel: any = await this.app.commands.execute(
+        'notebook:create-new',
+        {
+          cwd: this.fileBrowser?.model.path ?? ''
+        }
+      );
       await panel.context.ready;
       const shared = panel.content.model.sharedModel;
       shared.transact(() => {
         shared.getCell(0).setSource(code);
       });
     } catch (error) {
-      Notification.error(`No notebook could be made: ${(error as Error).message}`, { autoClose: false });
+      Notification.error(
+        `No notebook could be made: ${(error as Error).message}`,
+        { autoClose: false }
+      );
     }
   }
 

@@ -1,7 +1,12 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { API_NAMESPACE, ApiError, errorFromResponse, requestAPI } from './request';
+import {
+  API_NAMESPACE,
+  ApiError,
+  errorFromResponse,
+  requestAPI
+} from './request';
 import {
   IDeletePlan,
   IDetails,
@@ -77,60 +82,119 @@ export class BucketsApi implements IBucketsApi {
   }
 
   cancelJob(id: string): Promise<IJob> {
-    return requestAPI<IJob>(`jobs/${encodeURIComponent(id)}`, { method: 'DELETE' }, this.settings);
+    return requestAPI<IJob>(
+      `jobs/${encodeURIComponent(id)}`,
+      { method: 'DELETE' },
+      this.settings
+    );
   }
 
   startUpload(request: IUploadRequest): Promise<IJob> {
-    return requestAPI<IJob>('uploads', { method: 'POST', body: JSON.stringify(request) }, this.settings);
+    return requestAPI<IJob>(
+      'uploads',
+      { method: 'POST', body: JSON.stringify(request) },
+      this.settings
+    );
   }
 
   sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob> {
     return requestAPI<IJob>(
       `uploads/${encodeURIComponent(id)}?offset=${offset}`,
-      { method: 'PUT', body: chunk, headers: { 'Content-Type': 'application/octet-stream' } },
+      {
+        method: 'PUT',
+        body: chunk,
+        headers: { 'Content-Type': 'application/octet-stream' }
+      },
       this.settings
     );
   }
 
   planDelete(root: string, path: string): Promise<IDeletePlan> {
-    return requestAPI<IDeletePlan>('delete/plan', { method: 'POST', body: JSON.stringify({ root, path }) }, this.settings);
+    return requestAPI<IDeletePlan>(
+      'delete/plan',
+      { method: 'POST', body: JSON.stringify({ root, path }) },
+      this.settings
+    );
   }
 
   startDelete(plan: string, confirm: string): Promise<IJob> {
-    return requestAPI<IJob>('delete', { method: 'POST', body: JSON.stringify({ plan, confirm }) }, this.settings);
+    return requestAPI<IJob>(
+      'delete',
+      { method: 'POST', body: JSON.stringify({ plan, confirm }) },
+      this.settings
+    );
   }
 
   getPlan(plan: string): Promise<IDeletePlan> {
-    return requestAPI<IDeletePlan>(`delete/plan/${encodeURIComponent(plan)}`, {}, this.settings);
+    return requestAPI<IDeletePlan>(
+      `delete/plan/${encodeURIComponent(plan)}`,
+      {},
+      this.settings
+    );
   }
 
   async dropPlan(plan: string): Promise<void> {
-    const url = URLExt.join(this.settings.baseUrl, API_NAMESPACE, `delete/plan/${encodeURIComponent(plan)}`);
-    await ServerConnection.makeRequest(url, { method: 'DELETE' }, this.settings);
+    const url = URLExt.join(
+      this.settings.baseUrl,
+      API_NAMESPACE,
+      `delete/plan/${encodeURIComponent(plan)}`
+    );
+    await ServerConnection.makeRequest(
+      url,
+      { method: 'DELETE' },
+      this.settings
+    );
   }
 
   folderExpiry(root: string, path: string): Promise<IFolderExpiry> {
-    return requestAPI<IFolderExpiry>(`expiry${Private.query({ root, path })}`, {}, this.settings);
+    return requestAPI<IFolderExpiry>(
+      `expiry${Private.query({ root, path })}`,
+      {},
+      this.settings
+    );
   }
 
   expiring(root: string, hours: number): Promise<IExpiring> {
-    return requestAPI<IExpiring>(`expiring${Private.query({ root, hours: String(hours) })}`, {}, this.settings);
+    return requestAPI<IExpiring>(
+      `expiring${Private.query({ root, hours: String(hours) })}`,
+      {},
+      this.settings
+    );
   }
 
   createFolder(root: string, path: string): Promise<IEntry> {
-    return requestAPI<IEntry>('folders', { method: 'POST', body: JSON.stringify({ root, path }) }, this.settings);
+    return requestAPI<IEntry>(
+      'folders',
+      { method: 'POST', body: JSON.stringify({ root, path }) },
+      this.settings
+    );
   }
 
   details(root: string, path: string): Promise<IDetails> {
-    return requestAPI<IDetails>(`details${Private.query({ root, path })}`, {}, this.settings);
+    return requestAPI<IDetails>(
+      `details${Private.query({ root, path })}`,
+      {},
+      this.settings
+    );
   }
 
-  async readObject(root: string, path: string): Promise<Uint8Array | undefined> {
+  async readObject(
+    root: string,
+    path: string
+  ): Promise<Uint8Array | undefined> {
     let response: Response;
     try {
-      response = await ServerConnection.makeRequest(this.objectUrl(root, path), {}, this.settings);
+      response = await ServerConnection.makeRequest(
+        this.objectUrl(root, path),
+        {},
+        this.settings
+      );
     } catch {
-      throw new ApiError('network', 'The Jupyter server did not answer; check that it is still running, then retry.', 0);
+      throw new ApiError(
+        'network',
+        'The Jupyter server did not answer; check that it is still running, then retry.',
+        0
+      );
     }
     if (response.status === 404) {
       return undefined;

@@ -57,22 +57,34 @@ export const rules = {
     return '';
   },
 
-  delete: (ctx: ICommandContext) => whyNotDelete(ctx.root, ctx.selection.map(e => e.path)),
+  delete: (ctx: ICommandContext) =>
+    whyNotDelete(
+      ctx.root,
+      ctx.selection.map(e => e.path)
+    ),
 
   copyUrl: (ctx: ICommandContext) => inRoot(ctx, () => ''),
 
   copySnippet: (ctx: ICommandContext) =>
-    inRoot(ctx, () => (ctx.selection.length === 1 ? '' : 'Select one file, folder or store.')),
+    inRoot(ctx, () =>
+      ctx.selection.length === 1 ? '' : 'Select one file, folder or store.'
+    ),
 
   download: (ctx: ICommandContext) =>
-    inRoot(ctx, () => (ctx.selection.length ? '' : 'Select what to download to the workspace.')),
+    inRoot(ctx, () =>
+      ctx.selection.length ? '' : 'Select what to download to the workspace.'
+    ),
 
   details: (ctx: ICommandContext) =>
-    inRoot(ctx, () => (ctx.selection.length === 1 ? '' : 'Select one item to see its details.')),
+    inRoot(ctx, () =>
+      ctx.selection.length === 1 ? '' : 'Select one item to see its details.'
+    ),
 
   preview: (ctx: ICommandContext) =>
     inRoot(ctx, () =>
-      ctx.selection.length === 1 && ctx.selection[0].type === 'zarr' ? '' : 'Select a Zarr store to preview.'
+      ctx.selection.length === 1 && ctx.selection[0].type === 'zarr'
+        ? ''
+        : 'Select a Zarr store to preview.'
     )
 };
 
@@ -89,11 +101,22 @@ export function whyNotName(name: string, current: string): string {
   if (name !== name.trim()) {
     return 'A name cannot start or end with a space.';
   }
-  if (name === '.' || name === '..' || /[/\\\u0000-\u001f\u007f]/.test(name)) {
+  if (name === '.' || name === '..' || /[/\\]/.test(name) || hasControl(name)) {
     return "A name cannot hold '/', '\\' or control characters, nor be '.' or '..'.";
   }
   if (name === current) {
     return 'That is its name already.';
   }
   return '';
+}
+
+/** Whether a name holds a control character (U+0000 to U+001F, or DEL). */
+function hasControl(name: string): boolean {
+  for (const char of name) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -68,7 +68,8 @@ export function addCommands(
     label: 'Go to a Bucket URL…',
     caption: 'Open a pasted gs:// or s3:// address in the root that shows it',
     icon: searchIcon,
-    execute: args => actions.goToUrl(typeof args.url === 'string' ? args.url : undefined)
+    execute: args =>
+      actions.goToUrl(typeof args.url === 'string' ? args.url : undefined)
   });
   commands.addCommand(CommandIDs.openItem, {
     label: 'Open',
@@ -90,50 +91,71 @@ export function addCommands(
     label: 'New Bucket Folder…',
     icon: newFolderIcon,
     ...ruled('newFolder', 'Make a folder in the open bucket folder'),
-    execute: args => actions.newFolder(typeof args.name === 'string' ? args.name : undefined)
+    execute: args =>
+      actions.newFolder(typeof args.name === 'string' ? args.name : undefined)
   });
   commands.addCommand(CommandIDs.uploadFiles, {
     label: 'Upload Files to the Bucket…',
     icon: fileUploadIcon,
-    ...ruled('upload', 'Upload files from this computer into the open bucket folder'),
+    ...ruled(
+      'upload',
+      'Upload files from this computer into the open bucket folder'
+    ),
     execute: () => actions.upload()
   });
   commands.addCommand(CommandIDs.renameItem, {
     label: 'Rename…',
     icon: editIcon,
     ...ruled('rename', 'Rename the selected file, folder or store (F2)'),
-    execute: args => actions.rename(typeof args.name === 'string' ? args.name : undefined)
+    execute: args =>
+      actions.rename(typeof args.name === 'string' ? args.name : undefined)
   });
   commands.addCommand(CommandIDs.deleteItem, {
     label: 'Delete…',
     icon: deleteIcon,
-    ...ruled('delete', 'Plan, confirm and delete a file, folder or Zarr store inside your home'),
+    ...ruled(
+      'delete',
+      'Plan, confirm and delete a file, folder or Zarr store inside your home'
+    ),
     execute: () => panel.deleteSelection()
   });
   commands.addCommand(CommandIDs.copyUrl, {
     label: 'Copy Bucket URL',
     icon: linkIcon,
-    ...ruled('copyUrl', 'Copy the gs:// or s3:// address of the selection, or of the open folder'),
+    ...ruled(
+      'copyUrl',
+      'Copy the gs:// or s3:// address of the selection, or of the open folder'
+    ),
     execute: () => actions.copyUrl()
   });
   commands.addCommand(CommandIDs.copySnippet, {
     label: 'Copy Python to Open It',
     icon: pythonIcon,
-    ...ruled('copySnippet', 'Copy code that opens the item (xarray, pandas or fsspec, with the storage options it needs)'),
+    ...ruled(
+      'copySnippet',
+      'Copy code that opens the item (xarray, pandas or fsspec, with the storage options it needs)'
+    ),
     execute: () => actions.copySnippet()
   });
   commands.addCommand(CommandIDs.downloadToWorkspace, {
     label: 'Download to the Workspace',
     icon: downloadIcon,
-    ...ruled('download', "Copy the selection into the file browser's open folder (a server-side job)"),
+    ...ruled(
+      'download',
+      "Copy the selection into the file browser's open folder (a server-side job)"
+    ),
     execute: () => actions.download()
   });
   commands.addCommand(CommandIDs.moveToPersistent, {
     label: 'Move to Persistent',
     icon: copyIcon,
-    caption: () => panel.whyNotMove || 'Move the selection out of scratch, to the same place in your persistent home',
+    caption: () =>
+      panel.whyNotMove ||
+      'Move the selection out of scratch, to the same place in your persistent home',
     isEnabled: () => panel.whyNotMove === '',
-    isVisible: () => panel.model.root?.expiryDays != null,
+    isVisible: () =>
+      panel.model.root?.expiryDays !== null &&
+      panel.model.root?.expiryDays !== undefined,
     execute: () => panel.moveToPersistent()
   });
   commands.addCommand(CommandIDs.showTransfers, {
@@ -146,7 +168,10 @@ export function addCommands(
   });
   commands.addCommand(CommandIDs.showDetails, {
     label: 'Show Details',
-    ...ruled('details', 'Size, dates, checksums, expiry; for folders and stores, how many objects'),
+    ...ruled(
+      'details',
+      'Size, dates, checksums, expiry; for folders and stores, how many objects'
+    ),
     execute: () => actions.showDetails()
   });
 

@@ -10,7 +10,9 @@ export function canDelete(root: IRoot | null, path: string): boolean {
   if (prefix === null || prefix === undefined || !path) {
     return false;
   }
-  return path.startsWith(prefix) && path.length > prefix.length && path !== prefix;
+  return (
+    path.startsWith(prefix) && path.length > prefix.length && path !== prefix
+  );
 }
 
 /** Why deleting is not offered, in one sentence; '' when it is. */

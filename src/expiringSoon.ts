@@ -30,14 +30,19 @@ export class ExpiringSoon {
   every(minutes: number): void {
     window.clearInterval(this._timer);
     if (minutes > 0) {
-      this._timer = window.setInterval(() => void this.check(), minutes * 60 * 1000);
+      this._timer = window.setInterval(
+        () => void this.check(),
+        minutes * 60 * 1000
+      );
     }
   }
 
   async check(): Promise<void> {
     const { api, hours, show, move } = this.options;
     const threshold = hours();
-    for (const root of this.options.roots().filter(r => r.expiryDays !== null && r.home)) {
+    for (const root of this.options
+      .roots()
+      .filter(r => r.expiryDays !== null && r.home)) {
       let answer;
       try {
         answer = await api.expiring(root.id, threshold);
@@ -52,8 +57,12 @@ export class ExpiringSoon {
       if (!answer.items.length) {
         continue;
       }
-      const names = answer.items.map(item => item.path.slice(root.home.length).replace(/\/$/, ''));
-      const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+      const names = answer.items.map(item =>
+        item.path.slice(root.home.length).replace(/\/$/, '')
+      );
+      const listed =
+        names.slice(0, 3).join(', ') +
+        (names.length > 3 ? ` and ${names.length - 3} more` : '');
       const message =
         `${names.length} item${names.length > 1 ? 's' : ''} in your ${root.label} home ` +
         `(${root.url}${root.home}) expire within ${threshold} hours: ${listed}.`;
@@ -61,8 +70,15 @@ export class ExpiringSoon {
       const id = Notification.warning(message, {
         autoClose: false,
         actions: [
-          { label: 'Show', callback: () => show(root, Math.max(1, Math.ceil(threshold / 24))) },
-          { label: 'Move to persistent', callback: () => move(root, paths), displayType: 'accent' }
+          {
+            label: 'Show',
+            callback: () => show(root, Math.max(1, Math.ceil(threshold / 24)))
+          },
+          {
+            label: 'Move to persistent',
+            callback: () => move(root, paths),
+            displayType: 'accent'
+          }
         ]
       });
       this._shown.set(root.id, id);

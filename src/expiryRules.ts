@@ -14,7 +14,10 @@ const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 
 /** "6d" (more than 3 days: later), "2d" (up to 3 days: soon), "20h" or "due now" (urgent). */
-export function expiryBadge(expires: string | null | undefined, now: number): IBadge | null {
+export function expiryBadge(
+  expires: string | null | undefined,
+  now: number
+): IBadge | null {
   if (!expires) {
     return null;
   }
@@ -26,9 +29,15 @@ export function expiryBadge(expires: string | null | undefined, now: number): IB
     return { text: 'due now', urgency: 'urgent' };
   }
   if (left < DAY) {
-    return { text: `${Math.max(1, Math.floor(left / HOUR))}h`, urgency: 'urgent' };
+    return {
+      text: `${Math.max(1, Math.floor(left / HOUR))}h`,
+      urgency: 'urgent'
+    };
   }
-  return { text: `${Math.floor(left / DAY)}d`, urgency: left <= 3 * DAY ? 'soon' : 'later' };
+  return {
+    text: `${Math.floor(left / DAY)}d`,
+    urgency: left <= 3 * DAY ? 'soon' : 'later'
+  };
 }
 
 /** The badge's tooltip: the exact date, the rule, and what "approximate" means. */
@@ -50,12 +59,18 @@ export function expiryTooltip(
     lines.push(`Rule: ${rule}.`);
   }
   if (approximate) {
-    lines.push(`Approximate: the earliest of the first ${scanned.toLocaleString()} objects inside.`);
+    lines.push(
+      `Approximate: the earliest of the first ${scanned.toLocaleString()} objects inside.`
+    );
   }
   return lines.join('\n');
 }
 
 /** Whether something with this expiry goes within `days` days from now. */
-export function expiresWithin(expires: string | null | undefined, days: number, now: number): boolean {
+export function expiresWithin(
+  expires: string | null | undefined,
+  days: number,
+  now: number
+): boolean {
   return !!expires && Date.parse(expires) - now <= days * DAY;
 }

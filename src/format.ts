@@ -67,11 +67,15 @@ export function formatRelative(iso: string | null, now: number): string {
 export function sortEntries(
   entries: IEntry[],
   sort: ISortState,
-  expiresOf: (entry: IEntry) => string | null | undefined = entry => entry.expires
+  expiresOf: (entry: IEntry) => string | null | undefined = entry =>
+    entry.expires
 ): IEntry[] {
   const sign = sort.ascending ? 1 : -1;
   const byName = (a: IEntry, b: IEntry) =>
-    a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+    a.name.localeCompare(b.name, undefined, {
+      numeric: true,
+      sensitivity: 'base'
+    });
   const compare = (a: IEntry, b: IEntry): number => {
     const folderA = a.type !== 'file';
     const folderB = b.type !== 'file';
@@ -85,7 +89,9 @@ export function sortEntries(
       result = (a.modified ?? '').localeCompare(b.modified ?? '');
     } else if (sort.key === 'expires') {
       // Soonest first; what never expires (or is not known yet) last.
-      result = (expiresOf(a) ?? '\uffff').localeCompare(expiresOf(b) ?? '\uffff');
+      result = (expiresOf(a) ?? '\uffff').localeCompare(
+        expiresOf(b) ?? '\uffff'
+      );
     }
     return sign * (result || byName(a, b));
   };

@@ -12,5 +12,11 @@ const ZARR_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"
   </g>
 </svg>`;
 
-export const bucketIcon = new LabIcon({ name: 'leap-buckets:bucket', svgstr: BUCKET_SVG });
-export const zarrIcon = new LabIcon({ name: 'leap-buckets:zarr', svgstr: ZARR_SVG });
+export const bucketIcon = new LabIcon({
+  name: 'leap-buckets:bucket',
+  svgstr: BUCKET_SVG
+});
+export const zarrIcon = new LabIcon({
+  name: 'leap-buckets:zarr',
+  svgstr: ZARR_SVG
+});

@@ -16,7 +16,10 @@ import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
 import { IJob, PLUGIN_ID } from './tokens';
-import { FileBrowserDrops, springLoadSidebarTabs } from './widgets/fileBrowserDrops';
+import {
+  FileBrowserDrops,
+  springLoadSidebarTabs
+} from './widgets/fileBrowserDrops';
 import { BucketPanel } from './widgets/panel';
 import { TransfersStatus } from './widgets/statusItem';
 
@@ -25,9 +28,16 @@ import { TransfersStatus } from './widgets/statusItem';
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'A sidebar that browses cloud buckets through the Jupyter server.',
+  description:
+    'A sidebar that browses cloud buckets through the Jupyter server.',
   autoStart: true,
-  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, IDefaultFileBrowser, IStatusBar],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    ILayoutRestorer,
+    IDefaultFileBrowser,
+    IStatusBar
+  ],
   activate: async (
     app: JupyterFrontEnd,
     settingRegistry: ISettingRegistry | null,
@@ -48,22 +58,39 @@ const plugin: JupyterFrontEndPlugin<void> = {
           void fileBrowser?.model.refresh();
         }
       } else if (job.state === 'failed') {
-        Notification.error(`${job.label}: ${job.error?.message ?? 'failed'}`, { autoClose: false });
+        Notification.error(`${job.label}: ${job.error?.message ?? 'failed'}`, {
+          autoClose: false
+        });
       }
     });
     app.shell.add(panel, 'left', { rank: 110 });
     restorer?.add(panel, 'leap-buckets');
     const actions = new BucketActions(app, panel, fileBrowser);
     addCommands(app, panel, actions, palette);
-    panel.addCommandButton(app.commands, CommandIDs.newFolder, 'jp-LeapBuckets-newFolder');
-    panel.addCommandButton(app.commands, CommandIDs.uploadFiles, 'jp-LeapBuckets-upload');
-    panel.addCommandButton(app.commands, CommandIDs.goToUrl, 'jp-LeapBuckets-goTo');
+    panel.addCommandButton(
+      app.commands,
+      CommandIDs.newFolder,
+      'jp-LeapBuckets-newFolder'
+    );
+    panel.addCommandButton(
+      app.commands,
+      CommandIDs.uploadFiles,
+      'jp-LeapBuckets-upload'
+    );
+    panel.addCommandButton(
+      app.commands,
+      CommandIDs.goToUrl,
+      'jp-LeapBuckets-goTo'
+    );
     springLoadSidebarTabs(app);
     if (fileBrowser) {
       new FileBrowserDrops(fileBrowser, panel.drops);
     }
     if (statusBar) {
-      const item = new TransfersStatus(jobs, () => void app.commands.execute(CommandIDs.showTransfers));
+      const item = new TransfersStatus(
+        jobs,
+        () => void app.commands.execute(CommandIDs.showTransfers)
+      );
       statusBar.registerStatusItem('leap-buckets:transfers', {
         item,
         align: 'left',
@@ -82,7 +109,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       hours: () => expiringSoonHours,
       show: (root, days) => {
         app.shell.activateById(panel.id);
-        void model.open(root.id, root.home).then(() => (model.expiringWithin = days));
+        void model
+          .open(root.id, root.home)
+          .then(() => (model.expiringWithin = days));
       },
       move: (root, paths) => void panel.moveToPersistent(root.id, paths)
     });
@@ -93,10 +122,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
           model.pageSize = settings.get('pageSize').composite as number;
           model.showHidden = settings.get('showHidden').composite as boolean;
           defaultRoot = settings.get('defaultRoot').composite as string;
-          expiringSoonHours = settings.get('expiringSoonHours').composite as number;
-          panel.drops.onConflict = settings.get('onConflict').composite as typeof panel.drops.onConflict;
-          actions.zarrOpenWith = settings.get('zarrOpenWith').composite as ZarrOpenWith;
-          const minutes = settings.get('expiringCheckMinutes').composite as number;
+          expiringSoonHours = settings.get('expiringSoonHours')
+            .composite as number;
+          panel.drops.onConflict = settings.get('onConflict')
+            .composite as typeof panel.drops.onConflict;
+          actions.zarrOpenWith = settings.get('zarrOpenWith')
+            .composite as ZarrOpenWith;
+          const minutes = settings.get('expiringCheckMinutes')
+            .composite as number;
           if (minutes !== checkMinutes) {
             checkMinutes = minutes;
             expiring.every(minutes);
@@ -118,7 +151,9 @@ function endMessage(job: IJob): string {
   if (job.kind !== 'delete') {
     return `${job.label}: done.`;
   }
-  const kept = job.objectsSkipped ? `; ${job.objectsSkipped} kept because they changed after the plan` : '';
+  const kept = job.objectsSkipped
+    ? `; ${job.objectsSkipped} kept because they changed after the plan`
+    : '';
   return `${job.label}: ${job.objectsDone} object(s), ${formatSize(job.bytesDone)} deleted${kept}.`;
 }
 

@@ -69,8 +69,14 @@ export class JobsModel {
   }
 
   /** Upload a desktop file into a folder; resolves once the server has every byte. */
-  upload(file: Blob & { name: string }, target: { root: string; path: string }, conflict: ConflictPolicy): Promise<IJob> {
-    return uploadFile(this.api, file, target, conflict, job => this._track(job));
+  upload(
+    file: Blob & { name: string },
+    target: { root: string; path: string },
+    conflict: ConflictPolicy
+  ): Promise<IJob> {
+    return uploadFile(this.api, file, target, conflict, job =>
+      this._track(job)
+    );
   }
 
   /** Start a confirmed delete plan as a job. */

@@ -9,7 +9,14 @@ import { IBucketsApi } from './api';
 import { sortEntries } from './format';
 import { ApiError } from './request';
 import { expiresWithin } from './expiryRules';
-import { IEntry, IExpiryPolicy, IFolderExpiry, IRoot, ISortState, SortKey } from './tokens';
+import {
+  IEntry,
+  IExpiryPolicy,
+  IFolderExpiry,
+  IRoot,
+  ISortState,
+  SortKey
+} from './tokens';
 
 /** Folders' earliest expiries asked of the server at once. */
 const EXPIRY_CONCURRENCY = 4;
@@ -91,7 +98,9 @@ export class BucketBrowserModel {
 
   /** An entry's expiry: its own, or for folders the earliest of what lies inside. */
   expiresOf(entry: IEntry): string | null {
-    return entry.type === 'file' ? entry.expires : (this.folderExpiry(entry.path)?.expires ?? null);
+    return entry.type === 'file'
+      ? entry.expires
+      : (this.folderExpiry(entry.path)?.expires ?? null);
   }
 
   /**
@@ -110,7 +119,10 @@ export class BucketBrowserModel {
         this._expiryQueue.push([root.id, path]);
       }
     }
-    while (this._expiryRunning < EXPIRY_CONCURRENCY && this._expiryQueue.length) {
+    while (
+      this._expiryRunning < EXPIRY_CONCURRENCY &&
+      this._expiryQueue.length
+    ) {
       const [rootId, path] = this._expiryQueue.shift()!;
       this._expiryRunning++;
       void this.api
@@ -143,7 +155,13 @@ export class BucketBrowserModel {
     }
     const root = this._roots.find(r => r.id === defaultRoot) ?? this._roots[0];
     if (!root) {
-      this._fail(new ApiError('no-roots', 'No roots are configured on the server; see c.LeapBuckets.roots.', 0));
+      this._fail(
+        new ApiError(
+          'no-roots',
+          'No roots are configured on the server; see c.LeapBuckets.roots.',
+          0
+        )
+      );
       return;
     }
     await this.open(root.id, root.home);
@@ -167,7 +185,9 @@ export class BucketBrowserModel {
   async refresh(): Promise<void> {
     if (this._root) {
       const prefix = `${this._root.id}|`;
-      for (const key of [...this._folderExpiry.keys()].filter(k => k.startsWith(prefix))) {
+      for (const key of [...this._folderExpiry.keys()].filter(k =>
+        k.startsWith(prefix)
+      )) {
         this._folderExpiry.delete(key);
         this._expiryAsked.delete(key);
       }
@@ -191,7 +211,11 @@ export class BucketBrowserModel {
   async findEntry(path: string, maxPages = 20): Promise<IEntry | undefined> {
     const match = (e: IEntry) => e.path === path || e.path === `${path}/`;
     let entry = this.entries.find(match);
-    for (let page = 0; !entry && this.hasMore && !this.error && page < maxPages; page++) {
+    for (
+      let page = 0;
+      !entry && this.hasMore && !this.error && page < maxPages;
+      page++
+    ) {
       await this.loadMore();
       entry = this.entries.find(match);
     }
@@ -221,14 +245,22 @@ export class BucketBrowserModel {
     await this._fetch(this._generation, null);
   }
 
-  private async _fetch(generation: number, cursor: string | null): Promise<void> {
+  private async _fetch(
+    generation: number,
+    cursor: string | null
+  ): Promise<void> {
     const root = this._root;
     if (!root) {
       return;
     }
     this._begin();
     try {
-      const page = await this.api.listPage(root.id, this._path, cursor, this.pageSize);
+      const page = await this.api.listPage(
+        root.id,
+        this._path,
+        cursor,
+        this.pageSize
+      );
       if (generation !== this._generation) {
         return; // the user went elsewhere meanwhile
       }
@@ -256,7 +288,10 @@ export class BucketBrowserModel {
     this._error =
       error instanceof ApiError
         ? { code: error.code, message: error.message }
-        : { code: 'error', message: String((error as Error)?.message ?? error) };
+        : {
+            code: 'error',
+            message: String((error as Error)?.message ?? error)
+          };
     this._changed.emit();
   }
 
@@ -266,12 +301,18 @@ export class BucketBrowserModel {
       : this._loaded.filter(entry => !entry.name.startsWith('.'));
     if (this._within !== null && this._expiry) {
       // Folders show once their earliest expiry is known: ask for all of them.
-      this.requestFolderExpiry(visible.filter(entry => entry.type !== 'file').map(entry => entry.path));
+      this.requestFolderExpiry(
+        visible.filter(entry => entry.type !== 'file').map(entry => entry.path)
+      );
       const now = Date.now();
       const days = this._within;
-      visible = visible.filter(entry => expiresWithin(this.expiresOf(entry), days, now));
+      visible = visible.filter(entry =>
+        expiresWithin(this.expiresOf(entry), days, now)
+      );
     }
-    this._view = sortEntries(visible, this._sort, entry => this.expiresOf(entry));
+    this._view = sortEntries(visible, this._sort, entry =>
+      this.expiresOf(entry)
+    );
     this._changed.emit();
   }
 

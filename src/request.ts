@@ -40,7 +40,10 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: fall through
   }
-  const reason = response.status === 403 ? 'You are not logged in to Jupyter any more; reload the page.' : `The server answered ${response.status} ${response.statusText}.`;
+  const reason =
+    response.status === 403
+      ? 'You are not logged in to Jupyter any more; reload the page.'
+      : `The server answered ${response.status} ${response.statusText}.`;
   return new ApiError(`http-${response.status}`, reason, response.status);
 }
 

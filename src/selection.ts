@@ -22,7 +22,12 @@ export class RowSelection {
   }
 
   /** A click on row `index`: it alone, toggled (Ctrl/Cmd), or a range from the anchor (Shift). */
-  click(entries: IEntry[], index: number, shift: boolean, toggle: boolean): void {
+  click(
+    entries: IEntry[],
+    index: number,
+    shift: boolean,
+    toggle: boolean
+  ): void {
     const path = entries[index].path;
     this.focus = index;
     if (shift && this.anchor >= 0) {
@@ -50,7 +55,9 @@ export class RowSelection {
   /** Select these paths (those loaded); the index of the first, or -1. */
   select(entries: IEntry[], paths: string[]): number {
     const wanted = new Set(paths);
-    this.paths = new Set(entries.filter(e => wanted.has(e.path)).map(e => e.path));
+    this.paths = new Set(
+      entries.filter(e => wanted.has(e.path)).map(e => e.path)
+    );
     const first = entries.findIndex(e => wanted.has(e.path));
     if (first >= 0) {
       this.anchor = this.focus = first;
@@ -67,9 +74,14 @@ export class RowSelection {
    * TYPE_AHEAD_MS of the last key. Returns the row jumped to, or -1.
    */
   typeAhead(entries: IEntry[], key: string, now: number): number {
-    this._typed = now - this._typedAt < TYPE_AHEAD_MS ? this._typed + key.toLowerCase() : key.toLowerCase();
+    this._typed =
+      now - this._typedAt < TYPE_AHEAD_MS
+        ? this._typed + key.toLowerCase()
+        : key.toLowerCase();
     this._typedAt = now;
-    const index = entries.findIndex(e => e.name.toLowerCase().startsWith(this._typed));
+    const index = entries.findIndex(e =>
+      e.name.toLowerCase().startsWith(this._typed)
+    );
     if (index >= 0) {
       this.moveTo(entries, index, false);
     }
@@ -100,5 +112,7 @@ export function keyTarget(key: string, focus: number, count: number): number {
 }
 
 function range(entries: IEntry[], a: number, b: number): Set<string> {
-  return new Set(entries.slice(Math.min(a, b), Math.max(a, b) + 1).map(e => e.path));
+  return new Set(
+    entries.slice(Math.min(a, b), Math.max(a, b) + 1).map(e => e.path)
+  );
 }

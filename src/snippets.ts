@@ -12,8 +12,14 @@ export interface ISnippetItem {
 }
 
 /** File extensions and how xarray or pandas opens them. */
-const OPENERS: { extensions: string[]; kind: 'xarray-file' | 'grib' | 'raster' | 'table' }[] = [
-  { extensions: ['nc', 'nc4', 'netcdf', 'h5', 'hdf5', 'he5', 'hdf'], kind: 'xarray-file' },
+const OPENERS: {
+  extensions: string[];
+  kind: 'xarray-file' | 'grib' | 'raster' | 'table';
+}[] = [
+  {
+    extensions: ['nc', 'nc4', 'netcdf', 'h5', 'hdf5', 'he5', 'hdf'],
+    kind: 'xarray-file'
+  },
   { extensions: ['grib', 'grib2', 'grb', 'grb2'], kind: 'grib' },
   { extensions: ['tif', 'tiff', 'cog'], kind: 'raster' },
   { extensions: ['csv', 'tsv', 'parquet', 'pq'], kind: 'table' }
@@ -74,7 +80,8 @@ export function pythonSnippet(root: IRoot, item: ISnippetItem): string {
     root.provider === 's3' && !root.anonymous
       ? '# s3fs takes the keys from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (or ~/.aws/credentials)\n'
       : '';
-  const head = (imports: string[]) => `${imports.map(i => `import ${i}`).join('\n')}\n\n${credentials}${so}`;
+  const head = (imports: string[]) =>
+    `${imports.map(i => `import ${i}`).join('\n')}\n\n${credentials}${so}`;
   if (item.type === 'zarr') {
     return `${head(['xarray as xr'])}ds = xr.open_zarr(${JSON.stringify(url)}${soArg})\nds\n`;
   }
@@ -107,7 +114,8 @@ export function pythonSnippet(root: IRoot, item: ISnippetItem): string {
         '    da = rioxarray.open_rasterio(f).load()\nda\n'
       );
     case 'table': {
-      const reader = ext === 'parquet' || ext === 'pq' ? 'read_parquet' : 'read_csv';
+      const reader =
+        ext === 'parquet' || ext === 'pq' ? 'read_parquet' : 'read_csv';
       const sep = ext === 'tsv' ? ', sep="\\t"' : '';
       return `${head(['pandas as pd'])}df = pd.${reader}(${u}${sep}${soArg})\ndf\n`;
     }

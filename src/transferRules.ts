@@ -8,7 +8,11 @@ import { IJob, TransferMode } from './tokens';
  * Within one root a drop moves, across roots it copies; holding the modifier (Ctrl, or
  * Alt on a Mac) switches, as in desktop file managers.
  */
-export function transferMode(sourceRoot: string, targetRoot: string, modifier: boolean): TransferMode {
+export function transferMode(
+  sourceRoot: string,
+  targetRoot: string,
+  modifier: boolean
+): TransferMode {
   const sameRoot = sourceRoot === targetRoot;
   return sameRoot !== modifier ? 'move' : 'copy';
 }
@@ -56,10 +60,19 @@ export function fractionDone(job: IJob): number {
 export function progressText(job: IJob): string {
   const more = job.listing && isActive(job) ? '+' : '';
   const objects =
-    job.objectsTotal === null ? `${job.objectsDone} objects` : `${job.objectsDone} of ${job.objectsTotal}${more} objects`;
+    job.objectsTotal === null
+      ? `${job.objectsDone} objects`
+      : `${job.objectsDone} of ${job.objectsTotal}${more} objects`;
   const bytes =
-    job.bytesTotal === null ? formatSize(job.bytesDone) : `${formatSize(job.bytesDone)} of ${formatSize(job.bytesTotal)}${more}`;
-  return [objects, bytes, isActive(job) ? formatRate(job.rate) : '', more ? 'still listing' : timeLeft(job)]
+    job.bytesTotal === null
+      ? formatSize(job.bytesDone)
+      : `${formatSize(job.bytesDone)} of ${formatSize(job.bytesTotal)}${more}`;
+  return [
+    objects,
+    bytes,
+    isActive(job) ? formatRate(job.rate) : '',
+    more ? 'still listing' : timeLeft(job)
+  ]
     .filter(Boolean)
     .join(', ');
 }

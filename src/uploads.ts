@@ -21,7 +21,9 @@ export interface IDroppedFile {
  * The files of a desktop drop, with folders walked recursively (their relative paths
  * kept), through the File and Directory Entries API where the browser offers it.
  */
-export async function droppedFiles(data: DataTransfer): Promise<IDroppedFile[]> {
+export async function droppedFiles(
+  data: DataTransfer
+): Promise<IDroppedFile[]> {
   const entries: FileSystemEntry[] = [];
   for (const item of Array.from(data.items ?? [])) {
     const entry = item.kind === 'file' ? item.webkitGetAsEntry?.() : null;
@@ -51,10 +53,18 @@ export async function uploadFile(
   conflict: ConflictPolicy,
   onStart: (job: IJob) => void = () => undefined
 ): Promise<IJob> {
-  let job = await api.startUpload({ target, name: file.name, size: file.size, conflict });
+  let job = await api.startUpload({
+    target,
+    name: file.name,
+    size: file.size,
+    conflict
+  });
   onStart(job);
   for (let offset = 0; offset < file.size; offset += UPLOAD_CHUNK) {
-    const chunk = file.slice(offset, Math.min(offset + UPLOAD_CHUNK, file.size));
+    const chunk = file.slice(
+      offset,
+      Math.min(offset + UPLOAD_CHUNK, file.size)
+    );
     try {
       job = await api.sendChunk(job.id, offset, chunk);
     } catch (error) {
@@ -68,9 +78,15 @@ export async function uploadFile(
 }
 
 namespace Private {
-  export async function walk(entry: FileSystemEntry, folder: string, out: IDroppedFile[]): Promise<void> {
+  export async function walk(
+    entry: FileSystemEntry,
+    folder: string,
+    out: IDroppedFile[]
+  ): Promise<void> {
     if (entry.isFile) {
-      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      const file = await new Promise<File>((resolve, reject) =>
+        (entry as FileSystemFileEntry).file(resolve, reject)
+      );
       out.push({ file, folder });
       return;
     }
@@ -78,7 +94,9 @@ namespace Private {
     const inside = `${folder}${entry.name}/`;
     for (;;) {
       // readEntries answers in batches (100 in Chromium) until it answers none.
-      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+        reader.readEntries(resolve, reject)
+      );
       if (batch.length === 0) {
         break;
       }

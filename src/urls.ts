@@ -24,7 +24,10 @@ const GOOGLE_HOSTS: Record<string, string[]> = {
  * `https://<s3-endpoint>/bucket/path` when `s3Hosts` names that endpoint's host.
  * Returns null when the text is none of these.
  */
-export function parseBucketUrl(text: string, s3Hosts: string[] = []): IBucketUrl | null {
+export function parseBucketUrl(
+  text: string,
+  s3Hosts: string[] = []
+): IBucketUrl | null {
   const trimmed = text.trim().replace(/^['"]|['"]$/g, '');
   const scheme = /^(gs|gcs|s3):\/\/([^/?#]+)\/?([^?#]*)$/i.exec(trimmed);
   if (scheme) {
@@ -44,17 +47,31 @@ export function parseBucketUrl(text: string, s3Hosts: string[] = []): IBucketUrl
   const before = GOOGLE_HOSTS[url.hostname];
   if (before) {
     // The console also has storage/browser/_details/<bucket>/<object>.
-    const skip = before.length && segments[before.length] === '_details' ? before.length + 1 : before.length;
-    if (before.some((segment, i) => segments[i] !== segment) || !segments[skip]) {
+    const skip =
+      before.length && segments[before.length] === '_details'
+        ? before.length + 1
+        : before.length;
+    if (
+      before.some((segment, i) => segments[i] !== segment) ||
+      !segments[skip]
+    ) {
       return null;
     }
-    return { provider: 'gcs', bucket: segments[skip], path: decodePath(segments.slice(skip + 1).join('/')) };
+    return {
+      provider: 'gcs',
+      bucket: segments[skip],
+      path: decodePath(segments.slice(skip + 1).join('/'))
+    };
   }
   if (s3Hosts.includes(url.host) || s3Hosts.includes(url.hostname)) {
     if (!segments[0]) {
       return null;
     }
-    return { provider: 's3', bucket: segments[0], path: decodePath(segments.slice(1).join('/')) };
+    return {
+      provider: 's3',
+      bucket: segments[0],
+      path: decodePath(segments.slice(1).join('/'))
+    };
   }
   return null;
 }
@@ -89,8 +106,14 @@ export function s3Hosts(roots: IRoot[]): string[] {
  * the path, else the first of that bucket. Null when no root has the bucket.
  */
 export function rootForUrl(roots: IRoot[], url: IBucketUrl): IRoot | null {
-  const candidates = roots.filter(r => r.provider === url.provider && r.bucket === url.bucket);
-  return candidates.find(r => r.home && url.path.startsWith(r.home)) ?? candidates[0] ?? null;
+  const candidates = roots.filter(
+    r => r.provider === url.provider && r.bucket === url.bucket
+  );
+  return (
+    candidates.find(r => r.home && url.path.startsWith(r.home)) ??
+    candidates[0] ??
+    null
+  );
 }
 
 /** The URL of a place in a root, as users and other tools write it. */

@@ -69,7 +69,9 @@ class Store(Protocol):
     async def abort_uploads(self, started: list) -> int:
         """Abort the unfinished uploads in `started` (this server's own, never others')."""
 
-    async def server_copy(self, key: str, target: "Store", target_key: str, version=None, if_absent=False, size=None) -> None:
+    async def server_copy(
+        self, key: str, target: "Store", target_key: str, version=None, if_absent=False, size=None
+    ) -> None:
         """Copy inside the service (no bytes through this process); only between stores
         for which `can_copy_to` is true."""
 
@@ -103,11 +105,11 @@ async def read_pieces(read, size: int, chunk: int):
         while want:
             data = await read(want)
             if not data:
-                raise IOError(f"the stream ended {left - sum(map(len, parts))} bytes early")
+                raise OSError(f"the stream ended {left - sum(map(len, parts))} bytes early")
             parts.append(data)
             want -= len(data)
         piece = parts[0] if len(parts) == 1 else b"".join(parts)
         left -= len(piece)
         yield piece
     if await read(1):
-        raise IOError("the stream holds more bytes than the object's size")
+        raise OSError("the stream holds more bytes than the object's size")

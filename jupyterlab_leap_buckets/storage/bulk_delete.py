@@ -40,8 +40,10 @@ async def gcs_batch(store, batch: list) -> list:
             )
         body = "".join(parts) + f"--{_BOUNDARY}--\r\n"
         headers, content = await store.fs._call(
-            "POST", store.fs.batch_url_base,
-            headers={"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"}, data=body,
+            "POST",
+            store.fs.batch_url_base,
+            headers={"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"},
+            data=body,
         )
         boundary = headers["Content-Type"].split("boundary=", 1)[1].strip('"')
         answered = {}
@@ -63,7 +65,7 @@ async def gcs_batch(store, batch: list) -> list:
         pending = retry
         if not pending:
             break
-        await asyncio.sleep(0.5 * 2 ** attempt)
+        await asyncio.sleep(0.5 * 2**attempt)
     return results
 
 
@@ -86,7 +88,8 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
                 break
         try:
             out = await store.once._call_s3(
-                "delete_objects", Bucket=store.bucket,
+                "delete_objects",
+                Bucket=store.bucket,
                 Delete={"Objects": [{"Key": batch[i]["key"]} for i in keys], "Quiet": True},
             )
         except Exception:
@@ -131,8 +134,10 @@ async def _unchanged(store, prefix: str, after: Optional[str], batch: list, resu
             # After a cut request this may be this job's own delete: counted as skipped,
             # since which it was cannot be known.
             results[i] = ("skipped", "removed since the plan")
-        elif now.get("ETag") != entry["etag"] or int(now["Size"]) != entry["size"] or not _same_second(
-            now["LastModified"], entry["modified"]
+        elif (
+            now.get("ETag") != entry["etag"]
+            or int(now["Size"]) != entry["size"]
+            or not _same_second(now["LastModified"], entry["modified"])
         ):
             results[i] = ("skipped", "changed since the plan")
         else:
@@ -145,4 +150,3 @@ def _same_second(listed, planned: Optional[str]) -> bool:
     if not planned:
         return True
     return listed.replace(microsecond=0) == datetime.fromisoformat(planned).replace(microsecond=0)
-

@@ -36,9 +36,7 @@ def no_credentials(root: Root) -> ApiError:
             "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (your OSN keys) or "
             "c.LeapBuckets.s3_key and s3_secret, then restart the server"
         )
-    return ApiError(
-        403, "no-credentials", f"{root.url} refused the credentials or found none. {how}."
-    )
+    return ApiError(403, "no-credentials", f"{root.url} refused the credentials or found none. {how}.")
 
 
 def translate(exc: BaseException, root: Root, what: str) -> ApiError:
@@ -57,12 +55,10 @@ def translate(exc: BaseException, root: Root, what: str) -> ApiError:
         return ApiError(
             502,
             "storage-unreachable",
-            f"{what}: {root.url} did not answer; check the network or the root's endpoint "
-            "and try again.",
+            f"{what}: {root.url} did not answer; check the network or the root's endpoint and try again.",
         )
     log.exception("leap-buckets: %s in %s failed", what, root.url, exc_info=exc)
     return ApiError(502, "storage-error", f"{what} in {root.url} failed: {exc}.")
-
 
 
 class Exists(Exception):

@@ -9,9 +9,9 @@ that looks complete."""
 
 import asyncio
 import base64
+from typing import Optional
 
 import aiohttp
-from typing import Optional
 
 # gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
 # type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
@@ -71,8 +71,14 @@ class GcsStore:
         token = None
         while True:
             out = await self.fs._call(
-                "GET", "b/{}/o", self.bucket, json_out=True, prefix=prefix or None,
-                maxResults=1000, pageToken=token, fields=LIST_FIELDS,
+                "GET",
+                "b/{}/o",
+                self.bucket,
+                json_out=True,
+                prefix=prefix or None,
+                maxResults=1000,
+                pageToken=token,
+                fields=LIST_FIELDS,
             )
             for item in out.get("items", []):
                 yield _info(item)
@@ -110,8 +116,9 @@ class GcsStore:
         sent = False
         for attempt in range(STREAM_TRIES):
             try:
-                async with self.fs.session.get(url, headers=self.fs._get_headers(None),
-                                               timeout=self.fs.requests_timeout) as r:
+                async with self.fs.session.get(
+                    url, headers=self.fs._get_headers(None), timeout=self.fs.requests_timeout
+                ) as r:
                     if r.status == 404 and version:
                         raise SourceChanged(f"generation {version} of {key} is gone")
                     if r.status >= 400:
@@ -180,8 +187,13 @@ class GcsStore:
         """Write `data` to `key` in one request; the JSON API's resource of what it stored."""
         condition = {"ifGenerationMatch": "0"} if if_absent else {}
         return await self.fs._call(
-            "POST", f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
-            uploadType="media", name=key, data=data, json_out=True, **condition,
+            "POST",
+            f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
+            uploadType="media",
+            name=key,
+            data=data,
+            json_out=True,
+            **condition,
         )
 
     def can_copy_to(self, target) -> bool:
@@ -199,8 +211,16 @@ class GcsStore:
         while True:
             try:
                 out = await self.fs._call(
-                    "POST", "b/{}/o/{}/rewriteTo/b/{}/o/{}", self.bucket, key, target.bucket, target_key,
-                    headers={"Content-Type": "application/json"}, json_out=True, rewriteToken=token, **conditions,
+                    "POST",
+                    "b/{}/o/{}/rewriteTo/b/{}/o/{}",
+                    self.bucket,
+                    key,
+                    target.bucket,
+                    target_key,
+                    headers={"Content-Type": "application/json"},
+                    json_out=True,
+                    rewriteToken=token,
+                    **conditions,
                 )
             except FileExistsError:
                 raise Exists(target_key) from None

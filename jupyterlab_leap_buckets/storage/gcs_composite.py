@@ -112,8 +112,13 @@ async def _compose(store, names: list, key: str, prefix: str, if_absent: bool = 
 async def _compose_one(store, sources: list, key: str, if_absent: bool = False) -> dict:
     condition = {"ifGenerationMatch": "0"} if if_absent else {}  # the target only if free
     return await store.fs._call(
-        "POST", "b/{}/o/{}/compose", store.bucket, key,
-        headers={"Content-Type": "application/json"}, json_out=True, **condition,
+        "POST",
+        "b/{}/o/{}/compose",
+        store.bucket,
+        key,
+        headers={"Content-Type": "application/json"},
+        json_out=True,
+        **condition,
         json={
             "kind": "storage#composeRequest",
             "sourceObjects": [{"name": name} for name in sources],

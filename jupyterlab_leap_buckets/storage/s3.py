@@ -46,7 +46,9 @@ class S3Store:
         # written at those keys meanwhile (test_faults_emulator). bulk_delete.s3_batch
         # lists the keys again before another try. botocore's `max_attempts` counts
         # retries (1 meant one re-send); `total_max_attempts` counts every try.
-        self.once = s3fs.S3FileSystem(**options, config_kwargs={"retries": {"total_max_attempts": 1, "mode": "standard"}})
+        self.once = s3fs.S3FileSystem(
+            **options, config_kwargs={"retries": {"total_max_attempts": 1, "mode": "standard"}}
+        )
         self.once.retries = 1
 
     async def list_dir(self, prefix, after, limit) -> RawPage:
@@ -131,8 +133,12 @@ class S3Store:
         async def send(number, data):
             try:
                 out = await call(
-                    "upload_part", Bucket=self.bucket, Key=key, UploadId=upload_id,
-                    PartNumber=number, Body=data,
+                    "upload_part",
+                    Bucket=self.bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    PartNumber=number,
+                    Body=data,
                 )
                 parts.append({"PartNumber": number, "ETag": out["ETag"]})
             finally:
@@ -156,8 +162,12 @@ class S3Store:
                 await asyncio.gather(*sending)
             parts.sort(key=lambda part: part["PartNumber"])
             await call(
-                "complete_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id,
-                MultipartUpload={"Parts": parts}, **condition,
+                "complete_multipart_upload",
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+                **condition,
             )
             started.remove((key, upload_id))
             return None  # a multipart ETag is no MD5: the caller reads the object back
@@ -222,8 +232,11 @@ class S3Store:
         conditions = {"CopySourceIfMatch": version} if version else {}
         try:
             await target.fs._call_s3(
-                "copy_object", Bucket=target.bucket, Key=target_key,
-                CopySource={"Bucket": self.bucket, "Key": key}, **conditions,
+                "copy_object",
+                Bucket=target.bucket,
+                Key=target_key,
+                CopySource={"Bucket": self.bucket, "Key": key},
+                **conditions,
             )
         except OSError as exc:
             if "Precondition" in str(exc):
@@ -237,14 +250,20 @@ class S3Store:
         condition = {"CopySourceIfMatch": version} if version else {}
         try:
             parts = []
-            ranges = [(0, size - 1)] if size <= COPY_LIMIT else [
-                (start, min(start + COPY_PART, size) - 1) for start in range(0, size, COPY_PART)
-            ]
+            ranges = (
+                [(0, size - 1)]
+                if size <= COPY_LIMIT
+                else [(start, min(start + COPY_PART, size) - 1) for start in range(0, size, COPY_PART)]
+            )
             for number, (first, last) in enumerate(ranges, start=1):
                 extra = {"CopySourceRange": f"bytes={first}-{last}"} if len(ranges) > 1 else {}
                 out = await call(
-                    "upload_part_copy", PartNumber=number, CopySource={"Bucket": self.bucket, "Key": key},
-                    **upload, **condition, **extra,
+                    "upload_part_copy",
+                    PartNumber=number,
+                    CopySource={"Bucket": self.bucket, "Key": key},
+                    **upload,
+                    **condition,
+                    **extra,
                 )
                 parts.append({"PartNumber": number, "ETag": out["CopyPartResult"]["ETag"]})
             await call("complete_multipart_upload", MultipartUpload={"Parts": parts}, IfNoneMatch="*", **upload)

@@ -19,7 +19,8 @@ S3_PORT = int(os.environ.get("LEAP_BUCKETS_S3_PORT", "5555"))
 GCS = f"http://127.0.0.1:{GCS_PORT}"
 S3 = f"http://127.0.0.1:{S3_PORT}"
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+# faults.py's fixtures (Toxiproxy, fault records) are a plugin, not imports.
+pytest_plugins = ["pytest_jupyter.jupyter_server", "jupyterlab_leap_buckets.tests.faults"]
 
 
 def _answers(url: str) -> bool:
@@ -82,9 +83,7 @@ def api(emulators, jp_fetch):
 
     async def call(route, **params):
         params = {k: v for k, v in params.items() if v is not None}
-        response = await jp_fetch(
-            "leap-buckets", "api", route, params=params, method="GET", raise_error=False
-        )
+        response = await jp_fetch("leap-buckets", "api", route, params=params, method="GET", raise_error=False)
         return response.code, json.loads(response.body)
 
     return call

@@ -64,7 +64,10 @@ class Toxiproxy:
             pytest.fail(f"toxiproxy does not answer at {self.url}: run `scripts/stack up`", pytrace=False)
         for name, upstream in UPSTREAMS.items():
             if proxies.get(name, {}).get("upstream") != upstream:
-                pytest.fail(f"toxiproxy at {self.url} has no proxy {name!r} to {upstream}: run `scripts/stack up`", pytrace=False)
+                pytest.fail(
+                    f"toxiproxy at {self.url} has no proxy {name!r} to {upstream}: run `scripts/stack up`",
+                    pytrace=False,
+                )
 
     def add(self, proxy: str, kind: str, stream: str = "downstream", toxicity: float = 1.0, **attributes) -> str:
         """Add a toxic; returns its name (for `remove`)."""
@@ -237,27 +240,44 @@ class JupyterProcess(Process):
 
     def start(self):
         config = self.root_dir.parent / f"jupyter_config_{self.port}.json"
-        config.write_text(json.dumps({
-            "ServerApp": {"jpserver_extensions": {"jupyterlab_leap_buckets": True}},
-            "LeapBuckets": self.config,
-        }))
+        config.write_text(
+            json.dumps(
+                {
+                    "ServerApp": {"jpserver_extensions": {"jupyterlab_leap_buckets": True}},
+                    "LeapBuckets": self.config,
+                }
+            )
+        )
         log = open(self.state_dir.parent / f"jupyter-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root", f"--port={self.port}",
-             "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root_dir}",
-             f"--IdentityProvider.token={self.token}", f"--config={config}"],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "jupyter",
+                "server",
+                "--no-browser",
+                "--allow-root",
+                f"--port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--ServerApp.root_dir={self.root_dir}",
+                f"--IdentityProvider.token={self.token}",
+                f"--config={config}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_until(lambda: self.api("GET", "roots")[0] == 200, 60, "jupyter server did not answer")
         return self
 
     def api(self, method: str, route: str, body=None):
         response = requests.request(
-            method, f"http://127.0.0.1:{self.port}/leap-buckets/api/{route}",
-            headers={"Authorization": f"token {self.token}"}, data=None if body is None else json.dumps(body), timeout=60,
+            method,
+            f"http://127.0.0.1:{self.port}/leap-buckets/api/{route}",
+            headers={"Authorization": f"token {self.token}"},
+            data=None if body is None else json.dumps(body),
+            timeout=60,
         )
         return response.status_code, (response.json() if response.content else None)
-
 
 
 class FaultRecord:
@@ -318,7 +338,9 @@ def fault_record_file():
     for data in classes.values():
         data["tried"] = len(data["cases"])
         data["held"] = sum(1 for c in data["cases"] if c["outcome"] == "held")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
     RECORD.parent.mkdir(parents=True, exist_ok=True)
     out = {
         "written": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
@@ -331,4 +353,14 @@ def fault_record_file():
     _records.clear()
 
 
-__all__ = ["GCS", "S3", "GCS_PROXY", "S3_PROXY", "Toxiproxy", "JupyterProcess", "FaultRecord", "free_port", "wait_until"]
+__all__ = [
+    "GCS",
+    "S3",
+    "GCS_PROXY",
+    "S3_PROXY",
+    "Toxiproxy",
+    "JupyterProcess",
+    "FaultRecord",
+    "free_port",
+    "wait_until",
+]

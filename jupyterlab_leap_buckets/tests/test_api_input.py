@@ -17,8 +17,14 @@ LONG = "9" * 5000  # int() refuses strings of more than 4,300 digits
 
 async def fetch(jp_fetch, *route, method="GET", body=None, headers=None, **params):
     response = await jp_fetch(
-        "leap-buckets", "api", *route, method=method, body=body, params=params,
-        headers=headers or {}, raise_error=False,
+        "leap-buckets",
+        "api",
+        *route,
+        method=method,
+        body=body,
+        params=params,
+        headers=headers or {},
+        raise_error=False,
     )
     return response.code, response.body, response.headers
 
@@ -74,7 +80,9 @@ async def test_numbers_in_range_still_work(emulators, jp_fetch):
     ],
 )
 async def test_huge_range_numbers(emulators, jp_fetch, header, status, start, end):
-    got, body, headers = await fetch(jp_fetch, "object", root="scratch", path="demo/README.md", headers={"Range": header})
+    got, body, headers = await fetch(
+        jp_fetch, "object", root="scratch", path="demo/README.md", headers={"Range": header}
+    )
     assert got == status, body
     if status == 416:
         assert error_of(body)["code"] == "bad-range"
@@ -100,9 +108,21 @@ BODIES = [
     ("folders", {"root": {"id": "scratch"}, "path": "demo/x/"}, "'root'"),
     ("delete/plan", {"root": ["scratch"], "path": "demo/x/"}, "'root'"),
     ("delete/plan", {"root": "scratch", "path": 5}, "'path'"),
-    ("transfers", {"source": {"root": "scratch", "path": 5}, "target": {"root": "scratch", "path": "demo/"}}, "'source.path'"),
-    ("transfers", {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": 1, "path": "demo/"}}, "'target.root'"),
-    ("transfers", {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": None}}, "path'"),
+    (
+        "transfers",
+        {"source": {"root": "scratch", "path": 5}, "target": {"root": "scratch", "path": "demo/"}},
+        "'source.path'",
+    ),
+    (
+        "transfers",
+        {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": 1, "path": "demo/"}},
+        "'target.root'",
+    ),
+    (
+        "transfers",
+        {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": None}},
+        "path'",
+    ),
     ("uploads", {"target": {"root": "scratch", "path": 7}, "name": "a.txt", "size": 1}, "'target.path'"),
     ("uploads", {"target": {"root": "scratch", "path": "demo/"}, "name": 7, "size": 1}, "'name'"),
 ]
@@ -123,12 +143,20 @@ SURROGATE = '"demo/\\ud800/"'  # JSON's escape of a lone surrogate: valid JSON, 
 @pytest.mark.parametrize(
     "route, body",
     [
-        ("folders", '{"root": "scratch", "path": %s}' % SURROGATE),
-        ("delete/plan", '{"root": "scratch", "path": %s}' % SURROGATE),
-        ("transfers", '{"source": {"root": "scratch", "path": %s}, "target": {"root": "scratch", "path": "demo/"}}' % SURROGATE),
-        ("transfers", '{"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": %s}}' % SURROGATE),
+        ("folders", '{"root": "scratch", "path": ' + SURROGATE + "}"),
+        ("delete/plan", '{"root": "scratch", "path": ' + SURROGATE + "}"),
+        (
+            "transfers",
+            '{"source": {"root": "scratch", "path": '
+            + SURROGATE
+            + '}, "target": {"root": "scratch", "path": "demo/"}}',
+        ),
+        (
+            "transfers",
+            '{"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": ' + SURROGATE + "}}",
+        ),
         ("uploads", '{"target": {"root": "scratch", "path": "demo/"}, "name": "\\udfff.txt", "size": 1}'),
-        ("folders", '{"root": "scratch", "path": "%s", "\\ud800": 1}' % FRESH),  # in a key too
+        ("folders", '{"root": "scratch", "path": "' + FRESH + '", "\\ud800": 1}'),  # in a key too
     ],
 )
 async def test_lone_surrogates_in_bodies_are_400(emulators, jp_fetch, route, body):
@@ -223,11 +251,27 @@ def jp_server_config(tmp_path, refusing_endpoint):
     "route, body, bucket",
     [
         # Only one place is a bucket: its root.
-        ("transfers", {"source": {"root": "osn-inbox", "path": "x/y.txt"}, "target": {"local": ""}}, "s3://no-such-inbox/"),
-        ("transfers", {"source": {"local": "a.txt"}, "target": {"root": "persistent", "path": "demo/"}}, "gs://leap-persistent/"),
+        (
+            "transfers",
+            {"source": {"root": "osn-inbox", "path": "x/y.txt"}, "target": {"local": ""}},
+            "s3://no-such-inbox/",
+        ),
+        (
+            "transfers",
+            {"source": {"local": "a.txt"}, "target": {"root": "persistent", "path": "demo/"}},
+            "gs://leap-persistent/",
+        ),
         # Both are: the target's (which place failed is not known here).
-        ("transfers", {"source": {"root": "scratch", "path": "demo/notes/"}, "target": {"root": "persistent", "path": "demo/"}}, "gs://leap-persistent/"),
-        ("uploads", {"target": {"root": "persistent", "path": "demo/"}, "name": "a.txt", "size": 1}, "gs://leap-persistent/"),
+        (
+            "transfers",
+            {"source": {"root": "scratch", "path": "demo/notes/"}, "target": {"root": "persistent", "path": "demo/"}},
+            "gs://leap-persistent/",
+        ),
+        (
+            "uploads",
+            {"target": {"root": "persistent", "path": "demo/"}, "name": "a.txt", "size": 1},
+            "gs://leap-persistent/",
+        ),
     ],
 )
 async def test_start_errors_name_the_bucket_that_failed(emulators, jp_fetch, jp_root_dir, route, body, bucket):

@@ -76,11 +76,20 @@ def live_server(emulators, tmp_path):
     log = open(tmp_path / "server.log", "w")
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}", "--ServerApp.port_retries=0",
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root_dir}",
+            "--ServerApp.port_retries=0",
             "--allow-root",
         ],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +97,9 @@ def live_server(emulators, tmp_path):
             if server.poll() is not None:
                 pytest.fail(f"jupyter server exited: {(tmp_path / 'server.log').read_text()[-2000:]}")
             try:
-                if requests.get(f"{base}/leap-buckets/api/roots", headers={"Authorization": f"token {token}"}, timeout=2).ok:
+                if requests.get(
+                    f"{base}/leap-buckets/api/roots", headers={"Authorization": f"token {token}"}, timeout=2
+                ).ok:
                     break
             except requests.RequestException:
                 pass
@@ -142,28 +153,56 @@ def test_the_live_api_matches_docs_api_yaml(live_server, tmp_path):
     started = time.monotonic()
     run = subprocess.run(
         [
-            sys.executable, "-m", "schemathesis.cli", "--config-file", str(tmp_path / "schemathesis.toml"),
-            "run", str(REPO / "docs" / "api.yaml"),
-            "--url", f"{base}/leap-buckets/api",
-            "--header", f"Authorization: token {token}",
-            "--checks", CHECKS,
-            "--mode", "all",
-            "--max-examples", str(MAX_EXAMPLES),
-            "--workers", "1",  # CPython 3.11's ast.parse is not thread-safe (hypothesis calls it)
-            "--seed", seed,
-            "--suppress-health-check", "all",
-            "--request-timeout", "30",
-            "--report", "ndjson", "--report-ndjson-path", str(events),
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(tmp_path / "schemathesis.toml"),
+            "run",
+            str(REPO / "docs" / "api.yaml"),
+            "--url",
+            f"{base}/leap-buckets/api",
+            "--header",
+            f"Authorization: token {token}",
+            "--checks",
+            CHECKS,
+            "--mode",
+            "all",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--workers",
+            "1",  # CPython 3.11's ast.parse is not thread-safe (hypothesis calls it)
+            "--seed",
+            seed,
+            "--suppress-health-check",
+            "all",
+            "--request-timeout",
+            "30",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(events),
         ],
-        capture_output=True, text=True, timeout=MAX_SECONDS, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=MAX_SECONDS,
+        cwd=tmp_path,
     )
     elapsed = time.monotonic() - started
     print(run.stdout[-20000:])
     with open(events) as lines:
         summary = summarize(lines, documented_operations())
     SUMMARY.parent.mkdir(parents=True, exist_ok=True)
-    SUMMARY.write_text(json.dumps({
-        "seconds": round(elapsed, 1), "maxExamples": MAX_EXAMPLES, "seed": seed, "checks": CHECKS.split(","),
-        "operations": summary,
-    }, indent=1))
+    SUMMARY.write_text(
+        json.dumps(
+            {
+                "seconds": round(elapsed, 1),
+                "maxExamples": MAX_EXAMPLES,
+                "seed": seed,
+                "checks": CHECKS.split(","),
+                "operations": summary,
+            },
+            indent=1,
+        )
+    )
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:] + server_log.read_text()[-5000:]

@@ -36,9 +36,14 @@ def prefix():
 
 async def call(jp_fetch, method, route, body=None, **params):
     response = await jp_fetch(
-        "leap-buckets", "api", *route.split("/"), method=method, params=params,
+        "leap-buckets",
+        "api",
+        *route.split("/"),
+        method=method,
+        params=params,
         body=None if body is None else (body if isinstance(body, bytes) else json.dumps(body)),
-        allow_nonstandard_methods=True, raise_error=False,
+        allow_nonstandard_methods=True,
+        raise_error=False,
     )
     return response.code, json.loads(response.body) if response.body else None
 
@@ -56,8 +61,18 @@ async def test_reading_is_allowed(emulators, jp_fetch, prefix):
 def writes(prefix):
     name = prefix.rstrip("/").rsplit("/", 1)[-1]
     return [
-        ("POST", "transfers", {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": prefix}}, {}),
-        ("POST", "transfers", {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "osn-inbox", "path": prefix}}, {}),
+        (
+            "POST",
+            "transfers",
+            {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": prefix}},
+            {},
+        ),
+        (
+            "POST",
+            "transfers",
+            {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "osn-inbox", "path": prefix}},
+            {},
+        ),
         ("POST", "folders", {"root": "scratch", "path": prefix}, {}),
         ("POST", "uploads", {"target": {"root": "scratch", "path": prefix}, "name": "empty.txt", "size": 0}, {}),
         ("PUT", f"uploads/{uuid.uuid4().hex[:12]}", b"data", {"offset": "0"}),

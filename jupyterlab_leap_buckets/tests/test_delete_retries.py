@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from jupyterlab_leap_buckets.storage import bulk_delete
 from jupyterlab_leap_buckets import deletes as deletes_module
+from jupyterlab_leap_buckets.storage import bulk_delete
 
 from .conftest import GCS, S3, gcs_independent_keys, gcs_put, s3_client
 
@@ -41,7 +41,9 @@ class ThrottlingProxy:
             self.passed_bulk += 1
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
         async with aiohttp.ClientSession(auto_decompress=False) as session:
-            async with session.request(request.method, self.upstream + request.path_qs, headers=headers, data=body) as up:
+            async with session.request(
+                request.method, self.upstream + request.path_qs, headers=headers, data=body
+            ) as up:
                 data = await up.read()
                 out = {k: v for k, v in up.headers.items() if k.lower() not in ("content-length", "transfer-encoding")}
                 return web.Response(status=up.status, headers=out, body=data)
@@ -62,24 +64,33 @@ class ThrottlingProxy:
 
 def gcs_all_parts_503(body: bytes) -> web.Response:
     """A 200 batch answer whose every part is 503, as GCS answers when throttling parts."""
-    ids = [line.split("<", 1)[1].rstrip(">\r") for line in body.decode().split("\r\n") if line.startswith("Content-ID:")]
+    ids = [
+        line.split("<", 1)[1].rstrip(">\r") for line in body.decode().split("\r\n") if line.startswith("Content-ID:")
+    ]
     parts = "".join(
         f"--resp\r\nContent-Type: application/http\r\nContent-ID: <response-{i}>\r\n\r\n"
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"
         for i in ids
     )
-    return web.Response(status=200, body=parts + "--resp--\r\n", headers={"Content-Type": "multipart/mixed; boundary=resp"})
+    return web.Response(
+        status=200, body=parts + "--resp--\r\n", headers={"Content-Type": "multipart/mixed; boundary=resp"}
+    )
 
 
 def whole_503(body: bytes) -> web.Response:
-    return web.Response(status=503, text='{"error": {"code": 503, "message": "Backend Error"}}', content_type="application/json")
+    return web.Response(
+        status=503, text='{"error": {"code": 503, "message": "Backend Error"}}', content_type="application/json"
+    )
 
 
 def s3_all_keys_slow_down(body: bytes) -> web.Response:
     import re
 
     keys = re.findall(r"<Key>(.*?)</Key>", body.decode())
-    errors = "".join(f"<Error><Key>{k}</Key><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>" for k in keys)
+    errors = "".join(
+        f"<Error><Key>{k}</Key><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+        for k in keys
+    )
     xml = f'<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{errors}</DeleteResult>'
     return web.Response(status=200, text=xml, content_type="application/xml")
 
@@ -107,7 +118,9 @@ async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
     return job
 
 
-async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_deleted(emulators, tmp_path, quick_retries):
+async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_deleted(
+    emulators, tmp_path, quick_retries
+):
     prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}.zarr/"
     keys = [f"{prefix}.zgroup"] + [f"{prefix}c/{i}" for i in range(150)]  # two batches
     for key in keys:
@@ -133,9 +146,16 @@ async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_p
     is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
     async with ThrottlingProxy(S3, is_bulk, [s3_all_keys_slow_down, s3_all_keys_slow_down]) as proxy:
         job = await _plan_and_delete(
-            {"s3_endpoint": proxy.url, "s3_key": "testing", "s3_secret": "testing",
-             "root_overrides": {"osn-inbox": {"deletable": "{username}/"}}},
-            tmp_path, "osn-inbox", prefix, prefix.split("/")[-2],
+            {
+                "s3_endpoint": proxy.url,
+                "s3_key": "testing",
+                "s3_secret": "testing",
+                "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
+            },
+            tmp_path,
+            "osn-inbox",
+            prefix,
+            prefix.split("/")[-2],
         )
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
@@ -143,7 +163,9 @@ async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_p
     assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
 
 
-async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys_are_listed_again(emulators, tmp_path, quick_retries):
+async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys_are_listed_again(
+    emulators, tmp_path, quick_retries
+):
     """A DeleteObjects answered 503 (or cut) may have been applied: sent again blindly
     (botocore's own retries), it would delete objects written at its keys meanwhile. So
     it is sent once by the libraries, and s3_batch lists the keys again before its next
@@ -158,15 +180,24 @@ async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys
     is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
     async with ThrottlingProxy(S3, is_bulk, [whole_503]) as proxy:
         job = await _plan_and_delete(
-            {"s3_endpoint": proxy.url, "s3_key": "testing", "s3_secret": "testing",
-             "root_overrides": {"osn-inbox": {"deletable": "{username}/"}}},
-            tmp_path, "osn-inbox", prefix, prefix.split("/")[-2],
+            {
+                "s3_endpoint": proxy.url,
+                "s3_key": "testing",
+                "s3_secret": "testing",
+                "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
+            },
+            tmp_path,
+            "osn-inbox",
+            prefix,
+            prefix.split("/")[-2],
         )
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
     bulk = [i for i, what in enumerate(proxy.seen) if what == "bulk"]
     assert len(bulk) == 2, proxy.seen  # the 503, then the one that went through
-    assert "list" in proxy.seen[bulk[0] + 1:bulk[1]], f"DeleteObjects sent again without a listing between: {proxy.seen}"
+    assert "list" in proxy.seen[bulk[0] + 1 : bulk[1]], (
+        f"DeleteObjects sent again without a listing between: {proxy.seen}"
+    )
     assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
 
 

@@ -182,7 +182,9 @@ async def test_another_users_plan_is_refused(emulators, tmp_path):
     from jupyterlab_leap_buckets.jobs import JobStore
     from jupyterlab_leap_buckets.service import BucketService
 
-    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3), jobs=JobStore(None), state_dir=tmp_path)
+    service = BucketService(
+        LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3), jobs=JobStore(None), state_dir=tmp_path
+    )
     deletes = deletes_module.Deletes(service, service.jobs, tmp_path, tmp_path / "audit.jsonl")
     made = await deletes.plan({"root": "scratch", "path": "demo/results/tiny.txt"})
     service.username = "someone-else"
@@ -227,7 +229,12 @@ async def test_a_large_zarr_store_is_deleted_completely_and_late_objects_survive
     mine = [a for a in audit if a["path"] == store]
     assert len(mine) == 1
     assert (mine[0]["owner"], mine[0]["planned"], mine[0]["deleted"], mine[0]["skipped"], mine[0]["state"]) == (
-        "demo", 10_000, 9_999, 1, "done")
+        "demo",
+        10_000,
+        9_999,
+        1,
+        "done",
+    )
     assert mine[0]["user"] and mine[0]["user"] != "demo"  # who asked: the token's identity here
     assert mine[0]["start"] <= mine[0]["end"]
 

@@ -22,7 +22,10 @@ BUCKET = {
             {"action": {"type": "Delete"}, "condition": {"age": 1, "matchesSuffix": [".log"]}},
             {"action": {"type": "Delete"}, "condition": {"age": 0, "isLive": False}},
             {"action": {"type": "Delete"}, "condition": {"createdBefore": "2020-01-01"}},
-            {"action": {"type": "Delete"}, "condition": {"age": 3, "matchesPrefix": ["alice/"], "matchesSuffix": [".tmp"]}},
+            {
+                "action": {"type": "Delete"},
+                "condition": {"age": 3, "matchesPrefix": ["alice/"], "matchesSuffix": [".tmp"]},
+            },
         ]
     }
 }
@@ -88,8 +91,10 @@ async def test_seeded_ages_give_the_expected_expiries(api):
     """The seed backdates objects (4 days, 6.5 days, 8 days, 2 days old)."""
     entries = {e["name"]: e for e in (await list_all(api, "scratch", "demo/results/"))[0]}
     now = datetime.now(timezone.utc)
-    left = {name: datetime.fromisoformat(entries[name]["expires"].replace("Z", "+00:00")) - now
-            for name in ("tiny.txt", "run-001.nc", "summary.csv", "run-002.nc")}
+    left = {
+        name: datetime.fromisoformat(entries[name]["expires"].replace("Z", "+00:00")) - now
+        for name in ("tiny.txt", "run-001.nc", "summary.csv", "run-002.nc")
+    }
     assert timedelta(days=2, hours=23) < left["tiny.txt"] <= timedelta(days=3)
     assert timedelta(hours=11) < left["run-001.nc"] <= timedelta(hours=12)
     assert left["summary.csv"] < timedelta(0)  # past its date: due, not gone

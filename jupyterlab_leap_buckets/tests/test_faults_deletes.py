@@ -13,14 +13,9 @@ import pytest
 from jupyterlab_leap_buckets import deletes as deletes_module
 
 from .conftest import gcs_independent_keys, gcs_put, s3_client
-from .faults import (  # noqa: F401
+from .faults import (
     ended,
-    fault_case,
-    fault_record_file,
     plan_all,
-    proxied_server_config,
-    quick_retries,
-    toxi,
     wait_job,
 )
 
@@ -58,12 +53,6 @@ def s3_keys(prefix: str) -> list:
 def remaining(root: str, prefix: str) -> list:
     """What is under the prefix now, as a client other than ours sees it."""
     return gcs_independent_keys("leap-scratch", prefix) if root == "scratch" else s3_keys(prefix)
-
-
-
-
-
-
 
 
 def audit_lines(tmp_path) -> list:
@@ -128,12 +117,15 @@ async def test_service_unreachable_after_confirmation_fails_the_job_with_counts(
     record.passed()
 
 
-@pytest.mark.parametrize("root, toxic, attributes", [
-    ("scratch", "reset_peer", {"timeout": 0}),
-    ("scratch", "limit_data", {"bytes": 2000}),
-    ("osn-inbox", "reset_peer", {"timeout": 0}),
-    # limit_data on S3 held too (49 s: s3fs's 15 s read timeouts); left out for time.
-])
+@pytest.mark.parametrize(
+    "root, toxic, attributes",
+    [
+        ("scratch", "reset_peer", {"timeout": 0}),
+        ("scratch", "limit_data", {"bytes": 2000}),
+        ("osn-inbox", "reset_peer", {"timeout": 0}),
+        # limit_data on S3 held too (49 s: s3fs's 15 s read timeouts); left out for time.
+    ],
+)
 async def test_bulk_requests_reset_or_cut_in_the_middle_of_a_delete(
     root, toxic, attributes, api, send, toxi, quick_retries, fault_case, tmp_path, monkeypatch
 ):
@@ -192,7 +184,9 @@ async def test_a_delete_cancelled_in_the_middle_ends_cancelled_with_exact_counts
     assert 0 < job["objectsDone"] < n and job["objectsFailed"] == 0, job
     assert job["objectsDone"] + job["objectsSkipped"] == n - len(left), (job, len(left))
     assert set(left) <= set(keys)
-    record.check(f"cancelled after {job['objectsDone']} of {n}: objectsDone is exactly what is gone (independent listing)")
+    record.check(
+        f"cancelled after {job['objectsDone']} of {n}: objectsDone is exactly what is gone (independent listing)"
+    )
     assert "cancelled" in job["note"] and "created or changed after the plan" not in job["note"], job["note"]
     record.check("the note says the rest were not reached because of the cancel")
     audit = [line for line in audit_lines(tmp_path) if line["job"] == job["id"]]

@@ -1,10 +1,10 @@
 """The storage service itself killed (SIGKILL) and started again in the middle of a job:
 a folder transfer (GCS to S3, S3 to GCS, a bucket to the disk; copies and moves), a
-delete (GCS and S3), and a listing page (GCS and S3). Each test starts emulators of its module's own, on free ports (never
-the stack's: killing those would break the other tests), points the in-process Jupyter
-server at them, kills one when the job is under way and starts it again on the same port
-and data, then checks with clients other than ours (requests on the JSON API, boto3, the
-disk) what the job says against what is in the buckets.
+delete (GCS and S3), and a listing page (GCS and S3). Each test starts emulators of its
+module's own, on free ports (never the stack's: killing those would break the other
+tests), points the in-process Jupyter server at them, kills one when the job is under
+way and starts it again on the same port and data, then checks with clients other than
+ours (requests on the JSON API, boto3, the disk) what the job says against what is in the buckets.
 
 - fake-gcs-server's filesystem backend keeps its objects across the restart (an object is
   written to a temporary file and renamed), but not its resumable upload sessions.
@@ -37,11 +37,9 @@ from jupyterlab_leap_buckets import deletes as deletes_module
 from jupyterlab_leap_buckets import transfers as transfers_module
 
 from .conftest import REPO, extension_config
-from .faults import (  # noqa: F401
+from .faults import (
     Process,
     ended,
-    fault_case,
-    fault_record_file,
     free_port,
     plan_all,
     wait_job,
@@ -67,9 +65,23 @@ class Emulator(Process):
 
     def command(self) -> list:
         if self.kind == "gcs":
-            return [str(FAKE_GCS), "-scheme", "http", "-host", "127.0.0.1", "-port", str(self.port),
-                    "-public-host", f"127.0.0.1:{self.port}", "-backend", "filesystem",
-                    "-filesystem-root", str(self.data), "-log-level", "warn"]
+            return [
+                str(FAKE_GCS),
+                "-scheme",
+                "http",
+                "-host",
+                "127.0.0.1",
+                "-port",
+                str(self.port),
+                "-public-host",
+                f"127.0.0.1:{self.port}",
+                "-backend",
+                "filesystem",
+                "-filesystem-root",
+                str(self.data),
+                "-log-level",
+                "warn",
+            ]
         return [str(MOTO), "-H", "127.0.0.1", "-p", str(self.port)]
 
     def answers(self) -> bool:
@@ -80,8 +92,9 @@ class Emulator(Process):
         """The process, (again) on the same port and data; it makes no bucket."""
         self.data.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                         env={**os.environ, "GOMEMLIMIT": "1GiB"})
+            self.proc = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "GOMEMLIMIT": "1GiB"}
+            )
         wait_until(self.answers, 30, f"{self.kind} emulator on {self.port} did not answer (log: {self.log})", step=0.05)
 
     def start(self):
@@ -92,10 +105,14 @@ class Emulator(Process):
         else:
             self.client().create_bucket(Bucket=INBOX)
 
-
     def client(self):
-        return boto3.client("s3", endpoint_url=self.url, aws_access_key_id="testing",
-                            aws_secret_access_key="testing", region_name="us-east-1")
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +132,9 @@ def own(tmp_path_factory):
 @pytest.fixture
 def jp_server_config(tmp_path, own):
     return extension_config(
-        gcs_endpoint=own["gcs"].url, s3_endpoint=own["s3"].url, state_dir=str(tmp_path / "leap-state"),
+        gcs_endpoint=own["gcs"].url,
+        s3_endpoint=own["s3"].url,
+        state_dir=str(tmp_path / "leap-state"),
         root_overrides={"osn-inbox": {"deletable": "{username}/"}},
     )
 
@@ -146,8 +165,11 @@ class Side:
             name, body = item
             if self.kind == "gcs":
                 quoted = urllib.parse.quote(prefix + name, safe="")
-                requests.post(f"{self.gcs_url}/upload/storage/v1/b/{self.bucket}/o?uploadType=media&name={quoted}",
-                              data=body, timeout=30).raise_for_status()
+                requests.post(
+                    f"{self.gcs_url}/upload/storage/v1/b/{self.bucket}/o?uploadType=media&name={quoted}",
+                    data=body,
+                    timeout=30,
+                ).raise_for_status()
             else:
                 self.s3.put_object(Bucket=self.bucket, Key=prefix + name, Body=body)
 
@@ -164,14 +186,14 @@ class Side:
                 response = requests.get(f"{self.gcs_url}/storage/v1/b/{self.bucket}/o", params=params, timeout=30)
                 response.raise_for_status()
                 body = response.json()
-                names += [item["name"][len(prefix):] for item in body.get("items", [])]
+                names += [item["name"][len(prefix) :] for item in body.get("items", [])]
                 token = body.get("nextPageToken")
                 if not token:
                     return sorted(names)
         if self.kind == "s3":
             keys = []
             for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-                keys += [item["Key"][len(prefix):] for item in page.get("Contents", [])]
+                keys += [item["Key"][len(prefix) :] for item in page.get("Contents", [])]
             return sorted(keys)
         root = self.disk / prefix
         return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -195,18 +217,15 @@ class Side:
     def whole(self, data: dict, prefix_in_data: str = "") -> set:
         """Names (of `data`) whose object here is whole; asserts nothing else is here."""
         here = self.names()
-        extra = [n for n in here if not (n.startswith(prefix_in_data) and n[len(prefix_in_data):] in data)]
+        extra = [n for n in here if not (n.startswith(prefix_in_data) and n[len(prefix_in_data) :] in data)]
         assert not extra, f"at {self.kind}:{self.prefix} but no source object's copy (partial?): {extra}"
         for n in here:
-            assert self.get(n) == data[n[len(prefix_in_data):]], f"{self.kind}:{self.prefix}{n} is not whole"
-        return {n[len(prefix_in_data):] for n in here}
-
-
-
-
+            assert self.get(n) == data[n[len(prefix_in_data) :]], f"{self.kind}:{self.prefix}{n} is not whole"
+        return {n[len(prefix_in_data) :] for n in here}
 
 
 # -- transfers -----------------------------------------------------------------------
+
 
 def transfer_data() -> dict:
     """Small objects (one request each) and one above a chunk (S3 multipart, GCS resumable)."""
@@ -233,15 +252,22 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
     case, own, api, send, fault_case, jp_root_dir, monkeypatch
 ):
     src, dst, mode, victim = case
-    record = fault_case("emulator killed", f"{src} to {dst} {mode}: the {victim} emulator SIGKILLed and restarted in the middle")
+    record = fault_case(
+        "emulator killed", f"{src} to {dst} {mode}: the {victim} emulator SIGKILLed and restarted in the middle"
+    )
     # A few objects at a time, so that the kill finds the job in the middle on fast loopback.
     monkeypatch.setattr(transfers_module, "CONCURRENCY", 3)
     monkeypatch.setattr(transfers_module, "LARGE_CONCURRENCY", 1)
     run = uuid.uuid4().hex[:6]
     data, name = transfer_data(), f"folder-{run}"
     source = Side(src, own, f"demo/emu-src-{run}/{name}/")
-    target = Side(dst, own, f"demo/emu-dst-{run}/" if dst != "disk" else f"emu-dst-{run}/",
-                  disk=Path(jp_root_dir), bucket=PERSISTENT if dst == "gcs" else None)
+    target = Side(
+        dst,
+        own,
+        f"demo/emu-dst-{run}/" if dst != "disk" else f"emu-dst-{run}/",
+        disk=Path(jp_root_dir),
+        bucket=PERSISTENT if dst == "gcs" else None,
+    )
     inner = f"{name}/"  # the source folder arrives under its own name
     siblings = {f"{name}-sibling.bin": b"sibling", f"{name}2/x.bin": b"neighbour"}  # outside the source folder
     await asyncio.to_thread(source.put, data)
@@ -249,7 +275,9 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
     if dst == "disk":
         (Path(jp_root_dir) / target.prefix).mkdir(parents=True)
 
-    status, job = await send("transfers", {"source": source.place(), "target": target.place(), "mode": mode, "conflict": "fail"})
+    status, job = await send(
+        "transfers", {"source": source.place(), "target": target.place(), "mode": mode, "conflict": "fail"}
+    )
     assert status == 202, job
     job = await wait_job(api, job, lambda j: j["objectsDone"] >= 4 or ended(j))
     assert not ended(job), f"the transfer ended before the kill: {job}"
@@ -264,7 +292,7 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
         status, snapshot = await api(f"jobs/{job['id']}")
         assert status == 200
         if dst == "s3":
-            lost = {path[len(target.prefix + inner):] for path in snapshot["completed"]}
+            lost = {path[len(target.prefix + inner) :] for path in snapshot["completed"]}
         await asyncio.to_thread(emulator.client().create_bucket, Bucket=INBOX)
         if src == "s3":
             # Put back what the source must still hold: each object without a whole copy
@@ -272,14 +300,22 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
             landed = await asyncio.to_thread(target.whole, data, inner)
             await asyncio.to_thread(source.put, {n: b for n, b in data.items() if n not in landed})
             await asyncio.to_thread(source.put, siblings, f"demo/emu-src-{run}/")
-            record.check(f"moto restarted empty: the bucket made again, {len(data) - len(landed)} source objects without a copy put back")
+            record.check(
+                f"moto restarted empty: the bucket made again, {len(data) - len(landed)} source objects without a "
+                "copy put back"
+            )
         else:
-            record.check(f"moto restarted empty: the bucket made again; {len(lost)} objects verified before the kill were lost with it")
+            record.check(
+                f"moto restarted empty: the bucket made again; {len(lost)} objects verified before the kill were "
+                "lost with it"
+            )
     else:
         record.check("fake-gcs-server restarted on its data folder")
     job = await wait_job(api, job, ended)
-    record.check(f"the job ended {job['state']}: {job['objectsDone']} done, {job['objectsFailed']} failed of "
-                 f"{job['objectsTotal']}; error {(job['error'] or {}).get('code')}")
+    record.check(
+        f"the job ended {job['state']}: {job['objectsDone']} done, {job['objectsFailed']} failed of "
+        f"{job['objectsTotal']}; error {(job['error'] or {}).get('code')}"
+    )
 
     # What is at the target is whole (read back independently); no unfinished upload.
     landed = target.whole(data, inner)
@@ -287,7 +323,8 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
     record.check(f"all {len(landed)} objects at the target whole, nothing partial, no unfinished multipart upload")
     left = set(source.whole(data))
     assert sorted(Side(src, own, f"demo/emu-src-{run}/").names()) == sorted(
-        [inner + n for n in left] + list(siblings)), "an object outside the source folder was touched"
+        [inner + n for n in left] + list(siblings)
+    ), "an object outside the source folder was touched"
     record.check("the objects next to the source folder are still there")
     # The job's state says what happened.
     if job["state"] == "done":
@@ -305,28 +342,29 @@ async def test_emulator_killed_and_restarted_in_the_middle_of_a_transfer(
         if job["failed"]:
             first = job["failed"][0]
             record.check(f"e.g. {first['path'].rsplit('/', 1)[-1]}: {first['code']}: {first['message'][:160]}")
-    completed = {path[len(target.prefix + inner):] for path in job["completed"]}
+    completed = {path[len(target.prefix + inner) :] for path in job["completed"]}
     assert completed <= landed | lost, f"counted done but not at the target: {sorted(completed - landed - lost)}"
     record.check("each object the job counts done is at the target, whole")
     if mode == "move":
         gone = set(data) - left
         assert gone <= landed | lost, f"a source was deleted without its verified copy: {sorted(gone - landed - lost)}"
         assert left | landed | lost == set(data), "an object is in neither place"
-        record.check(f"move: every object in one verified place or both ({len(gone)} moved, "
-                     f"{len(left & landed)} in both, {len(left - landed)} only at the source)")
+        record.check(
+            f"move: every object in one verified place or both ({len(gone)} moved, "
+            f"{len(left & landed)} in both, {len(left - landed)} only at the source)"
+        )
     else:
         assert left == set(data), sorted(set(data) - left)
         record.check("copy: every source object is still there")
     record.passed()
 
 
-
 # -- deletes -------------------------------------------------------------------------
 
 
-
-
-def kill_during(monkeypatch, cls, method_name: str, matches, emulator: Emulator, nth: int, delay: float) -> asyncio.Event:
+def kill_during(
+    monkeypatch, cls, method_name: str, matches, emulator: Emulator, nth: int, delay: float
+) -> asyncio.Event:
     """Wrap the library's request method `cls.method_name` so that `delay` seconds after the
     `nth` request that `matches` is sent, the emulator is SIGKILLed: the bulk request is on
     its way (the emulator is working through it) when the process dies. The returned
@@ -367,13 +405,17 @@ def check_delete_report(job: dict, planned: int, record):
         assert handled == planned and job["objectsFailed"] > 0, job
         assert "plan the delete again" in job["error"]["message"], job["error"]
         assert all(f["message"] for f in job["failed"]), job["failed"]
-        record.check(f"failed: {job['objectsDone']} deleted + {job['objectsSkipped']} skipped + "
-                     f"{job['objectsFailed']} failed = {planned} planned; error {job['error']['code']}")
+        record.check(
+            f"failed: {job['objectsDone']} deleted + {job['objectsSkipped']} skipped + "
+            f"{job['objectsFailed']} failed = {planned} planned; error {job['error']['code']}"
+        )
     note = job.get("note") or ""
     assert "created or changed after the plan" not in note, note
 
 
-async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, api, send, fault_case, tmp_path, monkeypatch):
+async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(
+    own, api, send, fault_case, tmp_path, monkeypatch
+):
     """fake-gcs-server killed while it works through the third batch request of 100 deletes,
     and started again on its data: the objects it kept are the planned ones not deleted,
     an object rewritten after the plan and one written after it under the same path."""
@@ -386,8 +428,11 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
     side = Side("gcs", own, prefix)
     n = 800
     planned = {f"obj-{i:05d}": f"planned {i}".encode() for i in range(n)}
-    outside = {f"demo/emu-del-{run}-sibling/a": b"sibling", f"demo/emu-del-{run}x": b"prefix-sharing",
-               f"demo/keep-{run}.txt": b"home"}
+    outside = {
+        f"demo/emu-del-{run}-sibling/a": b"sibling",
+        f"demo/emu-del-{run}x": b"prefix-sharing",
+        f"demo/keep-{run}.txt": b"home",
+    }
     await asyncio.to_thread(side.put, planned)
     await asyncio.to_thread(side.put, outside, "")
     plan = await plan_all(send, api, "scratch", prefix)
@@ -396,9 +441,15 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
     later = {"obj-00750": b"rewritten after the plan", "newer.bin": b"written after the plan"}
     await asyncio.to_thread(side.put, later)
     gcs = own["gcs"]
-    killed = kill_during(monkeypatch, gcsfs.core.GCSFileSystem, "_call",
-                         lambda fs, method, path, *a, **k: method == "POST" and path == fs.batch_url_base,
-                         gcs, nth=3, delay=0.02)
+    killed = kill_during(
+        monkeypatch,
+        gcsfs.core.GCSFileSystem,
+        "_call",
+        lambda fs, method, path, *a, **k: method == "POST" and path == fs.batch_url_base,
+        gcs,
+        nth=3,
+        delay=0.02,
+    )
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
     await asyncio.wait_for(killed.wait(), 60)
@@ -406,8 +457,10 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
     record.check(f"fake-gcs-server killed 20 ms into the third batch request ({at_kill['objectsDone']} of {n} deleted)")
     await asyncio.to_thread(gcs.launch)
     job = await wait_job(api, job, ended)
-    record.check(f"restarted on its data; the job ended {job['state']} ({job['objectsDone']} deleted, "
-                 f"{job['objectsSkipped']} skipped, {job['objectsFailed']} failed)")
+    record.check(
+        f"restarted on its data; the job ended {job['state']} ({job['objectsDone']} deleted, "
+        f"{job['objectsSkipped']} skipped, {job['objectsFailed']} failed)"
+    )
     check_delete_report(job, n, record)
 
     left = set(side.names())
@@ -416,8 +469,10 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
         assert name in left and side.get(name) == later[name], name
     for key, body in outside.items():
         assert side.get(key, "") == body, key
-    record.check("the object rewritten after the plan, the one written after it and those outside the path are all there, whole")
-    assert not {c[len(prefix):] for c in job["completed"]} & left, "an object counted deleted is there"
+    record.check(
+        "the object rewritten after the plan, the one written after it and those outside the path are all there, whole"
+    )
+    assert not {c[len(prefix) :] for c in job["completed"]} & left, "an object counted deleted is there"
     left_planned = left & set(planned) - {"obj-00750"}
     assert len(left_planned) <= n - job["objectsDone"], (len(left_planned), job)
     for name in sorted(left_planned)[:100]:
@@ -428,8 +483,10 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
     # The cut batch request is sent again by gcsfs's retries: what the emulator deleted
     # before it died answers 404 then, and is counted skipped ("changed or removed since
     # the plan"), never deleted twice and never counted deleted when it was not.
-    record.check(f"objectsDone ({job['objectsDone']}) is no more than the planned objects gone ({gone}); "
-                 f"{gone - job['objectsDone']} deleted by the cut request before the kill are counted skipped")
+    record.check(
+        f"objectsDone ({job['objectsDone']}) is no more than the planned objects gone ({gone}); "
+        f"{gone - job['objectsDone']} deleted by the cut request before the kill are counted skipped"
+    )
     if job["state"] == "done":
         assert left == set(later), sorted(left)
         record.check("done: nothing planned remains but the rewritten object")
@@ -439,7 +496,9 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, 
     record.passed()
 
 
-async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, api, send, fault_case, tmp_path, monkeypatch):
+async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(
+    own, api, send, fault_case, tmp_path, monkeypatch
+):
     """moto killed 20 ms into the first DeleteObjects (1,000 keys), and started again: it
     comes back empty. The test makes the bucket again and puts back, as new objects
     written after the plan, 100 keys of the cut request, the 200 keys of the next batch and
@@ -451,7 +510,9 @@ async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, a
     on how fast moto restarts."""
     import s3fs
 
-    record = fault_case("emulator killed", "delete on S3: moto SIGKILLed in a DeleteObjects and restarted empty, objects put back")
+    record = fault_case(
+        "emulator killed", "delete on S3: moto SIGKILLed in a DeleteObjects and restarted empty, objects put back"
+    )
     monkeypatch.setattr(deletes_module, "PARALLEL_BATCHES", 1)
     run = uuid.uuid4().hex[:6]
     prefix = f"demo/emu-del-{run}/"
@@ -479,29 +540,45 @@ async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, a
         return await real_unchanged(store, prefix, after, batch, results, only)
 
     monkeypatch.setattr(bulk_delete, "_unchanged", held_recheck)
-    killed = kill_during(monkeypatch, s3fs.S3FileSystem, "_call_s3",
-                         lambda fs, method, *a, **k: method == "delete_objects", moto, nth=1, delay=0.02)
+    killed = kill_during(
+        monkeypatch,
+        s3fs.S3FileSystem,
+        "_call_s3",
+        lambda fs, method, *a, **k: method == "delete_objects",
+        moto,
+        nth=1,
+        delay=0.02,
+    )
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
     await asyncio.wait_for(killed.wait(), 60)
     await asyncio.to_thread(moto.launch)
     status, at_restart = await api(f"jobs/{job['id']}")
-    record.check(f"moto killed 20 ms into the first DeleteObjects ({at_restart['objectsDone']} of {n} counted deleted then)")
+    record.check(
+        f"moto killed 20 ms into the first DeleteObjects ({at_restart['objectsDone']} of {n} counted deleted then)"
+    )
     await asyncio.to_thread(moto.client().create_bucket, Bucket=INBOX)
     keys = sorted(planned)
     put_back = {k: planned[k] for k in keys[:100] + keys[1000:]}
     await asyncio.to_thread(side.put, put_back)
     await asyncio.to_thread(side.put, outside, "")
     restored.set()
-    record.check(f"moto restarted empty: the bucket made again; {len(put_back)} planned keys (100 of the cut request, "
-                 "the next batch's 200) and the neighbours put back as new objects")
+    record.check(
+        f"moto restarted empty: the bucket made again; {len(put_back)} planned keys (100 of the cut request, "
+        "the next batch's 200) and the neighbours put back as new objects"
+    )
     job = await wait_job(api, job, ended)
     # On a loaded machine the kill can come after moto answered the DeleteObjects: then no
     # second try was needed, and what follows must hold all the same.
-    how = ("the next try listed the keys again after the connection broke" if held
-           else "the kill came after moto had answered the DeleteObjects (no second try)")
-    record.check(f"the job ended {job['state']} ({job['objectsDone']} deleted, {job['objectsSkipped']} skipped, "
-                 f"{job['objectsFailed']} failed); {how}")
+    how = (
+        "the next try listed the keys again after the connection broke"
+        if held
+        else "the kill came after moto had answered the DeleteObjects (no second try)"
+    )
+    record.check(
+        f"the job ended {job['state']} ({job['objectsDone']} deleted, {job['objectsSkipped']} skipped, "
+        f"{job['objectsFailed']} failed); {how}"
+    )
     check_delete_report(job, n, record)
     for key, body in outside.items():
         assert side.get(key, "") == body, key
@@ -510,8 +587,10 @@ async def test_s3_emulator_killed_and_restarted_in_the_middle_of_a_delete(own, a
     lost = set(put_back) - left
     # botocore re-sent the cut DeleteObjects once by itself ("max_attempts: 1" counts
     # retries), after moto was back: 34 objects put back were deleted in one run.
-    assert not lost, (f"{len(lost)} objects written after the plan were deleted (e.g. {sorted(lost)[:3]}); "
-                      f"the job counts {job['objectsDone']} deleted")
+    assert not lost, (
+        f"{len(lost)} objects written after the plan were deleted (e.g. {sorted(lost)[:3]}); "
+        f"the job counts {job['objectsDone']} deleted"
+    )
     assert left == set(put_back), sorted(left - set(put_back))[:5]
     record.check("none of the objects written after the plan was deleted")
     audit = audit_lines(tmp_path, job["id"])
@@ -536,7 +615,7 @@ async def test_emulator_killed_and_restarted_during_a_listing(kind, own, api, fa
     prefix = f"demo/emu-list-{uuid.uuid4().hex[:6]}/"
     names = [f"{prefix}obj-{i:05d}" for i in range(1500)]
     side = Side(kind, own, prefix, bucket=bucket)
-    await asyncio.to_thread(side.put, {name[len(prefix):]: b"x" for name in names})
+    await asyncio.to_thread(side.put, {name[len(prefix) :]: b"x" for name in names})
     if kind == "gcs":
         matches = lambda fs, method, path, *a, **k: method == "GET" and path == "b/{}/o"  # noqa: E731
         killed = kill_during(monkeypatch, gcsfs.core.GCSFileSystem, "_call", matches, own["gcs"], nth=1, delay=0.005)
@@ -554,7 +633,7 @@ async def test_emulator_killed_and_restarted_during_a_listing(kind, own, api, fa
         record.check(f"answered {status} {body['error']['code']}: {body['error']['message']}")
     await asyncio.to_thread(own[kind].start if kind == "s3" else own[kind].launch)
     if kind == "s3":
-        await asyncio.to_thread(side.put, {name[len(prefix):]: b"x" for name in names})
+        await asyncio.to_thread(side.put, {name[len(prefix) :]: b"x" for name in names})
     listed, cursor = [], None
     while True:
         status, body = await api("list", root=root, path=prefix, limit="1000", cursor=cursor)

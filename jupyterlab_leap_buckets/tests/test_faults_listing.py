@@ -11,13 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from .conftest import s3_client
-from .faults import (  # noqa: F401
-    fault_case,
-    fault_record_file,
-    proxied_server_config,
-    quick_retries,
-    toxi,
-)
 
 FOLDERS = {"scratch": "demo/many/", "osn-inbox": None}  # the inbox's is made once, below
 _inbox_folder = []
@@ -35,7 +28,12 @@ def folder(root: str) -> str:
         prefix = f"demo/listing-{uuid.uuid4().hex[:6]}/"
         client = s3_client()
         with ThreadPoolExecutor(16) as pool:
-            list(pool.map(lambda i: client.put_object(Bucket="leap-pangeo-inbox", Key=f"{prefix}p-{i:05d}", Body=b"x"), range(1200)))
+            list(
+                pool.map(
+                    lambda i: client.put_object(Bucket="leap-pangeo-inbox", Key=f"{prefix}p-{i:05d}", Body=b"x"),
+                    range(1200),
+                )
+            )
         _inbox_folder.append(prefix)
     return _inbox_folder[0]
 
@@ -45,7 +43,9 @@ async def listing(jp_fetch, root, path, cursor=None, timeout=60):
     if cursor:
         params["cursor"] = cursor
     response = await asyncio.wait_for(
-        jp_fetch("leap-buckets", "api", "list", params=params, method="GET", raise_error=False, request_timeout=timeout),
+        jp_fetch(
+            "leap-buckets", "api", "list", params=params, method="GET", raise_error=False, request_timeout=timeout
+        ),
         timeout,
     )
     return response.code, json.loads(response.body)
@@ -54,7 +54,9 @@ async def listing(jp_fetch, root, path, cursor=None, timeout=60):
 def check_whole_or_502(status, body, baseline, record, what):
     assert status != 500, body
     if status == 200:
-        assert body["entries"] == baseline["entries"] and body["cursor"] == baseline["cursor"], "a page that differs from the fault-free one"
+        assert body["entries"] == baseline["entries"] and body["cursor"] == baseline["cursor"], (
+            "a page that differs from the fault-free one"
+        )
         record.check(f"{what}: the whole page, as without the fault")
     else:
         assert status == 502, (status, body)
@@ -74,7 +76,9 @@ TOXICS = {
 
 @pytest.mark.parametrize("root", ["scratch", "osn-inbox"])
 @pytest.mark.parametrize("fault", list(TOXICS))
-async def test_a_listing_under_a_fault_is_whole_or_a_clear_502(root, fault, jp_fetch, emulators, toxi, quick_retries, fault_case):
+async def test_a_listing_under_a_fault_is_whole_or_a_clear_502(
+    root, fault, jp_fetch, emulators, toxi, quick_retries, fault_case
+):
     record = fault_case("listing", f"{root}: {fault}")
     path = folder(root)
     status, baseline = await listing(jp_fetch, root, path)
@@ -97,7 +101,9 @@ NO_TIMEOUT = (
 # its 15 s again, so GET list answered within 30 s once and not the next time: minutes too.
 
 
-async def test_a_service_that_stops_answering_gets_a_502_within_20_s(jp_fetch, emulators, toxi, quick_retries, fault_case):
+async def test_a_service_that_stops_answering_gets_a_502_within_20_s(
+    jp_fetch, emulators, toxi, quick_retries, fault_case
+):
     root = "scratch"
     record = fault_case("listing", f"{root}: the service holds the connection and never answers")
     proxy = "gcs"

@@ -10,13 +10,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
-from .faults import (  # noqa: F401
+from .faults import (
     GCS_PROXY,
     S3_PROXY,
     JupyterProcess,
-    fault_case,
-    fault_record_file,
-    toxi,
     wait_until,
 )
 
@@ -66,9 +63,15 @@ def test_server_killed_in_the_middle_of_a_move_gcs_to_s3(tmp_path, toxi, fault_c
     toxi.client.add("s3", "latency", stream="upstream", latency=300)
     jupyter = server(tmp_path).start()
     try:
-        status, job = jupyter.api("POST", "transfers", {
-            "source": {"root": "scratch", "path": src}, "target": {"root": "osn-inbox", "path": dst}, "mode": "move",
-        })
+        status, job = jupyter.api(
+            "POST",
+            "transfers",
+            {
+                "source": {"root": "scratch", "path": src},
+                "target": {"root": "osn-inbox", "path": dst},
+                "mode": "move",
+            },
+        )
         assert status == 202, job
         job = until_job(jupyter, job["id"], lambda j: j["objectsDone"] >= 3)
         jupyter.kill()
@@ -78,8 +81,10 @@ def test_server_killed_in_the_middle_of_a_move_gcs_to_s3(tmp_path, toxi, fault_c
     finally:
         jupyter.stop()
     s3 = s3_client()
-    at_target = {item["Key"][len(dst + "folder/"):] for item in s3.list_objects_v2(Bucket=INBOX, Prefix=dst).get("Contents", [])}
-    at_source = {key[len(src):] for key in gcs_independent_keys("leap-scratch", src)}
+    at_target = {
+        item["Key"][len(dst + "folder/") :] for item in s3.list_objects_v2(Bucket=INBOX, Prefix=dst).get("Contents", [])
+    }
+    at_source = {key[len(src) :] for key in gcs_independent_keys("leap-scratch", src)}
     assert at_target <= set(data), at_target - set(data)
     for name in at_target:
         assert s3.get_object(Bucket=INBOX, Key=dst + "folder/" + name)["Body"].read() == data[name], name
@@ -87,8 +92,10 @@ def test_server_killed_in_the_middle_of_a_move_gcs_to_s3(tmp_path, toxi, fault_c
         assert gcs_get("leap-scratch", src + name) == data[name], name
     assert at_source | at_target == set(data), "an object is in neither place"
     assert 0 < len(at_target) < len(data), "the kill did not land in the middle"
-    record.check(f"every object in exactly one place or both, whole ({len(at_source - at_target)} source only, "
-                 f"{len(at_source & at_target)} both, {len(at_target - at_source)} moved)")
+    record.check(
+        f"every object in exactly one place or both, whole ({len(at_source - at_target)} source only, "
+        f"{len(at_source & at_target)} both, {len(at_target - at_source)} moved)"
+    )
     unfinished = s3.list_multipart_uploads(Bucket=INBOX, Prefix=dst).get("Uploads", [])
     assert not unfinished, unfinished
     record.check("no unfinished multipart upload at the target")
@@ -107,7 +114,9 @@ def test_server_killed_in_the_middle_of_a_delete(tmp_path, toxi, fault_case):
     try:
         status, plan = jupyter.api("POST", "delete/plan", {"root": "scratch", "path": prefix})
         assert status == 200, plan
-        wait_until(lambda: jupyter.api("GET", f"delete/plan/{plan['plan']}")[1]["complete"], 30, "the plan did not complete")
+        wait_until(
+            lambda: jupyter.api("GET", f"delete/plan/{plan['plan']}")[1]["complete"], 30, "the plan did not complete"
+        )
         toxi.client.add("gcs", "latency", stream="upstream", latency=500)
         status, job = jupyter.api("POST", "delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
         assert status == 202, job

@@ -12,13 +12,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
-from .faults import (  # noqa: F401
+from .faults import (
     ended,
-    fault_case,
-    fault_record_file,
-    proxied_server_config,
-    quick_retries,
-    toxi,
     wait_job,
 )
 
@@ -63,11 +58,11 @@ class Place:
 
     def names(self) -> list:
         if self.kind == "gcs":
-            return [k[len(self.prefix):] for k in gcs_independent_keys("leap-scratch", self.prefix)]
+            return [k[len(self.prefix) :] for k in gcs_independent_keys("leap-scratch", self.prefix)]
         if self.kind == "s3":
             keys = []
             for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=INBOX, Prefix=self.prefix):
-                keys += [item["Key"][len(self.prefix):] for item in page.get("Contents", [])]
+                keys += [item["Key"][len(self.prefix) :] for item in page.get("Contents", [])]
             return sorted(keys)
         root = self.disk / self.prefix
         return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -85,18 +80,14 @@ class Place:
         return []
 
 
-
-
-
-
 def check_transfer(job, data: dict, source: Place, target: Place, mode: str, name: str, record):
     """The checks every transfer must pass after a fault, whatever its end state."""
     landed = target.names()
     prefix = f"{name}/"
-    extra = [n for n in landed if not (n.startswith(prefix) and n[len(prefix):] in data)]
+    extra = [n for n in landed if not (n.startswith(prefix) and n[len(prefix) :] in data)]
     assert not extra, f"at the target but no source object's copy: {extra}"
     for n in landed:
-        assert target.get(n) == data[n[len(prefix):]], f"{n} at the target is not whole"
+        assert target.get(n) == data[n[len(prefix) :]], f"{n} at the target is not whole"
     assert not target.unfinished_uploads()
     record.check("everything at the target is whole (read back independently); no partial, no unfinished upload")
     if job["state"] == "done":
@@ -142,15 +133,19 @@ async def test_a_folder_transfer_under_a_fault(case, api, send, toxi, quick_retr
     source.put(data)
     if dst == "disk":
         (Path(jp_root_dir) / target.prefix).mkdir(parents=True)
-    status, job = await send("transfers", {"source": source.api(), "target": target.api(), "mode": mode, "conflict": "fail"})
+    status, job = await send(
+        "transfers", {"source": source.api(), "target": target.api(), "mode": mode, "conflict": "fail"}
+    )
     assert status == 202, job
     job = await wait_job(api, job, lambda j: j["objectsDone"] >= 2 or ended(j))
     assert not ended(job), f"the transfer ended before the fault: {job}"
     await toxi.add(proxy, toxic, **attributes)
     job = await wait_job(api, job, ended)
     await toxi.clear()
-    record.check(f"the fault began after {job['objectsDone'] and 2}+ objects; the job ended {job['state']} "
-                 f"({job['objectsDone']} done, {job['objectsFailed']} failed)")
+    record.check(
+        f"the fault began after {job['objectsDone'] and 2}+ objects; the job ended {job['state']} "
+        f"({job['objectsDone']} done, {job['objectsFailed']} failed)"
+    )
     check_transfer(job, data, source, target, mode, name, record)
     if toxic in ("latency", "bandwidth"):
         assert job["state"] == "done", job
@@ -162,7 +157,9 @@ async def test_a_folder_transfer_under_a_fault(case, api, send, toxi, quick_retr
 # (16 done + 19 failed of 26); fixed in transfers.py (beb1c86).
 
 
-async def test_a_move_whose_source_deletes_fail_counts_each_object_once(api, send, toxi, quick_retries, fault_case, jp_root_dir):
+async def test_a_move_whose_source_deletes_fail_counts_each_object_once(
+    api, send, toxi, quick_retries, fault_case, jp_root_dir
+):
     record = fault_case("transfer", "gcs to disk move: the source's deletes reset after the copies")
     data = {f"f-{i:02d}.bin": os.urandom(50 * KiB) for i in range(24)}
     run = uuid.uuid4().hex[:6]
@@ -171,7 +168,9 @@ async def test_a_move_whose_source_deletes_fail_counts_each_object_once(api, sen
     (Path(jp_root_dir) / f"dst-{run}").mkdir()
     # Every request waits 300 ms on its way: deletes are on their way when the reset comes.
     await toxi.add("gcs", "latency", stream="upstream", latency=300)
-    status, job = await send("transfers", {"source": source.api(), "target": {"local": f"dst-{run}/"}, "mode": "move", "conflict": "fail"})
+    status, job = await send(
+        "transfers", {"source": source.api(), "target": {"local": f"dst-{run}/"}, "mode": "move", "conflict": "fail"}
+    )
     assert status == 202, job
     job = await wait_job(api, job, lambda j: j["objectsDone"] >= 4 or ended(j))
     await toxi.add("gcs", "reset_peer", timeout=0)

@@ -27,13 +27,15 @@ def record_what_was_tried():
     out = Path(__file__).resolve().parents[2] / ".stack" / "reliability"
     out.mkdir(parents=True, exist_ok=True)
     (out / "guard.json").write_text(json.dumps(TRIED))
-W, O, D = guard.WRITE, guard.OVERWRITE, guard.DELETE
+
+
+W, OV, D = guard.WRITE, guard.OVERWRITE, guard.DELETE
 OK = "ok"
 
 TABLE = [
     # root, path, action, expected
     ("scratch", "alice/run1/a.nc", W, OK),
-    ("scratch", "alice/run1/a.nc", O, OK),
+    ("scratch", "alice/run1/a.nc", OV, OK),
     ("scratch", "alice/run1/a.nc", D, OK),
     ("scratch", "alice/store.zarr/", D, OK),
     ("scratch", "alice/", D, "outside-home"),  # the home itself
@@ -42,7 +44,7 @@ TABLE = [
     ("scratch", "alice-old/x", W, "outside-home"),  # a look-alike prefix
     ("scratch", "alice-old/x", D, "outside-home"),
     ("scratch", "demo (1)/x", W, "outside-home"),  # "keep both" at the top of the bucket
-    ("scratch", "bob/x", O, "outside-home"),
+    ("scratch", "bob/x", OV, "outside-home"),
     ("scratch", "bob/x", D, "outside-home"),
     ("scratch", "alice/../bob/x", W, "outside-home"),
     ("scratch", "alice/./x", W, "bad-request"),
@@ -53,9 +55,9 @@ TABLE = [
     ("scratch", "", W, "bad-request"),
     ("scratch", None, D, "bad-request"),
     ("scratch", 7, W, "bad-request"),
-    ("persistent", "alice/a", O, OK),
+    ("persistent", "alice/a", OV, OK),
     ("osn-inbox", "anything/at/all", W, OK),  # the inbox takes new objects anywhere
-    ("osn-inbox", "someone/else.bin", O, "outside-home"),  # but replaces nothing
+    ("osn-inbox", "someone/else.bin", OV, "outside-home"),  # but replaces nothing
     ("osn-inbox", "someone/else.bin", D, "read-only"),
     ("osn-manual", "x", W, "read-only"),
     ("osn-manual", "x", D, "read-only"),
@@ -96,8 +98,19 @@ def test_named_delete_paths(path, expected):
 
 
 def test_a_prefix_template_without_its_slash_never_widens():
-    root = resolve_roots([{"id": "s", "provider": "gcs", "bucket": "b", "writable": "{username}",
-                           "deletable": "{username}", "home": "{username}"}], "demo")[0]
+    root = resolve_roots(
+        [
+            {
+                "id": "s",
+                "provider": "gcs",
+                "bucket": "b",
+                "writable": "{username}",
+                "deletable": "{username}",
+                "home": "{username}",
+            }
+        ],
+        "demo",
+    )[0]
     assert (root.writable, root.deletable, root.home) == ("demo/", "demo/", "demo/")
     with pytest.raises(ApiError):
         guard.check(D, root, "demo-old/x")
@@ -106,8 +119,26 @@ def test_a_prefix_template_without_its_slash_never_widens():
 # -- properties -------------------------------------------------------------------------
 
 SEGMENT = st.one_of(
-    st.sampled_from(["alice", "alice-old", "Alice", "alice.", "..", ".", "", " alice", "al ice",
-                     "%2e%2e", "%2F", "\uff0e", "a\\b", "ALICE", "alice\u200b", "alic\u0435"]),
+    st.sampled_from(
+        [
+            "alice",
+            "alice-old",
+            "Alice",
+            "alice.",
+            "..",
+            ".",
+            "",
+            " alice",
+            "al ice",
+            "%2e%2e",
+            "%2F",
+            "\uff0e",
+            "a\\b",
+            "ALICE",
+            "alice\u200b",
+            "alic\u0435",
+        ]
+    ),
     st.text(min_size=0, max_size=12),
 )
 PATHS = st.lists(SEGMENT, min_size=1, max_size=6).map("/".join) | st.text(max_size=40)
@@ -115,8 +146,10 @@ USERNAMES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,12}", fullmatch=True).fi
 
 
 def _root(template_w, template_d, user):
-    return resolve_roots([{"id": "r", "provider": "gcs", "bucket": "b", "home": "",
-                           "writable": template_w, "deletable": template_d}], user)[0]
+    return resolve_roots(
+        [{"id": "r", "provider": "gcs", "bucket": "b", "home": "", "writable": template_w, "deletable": template_d}],
+        user,
+    )[0]
 
 
 def _outcome(action, root, path, named=False):
@@ -130,9 +163,14 @@ def _outcome(action, root, path, named=False):
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(user=USERNAMES, path=PATHS, action=st.sampled_from([W, O, D]), named=st.booleans(),
-       template=st.sampled_from(["{username}/", "{username}", "home/{username}/", "{username}/sub/"]),
-       start=st.sampled_from(["", "prefix", "prefix-without-slash", "user"]))
+@given(
+    user=USERNAMES,
+    path=PATHS,
+    action=st.sampled_from([W, OV, D]),
+    named=st.booleans(),
+    template=st.sampled_from(["{username}/", "{username}", "home/{username}/", "{username}/sub/"]),
+    start=st.sampled_from(["", "prefix", "prefix-without-slash", "user"]),
+)
 @example(user="alice", path="", action=D, named=False, template="{username}/", start="prefix")
 @example(user="alice", path="-old/x", action=W, named=False, template="{username}", start="prefix-without-slash")
 def test_nothing_is_allowed_outside_the_prefix(user, path, action, named, template, start):
@@ -159,7 +197,7 @@ def test_named_deletes_refuse_look_alikes(user, path):
     root = _root("{username}/", "{username}/", user)
     if _outcome(D, root, path, named=True):
         assert unicodedata.normalize("NFKC", path) == path
-        assert "%" not in path or not any(path[i + 1:i + 3].isalnum() for i, c in enumerate(path) if c == "%")
+        assert "%" not in path or not any(path[i + 1 : i + 3].isalnum() for i, c in enumerate(path) if c == "%")
         assert not set("*?[]{}\\") & set(path)
 
 
@@ -167,9 +205,9 @@ def test_named_deletes_refuse_look_alikes(user, path):
 @given(user=USERNAMES, path=PATHS)
 def test_read_only_and_no_delete_roots_allow_nothing(user, path):
     read_only = _root(None, None, user)
-    assert not any(_outcome(a, read_only, path) for a in (W, O, D))
+    assert not any(_outcome(a, read_only, path) for a in (W, OV, D))
     inbox = _root("", None, user)
-    assert not _outcome(D, inbox, path) and not _outcome(O, inbox, path)
+    assert not _outcome(D, inbox, path) and not _outcome(OV, inbox, path)
 
 
 @settings(max_examples=1000, deadline=None)

@@ -39,7 +39,9 @@ async def test_a_new_folder_on_s3(send):
     parent = unique("")
     status, entry = await send("folders", {"root": "osn-inbox", "path": parent + "from-hpc/"})
     assert status == 201, entry
-    keys = [o["Key"] for o in s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=parent).get("Contents", [])]
+    keys = [
+        o["Key"] for o in s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=parent).get("Contents", [])
+    ]
     assert keys == [parent + "from-hpc/.keep"]
 
 
@@ -72,14 +74,30 @@ async def test_rename_is_a_move_to_a_new_name_in_the_same_folder(send, post, fin
     gcs_put("leap-scratch", base + "old/a.bin", b"a")
     gcs_put("leap-scratch", base + "old/sub/b.bin", b"bb")
     gcs_put("leap-scratch", base + "notes.txt", b"n")
-    status, job = await post({"source": {"root": "scratch", "path": base + "old/"},
-                              "target": {"root": "scratch", "path": base + "new"}, "mode": "move", "conflict": "fail"})
+    status, job = await post(
+        {
+            "source": {"root": "scratch", "path": base + "old/"},
+            "target": {"root": "scratch", "path": base + "new"},
+            "mode": "move",
+            "conflict": "fail",
+        }
+    )
     assert status == 202, job
     assert (await finish(job))["state"] == "done"
-    status, job = await post({"source": {"root": "scratch", "path": base + "notes.txt"},
-                              "target": {"root": "scratch", "path": base + "notes-2026.txt"}, "mode": "move", "conflict": "fail"})
+    status, job = await post(
+        {
+            "source": {"root": "scratch", "path": base + "notes.txt"},
+            "target": {"root": "scratch", "path": base + "notes-2026.txt"},
+            "mode": "move",
+            "conflict": "fail",
+        }
+    )
     assert (await finish(job))["state"] == "done"
-    assert gcs_independent_keys("leap-scratch", base) == [base + "new/a.bin", base + "new/sub/b.bin", base + "notes-2026.txt"]
+    assert gcs_independent_keys("leap-scratch", base) == [
+        base + "new/a.bin",
+        base + "new/sub/b.bin",
+        base + "notes-2026.txt",
+    ]
     assert gcs_get("leap-scratch", base + "new/sub/b.bin") == b"bb"
 
 

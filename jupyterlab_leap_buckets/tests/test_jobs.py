@@ -137,9 +137,17 @@ def test_finished_jobs_are_pruned_in_memory_not_only_on_disk(tmp_path, monkeypat
     assert {job["id"] for job in json.loads(path.read_text())} == kept
 
     # A saved file with more than that (an older version's, or a lowered limit) is cut on load.
-    many = [{"id": f"j{i:03d}", "kind": "transfer", "label": "Copy", "state": "done",
-             "startedAt": f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z",
-             "endedAt": f"2026-01-01T01:{i // 60:02d}:{i % 60:02d}Z"} for i in range(30)]
+    many = [
+        {
+            "id": f"j{i:03d}",
+            "kind": "transfer",
+            "label": "Copy",
+            "state": "done",
+            "startedAt": f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z",
+            "endedAt": f"2026-01-01T01:{i // 60:02d}:{i % 60:02d}Z",
+        }
+        for i in range(30)
+    ]
     path.write_text(json.dumps(many))
     store = JobStore(path)
     assert sorted(store.jobs) == [f"j{i:03d}" for i in range(25, 30)]

@@ -27,7 +27,10 @@ async def test_jobs_beyond_the_limit_get_429_and_start_nothing(send, post, api, 
         status, job = await send("uploads", upload_body(folder, name))
         assert status == 202, job
         waiting.append(job)
-    copy = {"source": {"root": "scratch", "path": "demo/results/tiny.txt"}, "target": {"root": "scratch", "path": folder}}
+    copy = {
+        "source": {"root": "scratch", "path": "demo/results/tiny.txt"},
+        "target": {"root": "scratch", "path": folder},
+    }
     status, body = await post(copy)
     assert (status, body["error"]["code"]) == (429, "too-many-jobs"), body
     message = body["error"]["message"]

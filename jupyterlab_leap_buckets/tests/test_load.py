@@ -59,9 +59,17 @@ def big_listing():
     its endpoint and how long it took to be ready."""
     port, started = free_port(), time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("moto_seeded.py")), str(port), LISTING_BUCKET,
-         LISTING_PREFIX, str(LISTING_OBJECTS)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            str(Path(__file__).with_name("moto_seeded.py")),
+            str(port),
+            LISTING_BUCKET,
+            LISTING_PREFIX,
+            str(LISTING_OBJECTS),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert proc.stdout.readline().strip() == "ready", "the seeded moto server did not start"
@@ -76,12 +84,25 @@ def jp_server_config(tmp_path, big_listing):
     """The stack's emulators for every root, and the large folder's root ("big") on its
     own moto server (endpoints per root: the global s3_endpoint would override them)."""
     roots = [{**root, "endpoint": S3} if root["provider"] == "s3" else root for root in copy.deepcopy(LEAP_ROOTS)]
-    roots.append({"id": "big", "label": "Big", "provider": "s3", "bucket": LISTING_BUCKET, "endpoint": big_listing[0],
-                  "anonymous": False, "home": "", "writable": None, "deletable": None, "expiryDays": None})
+    roots.append(
+        {
+            "id": "big",
+            "label": "Big",
+            "provider": "s3",
+            "bucket": LISTING_BUCKET,
+            "endpoint": big_listing[0],
+            "anonymous": False,
+            "home": "",
+            "writable": None,
+            "deletable": None,
+            "expiryDays": None,
+        }
+    )
     return extension_config(state_dir=str(tmp_path / "leap-state"), s3_endpoint=None, roots=roots)
 
 
 # What the independent clients see: {relative key: size}.
+
 
 def gcs_objects(bucket: str, prefix: str) -> dict:
     out, token = {}, None
@@ -89,7 +110,7 @@ def gcs_objects(bucket: str, prefix: str) -> dict:
         params = {"prefix": prefix, "maxResults": "1000", **({"pageToken": token} if token else {})}
         body = requests.get(f"{GCS}/storage/v1/b/{bucket}/o", params=params, timeout=120).json()
         for item in body.get("items", []):
-            out[item["name"][len(prefix):]] = int(item["size"])
+            out[item["name"][len(prefix) :]] = int(item["size"])
         token = body.get("nextPageToken")
         if not token:
             return out
@@ -99,7 +120,7 @@ def s3_objects(bucket: str, prefix: str) -> dict:
     out = {}
     for page in s3_client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
-            out[item["Key"][len(prefix):]] = item["Size"]
+            out[item["Key"][len(prefix) :]] = item["Size"]
     return out
 
 
@@ -139,7 +160,9 @@ def plan(run: str) -> list:
     jobs = []
     for name in ("results", "ocean.zarr", "atmos.zarr", "notes", "precip_v3"):
         jobs.append((f"gcs-gcs-{name}", scratch(f"demo/{name}/"), scratch(f"{out}gg/"), None))
-    jobs.append(("gcs-gcs-persistent", {"root": "persistent", "path": "demo/climatology.zarr/"}, scratch(f"{out}gg/"), None))
+    jobs.append(
+        ("gcs-gcs-persistent", {"root": "persistent", "path": "demo/climatology.zarr/"}, scratch(f"{out}gg/"), None)
+    )
     jobs.append(("gcs-gcs-many", scratch("demo/many/"), scratch(f"{out}gg-cancel/"), 200))
     for name in ("results", "ocean.zarr", "surface_temp"):
         jobs.append((f"gcs-s3-{name}", scratch(f"demo/{name}/"), inbox(f"load-{run}/gs/"), None))
@@ -307,7 +330,8 @@ async def test_twenty_transfers_two_tabs_cancels_and_a_huge_listing(api, post, j
     out.write_text(json.dumps(figures, indent=2) + "\n")
     print("load:", json.dumps(figures))
     assert peak - baseline < GROWTH_BOUND, (
-        f"the server's process grew from {baseline / MiB:.0f} to {peak / MiB:.0f} MiB of RSS")
+        f"the server's process grew from {baseline / MiB:.0f} to {peak / MiB:.0f} MiB of RSS"
+    )
     await asyncio.to_thread(clean_up, run)
 
 

@@ -100,7 +100,8 @@ def _planted(tmp_path, name):
 
 @pytest.mark.parametrize("size", [300 * 256, local.CHUNK + 1], ids=["small", "large"])
 async def test_a_file_is_written_whole_and_never_through_what_is_at_its_partial_name(
-        tmp_path, monkeypatch, new_files, size):
+    tmp_path, monkeypatch, new_files, size
+):
     monkeypatch.setattr(local, "USE_WRITER", False)  # this process writes (test_disk_writer: the writer)
     monkeypatch.setattr(local.uuid, "uuid4", lambda: type("U", (), {"hex": "planted0" * 4})())
     root, elsewhere, partial = _planted(tmp_path, "two.bin")
@@ -119,7 +120,8 @@ async def test_a_file_is_written_whole_and_never_through_what_is_at_its_partial_
         assert (root / "data" / "two.bin").read_bytes() == b"secret"
     assert list(elsewhere.iterdir()) == [] and partial.is_symlink()
     assert sorted(p.name for p in (root / "data").iterdir() if not p.is_symlink()) == sorted(
-        ["one.bin"] + (["two.bin"] if new_files == "unnamed" else []))  # nothing half-written
+        ["one.bin"] + (["two.bin"] if new_files == "unnamed" else [])
+    )  # nothing half-written
 
 
 @pytest.mark.parametrize("size", [10, local.CHUNK + 1], ids=["small", "large"])
@@ -179,7 +181,11 @@ def test_a_server_killed_in_the_middle_of_a_download_leaves_nothing_on_the_disk(
         pytest.skip("this system has no unnamed files (O_TMPFILE)")
     root = tmp_path / "root"
     (root / "data").mkdir(parents=True)
-    run = subprocess.run([sys.executable, "-c", _KILLED_IN_THE_MIDDLE, str(root)],
-                         capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    run = subprocess.run(
+        [sys.executable, "-c", _KILLED_IN_THE_MIDDLE, str(root)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert run.returncode == -9 and "written" in run.stdout, run.stderr
     assert list((root / "data").iterdir()) == []  # no file, and no partial one either

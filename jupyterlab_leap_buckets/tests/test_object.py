@@ -7,8 +7,12 @@ from .conftest import gcs_get, s3_client
 
 async def fetch_object(jp_fetch, root, path, headers=None):
     return await jp_fetch(
-        "leap-buckets", "api", "object",
-        params={"root": root, "path": path}, headers=headers or {}, raise_error=False,
+        "leap-buckets",
+        "api",
+        "object",
+        params={"root": root, "path": path},
+        headers=headers or {},
+        raise_error=False,
     )
 
 

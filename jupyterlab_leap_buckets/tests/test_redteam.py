@@ -14,7 +14,6 @@ import pytest
 import requests
 
 from .conftest import GCS, extension_config, gcs_get, gcs_independent_keys, gcs_put, s3_client
-from .faults import proxied_server_config, quick_retries, toxi  # noqa: F401
 
 INBOX = "leap-pangeo-inbox"
 SCRATCH, PERSISTENT = "leap-scratch", "leap-persistent"
@@ -88,14 +87,19 @@ async def upload(send, body: dict, data: bytes):
 # == holes found, and closed ==================================================================================
 
 
-# A hole until issue 16 closed it:  uploads.py Uploads.start: conflict 'overwrite' is never asked of guard.OVERWRITE and  Uploads._run uploads without if_absent, so an upload into the OSN inbox (writable '',  deletable None) replaces anyone's object
+# A hole until issue 16 closed it:  uploads.py Uploads.start: conflict 'overwrite' is never asked of guard.OVERWRITE and
+# Uploads._run uploads without if_absent, so an upload into the OSN inbox (writable '',  deletable None) replaces
+# anyone's object
 async def test_upload_overwrite_replaces_someone_elses_inbox_object(send, finish):
     theirs = unique("someone-else/") + "results.csv"
     s3_client().put_object(Bucket=INBOX, Key=theirs, Body=b"their only copy")
     before = s3_state()
     folder = theirs.rsplit("/", 1)[0] + "/"
-    status, job = await upload(send, {"target": {"root": "osn-inbox", "path": folder}, "name": "results.csv",
-                                      "conflict": "overwrite"}, b"demo's bytes")
+    status, job = await upload(
+        send,
+        {"target": {"root": "osn-inbox", "path": folder}, "name": "results.csv", "conflict": "overwrite"},
+        b"demo's bytes",
+    )
     if status in (200, 202):
         await finish(job)
     assert s3_body(theirs) == b"their only copy"
@@ -103,15 +107,19 @@ async def test_upload_overwrite_replaces_someone_elses_inbox_object(send, finish
     assert replaced(before, s3_state()) == {}
 
 
-# A hole until issue 16 closed it:  uploads.py: 'fail' (and 'skip', 'rename') are checked only when the upload starts;  Uploads._run then writes unconditionally (no If-None-Match / ifGenerationMatch=0), so  an object someone puts at that inbox key before the user's last PUT is replaced. The  window is as long as the user wants: the PUTs are theirs to time
+# A hole until issue 16 closed it:  uploads.py: 'fail' (and 'skip', 'rename') are checked only when the upload starts;
+# Uploads._run then writes unconditionally (no If-None-Match / ifGenerationMatch=0), so  an object someone puts at that
+# inbox key before the user's last PUT is replaced. The  window is as long as the user wants: the PUTs are theirs to
+# time
 @pytest.mark.parametrize("conflict", ["fail", "rename"])
 async def test_upload_replaces_an_inbox_object_written_after_it_started(send, finish, conflict):
     folder = unique("someone-else/")
     s3 = s3_client()
     if conflict == "rename":
         s3.put_object(Bucket=INBOX, Key=folder + "data.nc", Body=b"first")
-    status, job = await send("uploads", {"target": {"root": "osn-inbox", "path": folder}, "name": "data.nc",
-                                         "size": 5, "conflict": conflict})
+    status, job = await send(
+        "uploads", {"target": {"root": "osn-inbox", "path": folder}, "name": "data.nc", "size": 5, "conflict": conflict}
+    )
     assert status == 202, job
     key = job["target"]["path"]
     assert key == folder + ("data (1).nc" if conflict == "rename" else "data.nc")
@@ -124,7 +132,12 @@ async def test_upload_replaces_an_inbox_object_written_after_it_started(send, fi
     assert replaced(before, s3_state()) == {}
 
 
-# A hole until issue 16 closed it:  storage/s3.py S3Store.server_copy relies on If-None-Match: * on CopyObject for 'write only  if absent'; the S3 service here (moto) ignores it on CopyObject (it honours it on PutObject  and CompleteMultipartUpload), so a copy S3 -> inbox with conflict 'overwrite' on a folder  replaces someone else's objects in it. Fix: head the target before CopyObject is not  enough (race); copy to a temporary key and use a conditional PutObject/multipart complete,  or refuse S3-side copies into prefixes without deletes unless the service is known to  honour the header
+# A hole until issue 16 closed it:  storage/s3.py S3Store.server_copy relies on If-None-Match: * on CopyObject for
+# 'write only  if absent'; the S3 service here (moto) ignores it on CopyObject (it honours it on PutObject  and
+# CompleteMultipartUpload), so a copy S3 -> inbox with conflict 'overwrite' on a folder  replaces someone else's objects
+# in it. Fix: head the target before CopyObject is not  enough (race); copy to a temporary key and use a conditional
+# PutObject/multipart complete,  or refuse S3-side copies into prefixes without deletes unless the service is known to
+# honour the header
 async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(post, finish):
     s3 = s3_client()
     source = unique("demo/")
@@ -134,8 +147,13 @@ async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(post,
     theirs = theirs_folder + name + "/table.csv"
     s3.put_object(Bucket=INBOX, Key=theirs, Body=b"their table")
     before = s3_state()
-    status, job = await post({"source": {"root": "osn-inbox", "path": source},
-                              "target": {"root": "osn-inbox", "path": theirs_folder}, "conflict": "overwrite"})
+    status, job = await post(
+        {
+            "source": {"root": "osn-inbox", "path": source},
+            "target": {"root": "osn-inbox", "path": theirs_folder},
+            "conflict": "overwrite",
+        }
+    )
     assert status == 202, job
     job = await finish(job)
     assert s3_body(theirs) == b"their table", job
@@ -146,15 +164,40 @@ async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(post,
 # == refused: odd paths =====================================================================
 
 ODD_WRITE_PATHS = [
-    "", "demo", "Demo/", "DEMO/x", "demo-old/", "demo /", " demo/", "demo\t/", "dem/", "other-user/",
-    "./demo/", "/demo/", "demo//", "demo/./", "demo/../", "demo/../other-user/", "demo/x/../../other-user/",
-    "demo\\..\\other-user/", "%64emo/", "demo%2F", "demo%2f..%2fother-user/",
+    "",
+    "demo",
+    "Demo/",
+    "DEMO/x",
+    "demo-old/",
+    "demo /",
+    " demo/",
+    "demo\t/",
+    "dem/",
+    "other-user/",
+    "./demo/",
+    "/demo/",
+    "demo//",
+    "demo/./",
+    "demo/../",
+    "demo/../other-user/",
+    "demo/x/../../other-user/",
+    "demo\\..\\other-user/",
+    "%64emo/",
+    "demo%2F",
+    "demo%2f..%2fother-user/",
     "\uff44\uff45\uff4d\uff4f/",  # fullwidth "demo"
     "d\u0435mo/",  # Cyrillic e
-    "demo\u2215x/", "demo\u2044x/", "demo\uff0fx/",  # division slash, fraction slash, fullwidth solidus
-    "demo\u200b/", "\u200bdemo/", "demo\u00a0/", "de\u0301mo/",
+    "demo\u2215x/",
+    "demo\u2044x/",
+    "demo\uff0fx/",  # division slash, fraction slash, fullwidth solidus
+    "demo\u200b/",
+    "\u200bdemo/",
+    "demo\u00a0/",
+    "de\u0301mo/",
     "demo/" + "a" * 1100 + "/",
-    "demo/\x00/", "demo/\n/", "demo/\x7f/",
+    "demo/\x00/",
+    "demo/\n/",
+    "demo/\x7f/",
 ]
 
 
@@ -163,11 +206,17 @@ async def test_odd_target_paths_never_write_outside_demo(post, send):
     for root in ("scratch", "persistent"):
         for path in ODD_WRITE_PATHS:
             for conflict in ("fail", "overwrite", "rename"):
-                status, body = await post({"source": {"root": "persistent", "path": "demo/environment.yml"},
-                                           "target": {"root": root, "path": path}, "conflict": conflict})
+                status, body = await post(
+                    {
+                        "source": {"root": "persistent", "path": "demo/environment.yml"},
+                        "target": {"root": root, "path": path},
+                        "conflict": conflict,
+                    }
+                )
                 assert status in (400, 403), (root, path, conflict, status, body)
-            status, body = await send("uploads", {"target": {"root": root, "path": path}, "name": "x.txt",
-                                                  "size": 1, "conflict": "overwrite"})
+            status, body = await send(
+                "uploads", {"target": {"root": root, "path": path}, "name": "x.txt", "size": 1, "conflict": "overwrite"}
+            )
             assert status in (400, 403), (root, path, status, body)
             status, body = await send("folders", {"root": root, "path": path + "new/"})
             assert status in (400, 403), (root, path, status, body)
@@ -176,7 +225,10 @@ async def test_odd_target_paths_never_write_outside_demo(post, send):
 
 async def test_a_lone_surrogate_in_a_path_is_refused(emulators, jp_fetch):
     snap = Snapshot()
-    raw = b'{"source": {"root": "persistent", "path": "demo/environment.yml"}, "target": {"root": "scratch", "path": "demo/\\ud800/"}}'
+    raw = (
+        b'{"source": {"root": "persistent", "path": "demo/environment.yml"}, '
+        b'"target": {"root": "scratch", "path": "demo/\\ud800/"}}'
+    )
     response = await jp_fetch("leap-buckets", "api", "transfers", method="POST", body=raw, raise_error=False)
     assert response.code == 400, response.body
     raw = b'{"root": "scratch", "path": "demo/\\udc80x/"}'
@@ -189,8 +241,12 @@ async def test_a_lone_surrogate_in_a_path_is_refused(emulators, jp_fetch):
 async def test_percent_and_dot_spellings_inside_demo_stay_literal(post, finish):
     """A key that reads as an escape to other tools ("%2e%2e") is written literally, inside demo/."""
     folder = unique()
-    status, job = await post({"source": {"root": "persistent", "path": "demo/environment.yml"},
-                              "target": {"root": "scratch", "path": folder + "%2e%2e/%2e%2e/other-user/"}})
+    status, job = await post(
+        {
+            "source": {"root": "persistent", "path": "demo/environment.yml"},
+            "target": {"root": "scratch", "path": folder + "%2e%2e/%2e%2e/other-user/"},
+        }
+    )
     assert status == 202, job
     assert (await finish(job))["state"] == "done"
     assert gcs_independent_keys(SCRATCH, folder) == [folder + "%2e%2e/%2e%2e/other-user/environment.yml"]
@@ -199,8 +255,9 @@ async def test_percent_and_dot_spellings_inside_demo_stay_literal(post, finish):
 async def test_a_folder_target_named_without_its_slash_is_not_the_home_itself(post):
     snap = Snapshot()
     for target in ({"root": "scratch", "path": "demo"}, {"root": "persistent", "path": "demo"}):
-        status, body = await post({"source": {"root": "persistent", "path": "demo/"}, "target": target,
-                                   "conflict": "overwrite"})
+        status, body = await post(
+            {"source": {"root": "persistent", "path": "demo/"}, "target": target, "conflict": "overwrite"}
+        )
         assert status in (400, 403), (target, body)
     snap.assert_unchanged()
 
@@ -214,16 +271,23 @@ async def test_moves_of_what_demo_may_not_delete_are_refused(post):
     gcs_put(SCRATCH, other + "theirs.txt", b"theirs")
     snap = Snapshot()
     sources = [
-        {"root": "scratch", "path": other + "theirs.txt"}, {"root": "scratch", "path": other},
-        {"root": "scratch", "path": other.rstrip("/")}, {"root": "scratch", "path": "other-user/"},
-        {"root": "scratch", "path": "demo/"}, {"root": "scratch", "path": "demo"},
-        {"root": "persistent", "path": "demo/"}, {"root": "scratch", "path": "demo/../" + other},
-        {"root": "scratch", "path": "demo/%2e%2e/" + other}, {"root": "scratch", "path": "Demo/"},
-        {"root": "osn-inbox", "path": "demo/"}, {"root": "osn-pipeline", "path": "era5/"},
+        {"root": "scratch", "path": other + "theirs.txt"},
+        {"root": "scratch", "path": other},
+        {"root": "scratch", "path": other.rstrip("/")},
+        {"root": "scratch", "path": "other-user/"},
+        {"root": "scratch", "path": "demo/"},
+        {"root": "scratch", "path": "demo"},
+        {"root": "persistent", "path": "demo/"},
+        {"root": "scratch", "path": "demo/../" + other},
+        {"root": "scratch", "path": "demo/%2e%2e/" + other},
+        {"root": "scratch", "path": "Demo/"},
+        {"root": "osn-inbox", "path": "demo/"},
+        {"root": "osn-pipeline", "path": "era5/"},
     ]
     for source in sources:
-        status, body = await post({"source": source, "target": {"root": "persistent", "path": "demo/"},
-                                   "mode": "move", "conflict": "rename"})
+        status, body = await post(
+            {"source": source, "target": {"root": "persistent", "path": "demo/"}, "mode": "move", "conflict": "rename"}
+        )
         assert status in (400, 403, 404), (source, body)
     snap.assert_unchanged()
     assert gcs_get(SCRATCH, other + "theirs.txt") == b"theirs"
@@ -262,14 +326,28 @@ class TestTwoRootsOnOneBucket:
     async def test_a_move_onto_itself_through_another_root_is_refused(self, post):
         folder = unique()
         gcs_put(SCRATCH, folder + "a.txt", b"the only copy")
-        for target in ({"root": "scratch-too", "path": folder + "a.txt"}, {"root": "scratch-too", "path": folder},
-                       {"root": "scratch-too", "path": folder + "in/"}):
-            status, body = await post({"source": {"root": "scratch", "path": folder}, "target": target,
-                                       "mode": "move", "conflict": "overwrite"})
+        for target in (
+            {"root": "scratch-too", "path": folder + "a.txt"},
+            {"root": "scratch-too", "path": folder},
+            {"root": "scratch-too", "path": folder + "in/"},
+        ):
+            status, body = await post(
+                {
+                    "source": {"root": "scratch", "path": folder},
+                    "target": target,
+                    "mode": "move",
+                    "conflict": "overwrite",
+                }
+            )
             assert status == 400, (target, body)
-        status, body = await post({"source": {"root": "scratch", "path": folder + "a.txt"},
-                                   "target": {"root": "scratch-too", "path": folder + "a.txt"},
-                                   "mode": "move", "conflict": "overwrite"})
+        status, body = await post(
+            {
+                "source": {"root": "scratch", "path": folder + "a.txt"},
+                "target": {"root": "scratch-too", "path": folder + "a.txt"},
+                "mode": "move",
+                "conflict": "overwrite",
+            }
+        )
         assert status == 400, body
         assert gcs_independent_keys(SCRATCH, folder) == [folder + "a.txt"]
         assert gcs_get(SCRATCH, folder + "a.txt") == b"the only copy"
@@ -288,14 +366,22 @@ async def test_new_folders_never_replace_an_inbox_object(send):
     for path in (folder + "only-keep/", folder + "a-file/", folder):
         status, body = await send("folders", {"root": "osn-inbox", "path": path})
         assert (status, body["error"]["code"]) == (409, "conflict"), (path, body)
-    for path in (folder + "x/../only-keep/", folder + "only-keep//", folder + "./only-keep/", folder[:-1] + "%2Fonly-keep/"):
+    for path in (
+        folder + "x/../only-keep/",
+        folder + "only-keep//",
+        folder + "./only-keep/",
+        folder[:-1] + "%2Fonly-keep/",
+    ):
         status, body = await send("folders", {"root": "osn-inbox", "path": path})
         assert status in (400, 403) or status == 201 and path.endswith("%2Fonly-keep/"), (path, body)
     assert replaced(before, s3_state()) == {}
     assert s3_body(folder + "only-keep/.keep") == b"their marker"
 
 
-# A hole until issue 16 closed it:  items.py create_folder: the `.keep` marker is written with store.upload(...) without if_absent, after  a listing that found the folder empty; an inbox object written at <folder>/.keep in between (another  OSN user) is replaced. Fix: upload the marker with if_absent=True (If-None-Match / ifGenerationMatch=0)  and answer 409 on Exists
+# A hole until issue 16 closed it:  items.py create_folder: the `.keep` marker is written with store.upload(...) without
+# if_absent, after  a listing that found the folder empty; an inbox object written at <folder>/.keep in between (another
+# OSN user) is replaced. Fix: upload the marker with if_absent=True (If-None-Match / ifGenerationMatch=0)  and answer
+# 409 on Exists
 async def test_a_new_inbox_folder_replaces_a_marker_written_meanwhile(send, monkeypatch):
     from jupyterlab_leap_buckets.storage import s3 as s3_module
 
@@ -322,10 +408,33 @@ async def test_hostile_delete_plans_are_refused(send):
     other = unique("other-user/")
     gcs_put(SCRATCH, other + "x.txt", b"theirs")
     snap = Snapshot()
-    paths = ["demo/", "demo", "", "/", "demo//", "demo/.", "demo/..", "demo/../other-user/", other, other.rstrip("/"),
-             "demo/%2e%2e/other-user/", "Demo/", "demo-old/", "demo/*", "demo/**", "demo/[a-z]*", "demo/?",
-             "\uff44\uff45\uff4d\uff4f/x", "demo\u2215x", "demo/\u200b", "demo /README.md", "demo/README.md ",
-             "demo/README.md\n", "demo\\..\\other-user\\", "demo/" + "a" * 1100]
+    paths = [
+        "demo/",
+        "demo",
+        "",
+        "/",
+        "demo//",
+        "demo/.",
+        "demo/..",
+        "demo/../other-user/",
+        other,
+        other.rstrip("/"),
+        "demo/%2e%2e/other-user/",
+        "Demo/",
+        "demo-old/",
+        "demo/*",
+        "demo/**",
+        "demo/[a-z]*",
+        "demo/?",
+        "\uff44\uff45\uff4d\uff4f/x",
+        "demo\u2215x",
+        "demo/\u200b",
+        "demo /README.md",
+        "demo/README.md ",
+        "demo/README.md\n",
+        "demo\\..\\other-user\\",
+        "demo/" + "a" * 1100,
+    ]
     for root in ("scratch", "persistent", "osn-inbox", "osn-pipeline", "osn-manual"):
         for path in paths:
             status, body = await send("delete/plan", {"root": root, "path": path})
@@ -379,8 +488,18 @@ async def test_concurrent_copies_to_one_inbox_key_replace_nothing_and_report_tru
     gcs_put(SCRATCH, folder + "one/data.bin", b"1" * 100_000)
     gcs_put(SCRATCH, folder + "two/data.bin", b"2" * 100_000)
     target = {"root": "osn-inbox", "path": unique("someone-else/")}
-    answers = await asyncio.gather(*(post({"source": {"root": "scratch", "path": folder + which + "/data.bin"},
-                                           "target": target, "conflict": conflict}) for which in ("one", "two")))
+    answers = await asyncio.gather(
+        *(
+            post(
+                {
+                    "source": {"root": "scratch", "path": folder + which + "/data.bin"},
+                    "target": target,
+                    "conflict": conflict,
+                }
+            )
+            for which in ("one", "two")
+        )
+    )
     jobs = [await finish(job) for status, job in answers if status == 202]
     keys = sorted(s3_state())
     landed = [key for key in keys if key.startswith(target["path"])]
@@ -403,7 +522,9 @@ class TestDisk:
     def jp_server_config(self, jp_root_dir):
         return extension_config(state_dir=str(jp_root_dir / "work" / "state"))
 
-    async def test_symlinks_and_spellings_never_leave_the_root_nor_reach_the_state(self, post, send, finish, jp_root_dir, tmp_path):
+    async def test_symlinks_and_spellings_never_leave_the_root_nor_reach_the_state(
+        self, post, send, finish, jp_root_dir, tmp_path
+    ):
         outside = tmp_path / "outside"
         outside.mkdir()
         (outside / "secret.txt").write_text("outside the root")
@@ -421,31 +542,71 @@ class TestDisk:
         spool = state / "plans" / (plan["plan"] + ".jsonl")
         before_spool = spool.read_bytes()
         dest = unique()
-        sources = ["out-dir/", "out-dir", "out-file", "out-dir/secret.txt", "state-link/", "state-link",
-                   "work/state/plans/", "work/plans-link/", "state-link/plans/" + plan["plan"] + ".jsonl",
-                   "../outside/secret.txt", "/etc/hostname", str(outside / "secret.txt"), "work//state/",
-                   "work/./state/", "work/state/../state/", "work\\state"]
+        sources = [
+            "out-dir/",
+            "out-dir",
+            "out-file",
+            "out-dir/secret.txt",
+            "state-link/",
+            "state-link",
+            "work/state/plans/",
+            "work/plans-link/",
+            "state-link/plans/" + plan["plan"] + ".jsonl",
+            "../outside/secret.txt",
+            "/etc/hostname",
+            str(outside / "secret.txt"),
+            "work//state/",
+            "work/./state/",
+            "work/state/../state/",
+            "work\\state",
+        ]
         for source in sources:
             for mode in ("copy", "move"):
-                status, body = await post({"source": {"local": source}, "target": {"root": "scratch", "path": dest},
-                                           "mode": mode})
+                status, body = await post(
+                    {"source": {"local": source}, "target": {"root": "scratch", "path": dest}, "mode": mode}
+                )
                 assert status in (400, 403, 404), (source, mode, body)
-        targets = ["out-dir/", "out-dir", "out-file", "out-dir/new.txt", "state-link/", "state-link/plans/",
-                   "work/state/", "work/state/plans/", "work/plans-link/", "work/state/jobs.json",
-                   "../outside/", "/tmp/", "work//state/", "work/state/../state/"]
+        targets = [
+            "out-dir/",
+            "out-dir",
+            "out-file",
+            "out-dir/new.txt",
+            "state-link/",
+            "state-link/plans/",
+            "work/state/",
+            "work/state/plans/",
+            "work/plans-link/",
+            "work/state/jobs.json",
+            "../outside/",
+            "/tmp/",
+            "work//state/",
+            "work/state/../state/",
+        ]
         for target in targets:
             for conflict in ("overwrite", "rename"):
-                status, body = await post({"source": {"root": "scratch", "path": "demo/README.md"},
-                                           "target": {"local": target}, "conflict": conflict})
+                status, body = await post(
+                    {
+                        "source": {"root": "scratch", "path": "demo/README.md"},
+                        "target": {"local": target},
+                        "conflict": conflict,
+                    }
+                )
                 assert status in (400, 403), (target, conflict, body)
             if target.endswith("/"):
-                status, body = await send("uploads", {"target": {"local": target}, "name": "x.jsonl", "size": 1,
-                                                      "conflict": "overwrite"})
+                status, body = await send(
+                    "uploads", {"target": {"local": target}, "name": "x.jsonl", "size": 1, "conflict": "overwrite"}
+                )
                 assert status in (400, 403), (target, body)
         # A folder holding the state: copied and moved, the state is neither read nor deleted.
         for mode in ("copy", "move"):
-            status, job = await post({"source": {"local": "work/"}, "target": {"root": "scratch", "path": dest},
-                                      "mode": mode, "conflict": "rename"})
+            status, job = await post(
+                {
+                    "source": {"local": "work/"},
+                    "target": {"root": "scratch", "path": dest},
+                    "mode": mode,
+                    "conflict": "rename",
+                }
+            )
             assert status == 202, job
             await finish(job)
         assert [k for k in gcs_independent_keys(SCRATCH, dest) if "state" in k or "plans" in k] == []
@@ -463,17 +624,29 @@ class TestDisk:
         s3_client().put_object(Bucket=INBOX, Key=source + "work/state/plans/x.jsonl", Body=b"forged")
         s3_client().put_object(Bucket=INBOX, Key=source + "work/fine.txt", Body=b"fine")
         # The bucket folder "work/" copied into the root lands on work/state/: never written there.
-        status, job = await post({"source": {"root": "osn-inbox", "path": source + "work/"},
-                                  "target": {"local": ""}, "conflict": "overwrite"})
+        status, job = await post(
+            {
+                "source": {"root": "osn-inbox", "path": source + "work/"},
+                "target": {"local": ""},
+                "conflict": "overwrite",
+            }
+        )
         assert status == 202, job
         job = await finish(job)
         assert job["state"] == "failed" and job["objectsFailed"] == 2, job
         assert {f["code"] for f in job["failed"]} == {"outside-home"}
         assert (jp_root_dir / "work" / "fine.txt").read_bytes() == b"fine"
-        assert b"forged" not in (jp_root_dir / "work" / "state" / "jobs.json").read_bytes() if (jp_root_dir / "work" / "state" / "jobs.json").exists() else True
+        assert (
+            b"forged" not in (jp_root_dir / "work" / "state" / "jobs.json").read_bytes()
+            if (jp_root_dir / "work" / "state" / "jobs.json").exists()
+            else True
+        )
         assert not (jp_root_dir / "work" / "state" / "plans" / "x.jsonl").exists()
 
-    # A hole until issue 16 closed it:  transfers.py parse_place/LocalStore.resolve: a copy naming the state folder itself is not refused  (resolve checks a named folder's real path only with named=True, which only moves pass); the job  then lists nothing (LocalStore.walk drops every file with `except ApiError: continue`) and ends  `done` with 0 objects, as if the folder were empty
+    # A hole until issue 16 closed it:  transfers.py parse_place/LocalStore.resolve: a copy naming the state folder
+    # itself is not refused  (resolve checks a named folder's real path only with named=True, which only moves pass);
+    # the job  then lists nothing (LocalStore.walk drops every file with `except ApiError: continue`) and ends  `done`
+    # with 0 objects, as if the folder were empty
     async def test_a_copy_of_the_state_folder_is_refused(self, post, finish, send, jp_root_dir):
         status, plan = await send("delete/plan", {"root": "scratch", "path": "demo/README.md"})
         assert status == 200  # never confirmed: a spool in the state
@@ -485,8 +658,13 @@ class TestDisk:
         assert status == 403 and job["error"]["code"] == "outside-home", job
 
 
-# A hole until issue 16 closed it:  local.py LocalStore.walk: os.walk(followlinks=False) never lists a symlinked folder, and files whose  head() raises (a symlink out of the root) are dropped with `except ApiError: continue`; neither is  counted in objectsFailed nor named in `failed`, so a move or copy of such a folder ends `done` while  part of it stayed behind. Fix: yield these as failures (code outside-home / not-followed) so the job  ends failed and names them
-async def test_a_folder_with_symlinks_is_not_reported_done_when_part_of_it_was_left(post, finish, jp_root_dir, tmp_path):
+# A hole until issue 16 closed it:  local.py LocalStore.walk: os.walk(followlinks=False) never lists a symlinked folder,
+# and files whose  head() raises (a symlink out of the root) are dropped with `except ApiError: continue`; neither is
+# counted in objectsFailed nor named in `failed`, so a move or copy of such a folder ends `done` while  part of it
+# stayed behind. Fix: yield these as failures (code outside-home / not-followed) so the job  ends failed and names them
+async def test_a_folder_with_symlinks_is_not_reported_done_when_part_of_it_was_left(
+    post, finish, jp_root_dir, tmp_path
+):
     outside = tmp_path / "outside-data"
     outside.mkdir()
     (outside / "big.nc").write_bytes(b"outside")
@@ -498,7 +676,9 @@ async def test_a_folder_with_symlinks_is_not_reported_done_when_part_of_it_was_l
     os.symlink(outside / "big.nc", proj / "big.nc")
     os.symlink(jp_root_dir / "bigdata", proj / "data")
     dest = unique()
-    status, job = await post({"source": {"local": "proj/"}, "target": {"root": "scratch", "path": dest}, "mode": "move"})
+    status, job = await post(
+        {"source": {"local": "proj/"}, "target": {"root": "scratch", "path": dest}, "mode": "move"}
+    )
     assert status == 202, job
     job = await finish(job)
     assert (outside / "big.nc").read_bytes() == b"outside"  # never read nor deleted
@@ -522,7 +702,9 @@ class TestOutage:
     @pytest.mark.parametrize("root, proxy", [("scratch", "gcs"), ("osn-inbox", "s3")])
     async def test_an_upload_whose_service_goes_away_is_not_done(self, send, finish, toxi, quick_retries, root, proxy):
         folder = unique() if root == "scratch" else unique("demo/")
-        status, job = await send("uploads", {"target": {"root": root, "path": folder}, "name": "f.bin", "size": 3 * 1024 * 1024})
+        status, job = await send(
+            "uploads", {"target": {"root": root, "path": folder}, "name": "f.bin", "size": 3 * 1024 * 1024}
+        )
         assert status == 202, job
         await toxi.disable(proxy)
         try:
@@ -543,8 +725,9 @@ class TestOutage:
             (src / f"f{i:02d}.bin").write_bytes(os.urandom(64 * 1024))
         dest = unique()
         slow = await toxi.add("gcs", "latency", stream="upstream", latency=400)
-        status, job = await post({"source": {"local": "to-move/"}, "target": {"root": "scratch", "path": dest},
-                                  "mode": "move"})
+        status, job = await post(
+            {"source": {"local": "to-move/"}, "target": {"root": "scratch", "path": dest}, "mode": "move"}
+        )
         assert status == 202, job
         await asyncio.sleep(0.5)
         # Every connection to GCS is reset from now on (disabling the proxy waits for its

@@ -74,9 +74,7 @@ class TestNoUsername:
 class TestOverrides:
     @pytest.fixture
     def jp_server_config(self):
-        return extension_config(
-            root_overrides={"scratch": {"bucket": "leap-persistent", "expiryDays": 3}}
-        )
+        return extension_config(root_overrides={"scratch": {"bucket": "leap-persistent", "expiryDays": 3}})
 
     async def test_root_overrides_change_one_key(self, api):
         _, body = await api("roots")

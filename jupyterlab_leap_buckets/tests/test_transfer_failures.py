@@ -31,7 +31,9 @@ def free_port() -> int:
 def own_s3():
     port = free_port()
     moto = Path(sys.executable).parent / "moto_server"
-    proc = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -51,7 +53,13 @@ class TestServiceStops:
 
     async def test_job_fails_clearly_and_target_holds_only_whole_objects(self, own_s3, api, jp_fetch):
         url, proc = own_s3
-        s3 = boto3.client("s3", endpoint_url=url, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name="us-east-1",
+        )
         s3.create_bucket(Bucket="leap-pangeo-inbox")
         sources = {f"batch/part-{i}.bin": os.urandom(24 * MiB) for i in range(6)}
         for key, data in sources.items():
@@ -77,7 +85,7 @@ class TestServiceStops:
         landed = gcs_independent_keys("leap-scratch", dest)
         assert set(job["completed"]) == set(landed)
         for key in landed:  # what is there is whole
-            assert gcs_get("leap-scratch", key) == sources["batch/" + key[len(dest) + len("batch/"):]]
+            assert gcs_get("leap-scratch", key) == sources["batch/" + key[len(dest) + len("batch/") :]]
 
 
 async def test_a_stream_shorter_or_longer_than_the_object_is_refused():
@@ -90,8 +98,9 @@ async def test_a_stream_shorter_or_longer_than_the_object_is_refused():
 
         async def read(n):
             nonlocal view
-            piece, view = bytes(view[: min(n, step)]), view[min(n, step):]
+            piece, view = bytes(view[: min(n, step)]), view[min(n, step) :]
             return piece
+
         return read
 
     data = bytes(range(256)) * 40  # 10,240 bytes, handed over 1,000 at a time

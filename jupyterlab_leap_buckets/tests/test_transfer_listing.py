@@ -5,10 +5,10 @@ whole listing. The listing is the real one, from the emulator; only its pace is 
 import asyncio
 import uuid
 
+from .. import transfers
 from ..config import LeapBuckets
 from ..jobs import JobStore
 from ..service import BucketService
-from .. import transfers
 from ..transfers import start_transfer
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
@@ -25,7 +25,10 @@ def seeded(tmp_path):
 
 
 def copy(prefix):
-    return {"source": {"root": "scratch", "path": prefix + "src/"}, "target": {"root": "scratch", "path": prefix + "dst/"}}
+    return {
+        "source": {"root": "scratch", "path": prefix + "src/"},
+        "target": {"root": "scratch", "path": prefix + "dst/"},
+    }
 
 
 async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):

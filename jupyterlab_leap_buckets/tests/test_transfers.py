@@ -38,7 +38,9 @@ async def copy(post, finish, source, target, **extra):
 
 async def test_file_bucket_to_bucket_on_gcs(post, finish):
     dest = unique()
-    job = await copy(post, finish, {"root": "scratch", "path": "demo/results/run-001.nc"}, {"root": "persistent", "path": dest})
+    job = await copy(
+        post, finish, {"root": "scratch", "path": "demo/results/run-001.nc"}, {"root": "persistent", "path": dest}
+    )
     assert job["note"] is None  # GCS to GCS stays inside Google
     assert gcs_get("leap-persistent", dest + "run-001.nc") == gcs_get("leap-scratch", "demo/results/run-001.nc")
     assert job["objectsTotal"] == 1 and job["completed"] == [dest + "run-001.nc"]
@@ -60,7 +62,9 @@ async def test_folder_osn_to_gcs_and_within_s3(post, finish):
     source = s3_objects("leap-pangeo-pipeline", "era5/")
     assert {k.replace("era5/", dest + "era5/", 1): v for k, v in source.items()} == gcs_objects("leap-scratch", dest)
     inbox = unique("")
-    await copy(post, finish, {"root": "osn-pipeline", "path": "era5/surface.zarr/"}, {"root": "osn-inbox", "path": inbox})
+    await copy(
+        post, finish, {"root": "osn-pipeline", "path": "era5/surface.zarr/"}, {"root": "osn-inbox", "path": inbox}
+    )
     copied = s3_objects("leap-pangeo-inbox", inbox)
     assert len(copied) == len([k for k in source if k.startswith("era5/surface.zarr/")])
 
@@ -89,7 +93,9 @@ async def test_move_deletes_the_source_after_the_copy(post, finish):
     src = unique() + "moved.txt"
     gcs_put("leap-scratch", src, b"move me")
     dest = unique()
-    status, job = await post({"source": {"root": "scratch", "path": src}, "target": {"root": "persistent", "path": dest}, "mode": "move"})
+    status, job = await post(
+        {"source": {"root": "scratch", "path": src}, "target": {"root": "persistent", "path": dest}, "mode": "move"}
+    )
     assert status == 202
     assert (await finish(job))["state"] == "done"
     assert gcs_get("leap-persistent", dest + "moved.txt") == b"move me"
@@ -123,17 +129,77 @@ async def test_conflict_policies(post, finish):
 @pytest.mark.parametrize(
     "body, status, code",
     [
-        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "osn-manual", "path": ""}}, 403, "read-only"),
-        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": "other-user/"}}, 403, "outside-home"),
-        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "scratch", "path": "demo-old/"}}, 403, "outside-home"),
-        ({"source": {"root": "scratch", "path": "other-user/hello.txt"}, "target": {"root": "persistent", "path": "demo/"}, "mode": "move"}, 403, "outside-home"),
-        ({"source": {"root": "osn-pipeline", "path": "era5/"}, "target": {"root": "scratch", "path": "demo/"}, "mode": "move"}, 403, "read-only"),
+        (
+            {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "osn-manual", "path": ""}},
+            403,
+            "read-only",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "demo/README.md"},
+                "target": {"root": "scratch", "path": "other-user/"},
+            },
+            403,
+            "outside-home",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "demo/README.md"},
+                "target": {"root": "scratch", "path": "demo-old/"},
+            },
+            403,
+            "outside-home",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "other-user/hello.txt"},
+                "target": {"root": "persistent", "path": "demo/"},
+                "mode": "move",
+            },
+            403,
+            "outside-home",
+        ),
+        (
+            {
+                "source": {"root": "osn-pipeline", "path": "era5/"},
+                "target": {"root": "scratch", "path": "demo/"},
+                "mode": "move",
+            },
+            403,
+            "read-only",
+        ),
         ({"source": {"local": "../etc/passwd"}, "target": {"root": "scratch", "path": "demo/"}}, 403, "outside-home"),
         ({"source": {"local": "/etc/passwd"}, "target": {"root": "scratch", "path": "demo/"}}, 403, "outside-home"),
-        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": "../outside/"}}, 403, "outside-home"),
-        ({"source": {"root": "scratch", "path": "demo/nothing-here.txt"}, "target": {"root": "persistent", "path": "demo/"}}, 404, "not-found"),
-        ({"source": {"root": "scratch", "path": "demo/notes/"}, "target": {"root": "scratch", "path": "demo/notes/inner/"}}, 400, "bad-request"),
-        ({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": "demo/"}, "mode": "teleport"}, 400, "bad-request"),
+        (
+            {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"local": "../outside/"}},
+            403,
+            "outside-home",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "demo/nothing-here.txt"},
+                "target": {"root": "persistent", "path": "demo/"},
+            },
+            404,
+            "not-found",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "demo/notes/"},
+                "target": {"root": "scratch", "path": "demo/notes/inner/"},
+            },
+            400,
+            "bad-request",
+        ),
+        (
+            {
+                "source": {"root": "scratch", "path": "demo/README.md"},
+                "target": {"root": "persistent", "path": "demo/"},
+                "mode": "teleport",
+            },
+            400,
+            "bad-request",
+        ),
         ({"source": "demo/README.md", "target": {"root": "persistent", "path": "demo/"}}, 400, "bad-request"),
     ],
 )
@@ -175,7 +241,7 @@ async def test_cancel_stops_and_leaves_no_partial_objects(post, api, jp_fetch):
     assert set(job["completed"]) <= set(landed) and len(landed) >= job["objectsDone"]
     assert len(landed) < job["objectsTotal"]
     for key, value in list(landed.items())[:100]:
-        assert value == gcs_get("leap-scratch", "demo/" + key[len(dest):])
+        assert value == gcs_get("leap-scratch", "demo/" + key[len(dest) :])
     uploads = s3_client().list_multipart_uploads(Bucket="leap-pangeo-inbox").get("Uploads", [])
     assert [u for u in uploads if u["Key"].startswith(dest)] == []
 
@@ -191,12 +257,14 @@ async def test_a_cancelled_download_to_the_disk_leaves_exactly_what_it_counts(po
     assert len(names) == job["objectsDone"]  # every file there is counted, and only those
     assert {c.split("/")[-1] for c in job["completed"]} <= set(names)
     for name in names:
-        i = int(name[len("part-"):-len(".txt")])
+        i = int(name[len("part-") : -len(".txt")])
         assert (folder / name).read_bytes() == b"%d\n" % i
 
 
 async def test_jobs_are_listed(post, finish, api):
-    status, job = await post({"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": unique()}})
+    status, job = await post(
+        {"source": {"root": "scratch", "path": "demo/README.md"}, "target": {"root": "persistent", "path": unique()}}
+    )
     await finish(job)
     status, body = await api("jobs")
     assert status == 200 and job["id"] in [j["id"] for j in body["jobs"]]
@@ -206,7 +274,9 @@ async def test_jobs_are_listed(post, finish, api):
 
 async def test_large_object_to_s3_goes_multipart_and_lands_whole(post, finish):
     dest = unique("")
-    await copy(post, finish, {"root": "scratch", "path": "demo/results/run-002.nc"}, {"root": "osn-inbox", "path": dest})
+    await copy(
+        post, finish, {"root": "scratch", "path": "demo/results/run-002.nc"}, {"root": "osn-inbox", "path": dest}
+    )
     landed = s3_objects("leap-pangeo-inbox", dest)
     assert landed == {dest + "run-002.nc": gcs_get("leap-scratch", "demo/results/run-002.nc")}
     head = s3_client().head_object(Bucket="leap-pangeo-inbox", Key=dest + "run-002.nc")
@@ -221,8 +291,21 @@ SOURCES = {
     "s3": {"file": "demo/from-hpc/run.log", "folder": "demo/from-hpc/", "zarr": "demo/from-hpc/output.zarr/"},
     "local": {"file": "m/one.txt", "folder": "m/folder/", "zarr": "m/atmos.zarr/"},
 }
-ROOT_OF = {"gcs": ("scratch", "leap-scratch"), "gcs2": ("persistent", "leap-persistent"), "s3": ("osn-inbox", "leap-pangeo-inbox")}
-DIRECTIONS = [("gcs", "gcs2"), ("s3", "s3"), ("gcs", "s3"), ("s3", "gcs"), ("local", "gcs"), ("gcs", "local"), ("local", "s3"), ("s3", "local")]
+ROOT_OF = {
+    "gcs": ("scratch", "leap-scratch"),
+    "gcs2": ("persistent", "leap-persistent"),
+    "s3": ("osn-inbox", "leap-pangeo-inbox"),
+}
+DIRECTIONS = [
+    ("gcs", "gcs2"),
+    ("s3", "s3"),
+    ("gcs", "s3"),
+    ("s3", "gcs"),
+    ("local", "gcs"),
+    ("gcs", "local"),
+    ("local", "s3"),
+    ("s3", "local"),
+]
 
 
 def objects_under(side, path, root_dir):
@@ -239,7 +322,7 @@ def objects_under(side, path, root_dir):
         found = gcs_objects(ROOT_OF[side][1], path)
     if not path.endswith("/"):
         found = {k: v for k, v in found.items() if k == path}
-    return {k[len(parent):]: v for k, v in found.items()}
+    return {k[len(parent) :]: v for k, v in found.items()}
 
 
 @pytest.fixture
@@ -249,7 +332,7 @@ def local_sources(jp_root_dir):
     (jp_root_dir / "m" / "folder" / "a.csv").write_text("x,y\n1,2\n")
     (jp_root_dir / "m" / "folder" / "deeper" / "b.bin").write_bytes(os.urandom(70000))
     for key, data in gcs_objects("leap-scratch", "demo/atmos.zarr/").items():
-        target = jp_root_dir / "m" / key[len("demo/"):]
+        target = jp_root_dir / "m" / key[len("demo/") :]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return jp_root_dir
@@ -281,11 +364,20 @@ async def test_a_checksum_mismatch_fails_and_removes_the_copy(emulators):
 
     from .conftest import GCS, S3
 
-    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing"))
+    service = BucketService(
+        LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing")
+    )
     for root_id, put, exists in (
-        ("scratch", lambda k: gcs_put("leap-scratch", k, b"landed bytes"), lambda k: gcs_independent_keys("leap-scratch", k)),
-        ("osn-inbox", lambda k: s3_client().put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"landed bytes"),
-         lambda k: s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=k).get("Contents", [])),
+        (
+            "scratch",
+            lambda k: gcs_put("leap-scratch", k, b"landed bytes"),
+            lambda k: gcs_independent_keys("leap-scratch", k),
+        ),
+        (
+            "osn-inbox",
+            lambda k: s3_client().put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"landed bytes"),
+            lambda k: s3_client().list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=k).get("Contents", []),
+        ),
     ):
         root = service.root(root_id)
         key = unique() + "corrupt.bin"
@@ -336,7 +428,9 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
 
     from .conftest import GCS, S3
 
-    service = BucketService(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing"))
+    service = BucketService(
+        LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing")
+    )
     key = unique() + "e2e.bin"
     gcs_put("leap-scratch", key, b"the bytes at the source")
     gcs_root, s3_root = service.root("scratch"), service.root("osn-inbox")

@@ -17,11 +17,18 @@ INBOX = "leap-pangeo-inbox"
 async def test_keep_both_never_writes_outside_the_home(post, send):
     """Failure 1: 'keep both' renamed the target after the check, to the bucket's top."""
     before = gcs_independent_keys("leap-scratch", "demo (")
-    status, body = await post({"source": {"root": "persistent", "path": "demo/"},
-                               "target": {"root": "scratch", "path": ""}, "mode": "copy", "conflict": "rename"})
+    status, body = await post(
+        {
+            "source": {"root": "persistent", "path": "demo/"},
+            "target": {"root": "scratch", "path": ""},
+            "mode": "copy",
+            "conflict": "rename",
+        }
+    )
     assert (status, body["error"]["code"]) == (403, "outside-home")
-    status, body = await send("uploads", {"target": {"root": "scratch", "path": ""}, "name": "demo",
-                                          "size": 1, "conflict": "rename"})
+    status, body = await send(
+        "uploads", {"target": {"root": "scratch", "path": ""}, "name": "demo", "size": 1, "conflict": "rename"}
+    )
     assert (status, body["error"]["code"]) == (403, "outside-home")
     assert gcs_independent_keys("leap-scratch", "demo (") == before == []
 
@@ -30,20 +37,28 @@ async def test_keep_both_inside_the_home_checks_the_final_name(post, finish):
     folder = unique()
     gcs_put("leap-scratch", folder + "a.txt", b"a")
     gcs_put("leap-persistent", folder + "a.txt", b"other a")
-    status, job = await post({"source": {"root": "persistent", "path": folder + "a.txt"},
-                              "target": {"root": "scratch", "path": folder}, "conflict": "rename"})
+    status, job = await post(
+        {
+            "source": {"root": "persistent", "path": folder + "a.txt"},
+            "target": {"root": "scratch", "path": folder},
+            "conflict": "rename",
+        }
+    )
     assert status == 202 and job["target"]["path"] == folder + "a (1).txt"
     assert (await finish(job))["state"] == "done"
     assert gcs_independent_keys("leap-scratch", folder) == [folder + "a (1).txt", folder + "a.txt"]
 
 
-@pytest.mark.parametrize("source, target", [
-    ({"local": "c3a/notes/"}, {"local": "./c3a/"}),  # another spelling of the same folder
-    ({"local": "c3a/notes/"}, {"local": "c3a/"}),  # onto itself
-    ({"local": "c3a/notes/"}, {"local": "alias/"}),  # a symlink to c3a/
-    ({"local": "c3a/notes/"}, {"local": "c3a/notes/deeper/"}),  # into itself
-    ({"local": "alias/notes/"}, {"local": "c3a/"}),
-])
+@pytest.mark.parametrize(
+    "source, target",
+    [
+        ({"local": "c3a/notes/"}, {"local": "./c3a/"}),  # another spelling of the same folder
+        ({"local": "c3a/notes/"}, {"local": "c3a/"}),  # onto itself
+        ({"local": "c3a/notes/"}, {"local": "alias/"}),  # a symlink to c3a/
+        ({"local": "c3a/notes/"}, {"local": "c3a/notes/deeper/"}),  # into itself
+        ({"local": "alias/notes/"}, {"local": "c3a/"}),
+    ],
+)
 async def test_local_moves_onto_themselves_are_refused_and_keep_the_files(post, jp_root_dir, source, target):
     """Failure 2: local paths were compared as strings and resolved by pathlib."""
     notes = jp_root_dir / "c3a" / "notes"
@@ -63,8 +78,14 @@ async def test_empty_segments_in_a_local_source_are_refused(post, jp_root_dir):
     (jp_root_dir / "d" / "cb").write_text("cb")
     dest = unique()
     for spelling in ("d//", "./d/", "d/./", "d/../d/"):
-        status, body = await post({"source": {"local": spelling}, "target": {"root": "scratch", "path": dest},
-                                   "mode": "move", "conflict": "overwrite"})
+        status, body = await post(
+            {
+                "source": {"local": spelling},
+                "target": {"root": "scratch", "path": dest},
+                "mode": "move",
+                "conflict": "overwrite",
+            }
+        )
         assert status in (400, 403), (spelling, body)
     assert sorted(os.listdir(jp_root_dir / "d")) == ["ab", "cb"]
     assert gcs_independent_keys("leap-scratch", dest) == []
@@ -83,8 +104,13 @@ async def test_skipped_objects_are_named(post, finish):
     for name in ("a.txt", "b.txt"):
         gcs_put("leap-scratch", folder + "src/" + name, name.encode())
     gcs_put("leap-scratch", folder + "dst/src/a.txt", b"already here")
-    status, job = await post({"source": {"root": "scratch", "path": folder + "src/"},
-                              "target": {"root": "scratch", "path": folder + "dst/"}, "conflict": "skip"})
+    status, job = await post(
+        {
+            "source": {"root": "scratch", "path": folder + "src/"},
+            "target": {"root": "scratch", "path": folder + "dst/"},
+            "conflict": "skip",
+        }
+    )
     job = await finish(job)
     assert job["state"] == "done" and job["objectsSkipped"] == 1
     assert job["skipped"] == [{"path": folder + "dst/src/a.txt", "reason": "exists at the target"}]
@@ -95,16 +121,26 @@ async def test_the_inbox_replaces_no_one_s_object(post, finish):
     theirs = unique("someone-else/") + "theirs.txt"
     s3 = s3_client()
     s3.put_object(Bucket=INBOX, Key=theirs, Body=b"theirs")
-    status, body = await post({"source": {"root": "scratch", "path": "demo/README.md"},
-                               "target": {"root": "osn-inbox", "path": theirs}, "conflict": "overwrite"})
+    status, body = await post(
+        {
+            "source": {"root": "scratch", "path": "demo/README.md"},
+            "target": {"root": "osn-inbox", "path": theirs},
+            "conflict": "overwrite",
+        }
+    )
     assert (status, body["error"]["code"]) == (403, "outside-home"), body
     # A folder copy meeting it object by object: that object fails, the new one lands.
     folder = theirs.rsplit("/", 1)[0] + "/"
     gcs_put("leap-scratch", "demo/t-inbox/theirs.txt", b"mine")
     gcs_put("leap-scratch", "demo/t-inbox/new.txt", b"new")
     s3.put_object(Bucket=INBOX, Key=folder + "t-inbox/theirs.txt", Body=b"theirs")
-    status, job = await post({"source": {"root": "scratch", "path": "demo/t-inbox/"},
-                              "target": {"root": "osn-inbox", "path": folder}, "conflict": "overwrite"})
+    status, job = await post(
+        {
+            "source": {"root": "scratch", "path": "demo/t-inbox/"},
+            "target": {"root": "osn-inbox", "path": folder},
+            "conflict": "overwrite",
+        }
+    )
     assert status == 202, job
     job = await finish(job)
     assert job["state"] == "failed" and job["objectsFailed"] == 1
@@ -155,8 +191,9 @@ async def test_a_file_saved_during_its_move_is_kept(post, finish, jp_root_dir, m
 
     monkeypatch.setattr(local.LocalStore, "stream", saved_meanwhile)
     dest = unique()
-    status, job = await post({"source": {"local": path.name}, "target": {"root": "scratch", "path": dest},
-                              "mode": "move"})
+    status, job = await post(
+        {"source": {"local": path.name}, "target": {"root": "scratch", "path": dest}, "mode": "move"}
+    )
     job = await finish(job)
     assert job["state"] == "failed" and job["failed"][0]["code"] == "source-changed", job
     assert path.read_bytes().endswith(b"b" * 10)  # kept, with the user's save
@@ -176,8 +213,9 @@ async def test_a_file_changed_after_its_copy_is_not_deleted(post, finish, jp_roo
 
     monkeypatch.setattr(transfers, "verify", then_saved)
     dest = unique()
-    status, job = await post({"source": {"local": path.name}, "target": {"root": "scratch", "path": dest},
-                              "mode": "move"})
+    status, job = await post(
+        {"source": {"local": path.name}, "target": {"root": "scratch", "path": dest}, "mode": "move"}
+    )
     job = await finish(job)
     assert job["state"] == "failed" and job["failed"][0]["code"] == "source-changed", job
     assert path.read_text().startswith("version two")
@@ -197,11 +235,17 @@ class TestStateInsideTheHome:
         (jp_root_dir / "elsewhere").mkdir()
         os.symlink(jp_root_dir / state, jp_root_dir / "elsewhere" / "state")
         for target in (state + "plans/", "elsewhere/state/plans/", "elsewhere/state/"):
-            status, body = await post({"source": {"root": "scratch", "path": "demo/README.md"},
-                                       "target": {"local": target}, "conflict": "overwrite"})
+            status, body = await post(
+                {
+                    "source": {"root": "scratch", "path": "demo/README.md"},
+                    "target": {"local": target},
+                    "conflict": "overwrite",
+                }
+            )
             assert status == 403 and body["error"]["code"] in ("outside-home", "hidden"), (target, body)
-            status, body = await send("uploads", {"target": {"local": target}, "name": "x.jsonl", "size": 1,
-                                                  "conflict": "overwrite"})
+            status, body = await send(
+                "uploads", {"target": {"local": target}, "name": "x.jsonl", "size": 1, "conflict": "overwrite"}
+            )
             assert status == 403, (target, body)
         assert os.listdir(jp_root_dir / state / "plans") == []
 
@@ -231,9 +275,17 @@ async def test_folder_markers_and_odd_keys_on_the_way_to_the_disk(post, finish, 
     inside them failed with a raw NotADirectoryError."""
     folder = unique("")
     s3 = s3_client()
-    for key, data in [("placeholder/", b""), ("placeholder/inside.txt", b"inside"), ("only-marker/", b""),
-                      ("x", b"file x"), ("x/y", b"under x"), ("back\\slash", b"b"), ("dot/./seg", b"d"),
-                      ("dbl//slash", b"s"), ("fine.txt", b"fine")]:
+    for key, data in [
+        ("placeholder/", b""),
+        ("placeholder/inside.txt", b"inside"),
+        ("only-marker/", b""),
+        ("x", b"file x"),
+        ("x/y", b"under x"),
+        ("back\\slash", b"b"),
+        ("dot/./seg", b"d"),
+        ("dbl//slash", b"s"),
+        ("fine.txt", b"fine"),
+    ]:
         s3.put_object(Bucket=INBOX, Key=folder + key, Body=data)
     status, job = await post({"source": {"root": "osn-inbox", "path": folder}, "target": {"local": ""}})
     job = await finish(job)
@@ -241,12 +293,16 @@ async def test_folder_markers_and_odd_keys_on_the_way_to_the_disk(post, finish, 
     assert (base / "placeholder").is_dir() and (base / "placeholder" / "inside.txt").read_bytes() == b"inside"
     assert (base / "only-marker").is_dir() and os.listdir(base / "only-marker") == []
     assert (base / "fine.txt").read_bytes() == b"fine"
-    failed = {f["path"][len(folder):]: f for f in job["failed"]}
+    failed = {f["path"][len(folder) :]: f for f in job["failed"]}
     # `x` and `x/y` cannot both be on a disk: whichever came second fails, named.
     assert ("x" in failed) != ("x/y" in failed), failed
     assert {"back\\slash", "dot/./seg", "dbl//slash"} <= set(failed), failed
     for key, failure in failed.items():
-        assert failure["code"] == "bad-key" and (folder + key) in failure["message"] or repr(folder + key) in failure["message"], failure
+        assert (
+            failure["code"] == "bad-key"
+            and (folder + key) in failure["message"]
+            or repr(folder + key) in failure["message"]
+        ), failure
         assert "Error" not in failure["message"].split(":")[0]
     assert job["state"] == "failed" and job["objectsFailed"] == len(failed) == 4
     # Another try would fail the same way: the job does not suggest one.
@@ -289,10 +345,17 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
 
     from .conftest import GCS, S3, gcs_get
 
-    service = BucketService(LeapBuckets(
-        username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing",
-        root_overrides={"osn-inbox": {"deletable": "{username}/"}},  # so it may replace under demo/
-    ), local_root=str(jp_root_dir))
+    service = BucketService(
+        LeapBuckets(
+            username="demo",
+            gcs_endpoint=GCS,
+            s3_endpoint=S3,
+            s3_key="testing",
+            s3_secret="testing",
+            root_overrides={"osn-inbox": {"deletable": "{username}/"}},  # so it may replace under demo/
+        ),
+        local_root=str(jp_root_dir),
+    )
     key = unique()
     (jp_root_dir / "new.bin").write_bytes(b"the new bytes")
     if target_root == "scratch":
@@ -304,7 +367,6 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
     target = Place(service.store(root), root, key + "old.bin", [])
     info = await local.head("new.bin")
     real_upload = target.store.upload
-
 
     class Progress:
         def progress(self, job):
@@ -320,7 +382,9 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
         assert gcs_independent_keys(bucket, key) == [key + "old.bin"]  # no hidden copy left
     else:
         assert s3_client().get_object(Bucket=bucket, Key=key + "old.bin")["Body"].read() == b"the old object"
-        assert [o["Key"] for o in s3_client().list_objects_v2(Bucket=bucket, Prefix=key)["Contents"]] == [key + "old.bin"]
+        assert [o["Key"] for o in s3_client().list_objects_v2(Bucket=bucket, Prefix=key)["Contents"]] == [
+            key + "old.bin"
+        ]
     # And a good copy replaces it.
     monkeypatch.setattr(target.store, "upload", real_upload)
     assert await transfers._transfer_object(Progress(), job, source, info, target, key + "old.bin", "overwrite")
@@ -345,8 +409,13 @@ class TestTwoRootsOnOneBucket:
     async def test_a_folder_is_not_moved_into_itself_through_another_root(self, post):
         folder = unique()
         gcs_put("leap-scratch", folder + "a.txt", b"a")
-        status, body = await post({"source": {"root": "scratch", "path": folder},
-                                   "target": {"root": "scratch-again", "path": folder + "inner/"}, "mode": "move"})
+        status, body = await post(
+            {
+                "source": {"root": "scratch", "path": folder},
+                "target": {"root": "scratch-again", "path": folder + "inner/"},
+                "mode": "move",
+            }
+        )
         assert status == 400, body
         assert gcs_independent_keys("leap-scratch", folder) == [folder + "a.txt"]
 

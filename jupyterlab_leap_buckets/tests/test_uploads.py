@@ -28,7 +28,9 @@ async def upload(send, target, name, data: bytes, chunk=3 * MiB, **extra):
     if status != 202:
         return status, job
     for offset in range(0, len(data), chunk):
-        status, job = await send(f"uploads/{job['id']}", data[offset:offset + chunk], method="PUT", offset=str(offset))
+        status, job = await send(
+            f"uploads/{job['id']}", data[offset : offset + chunk], method="PUT", offset=str(offset)
+        )
         assert status == 200, job
     return status, job
 
@@ -132,7 +134,9 @@ async def test_one_gib_upload_with_flat_memory(send, finish):
     folder = unique()
     size, chunk = 1024 * MiB, 8 * MiB
     block = os.urandom(chunk)
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "big.bin", "size": size})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "big.bin", "size": size}
+    )
     assert status == 202, job
     digest = hashlib.md5()
     tracemalloc.start()
@@ -166,7 +170,9 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
     folder = unique()
     size = 256 * MiB
     block = os.urandom(MiB)
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "one-put.bin", "size": size})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "one-put.bin", "size": size}
+    )
     assert status == 202, job
     digest = hashlib.md5()
 
@@ -179,8 +185,16 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
     tracemalloc.start()
     try:
         response = await jp_fetch(
-            "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-            headers={"Content-Length": str(size)}, body_producer=body, request_timeout=600, raise_error=False,
+            "leap-buckets",
+            "api",
+            "uploads",
+            job["id"],
+            method="PUT",
+            params={"offset": "0"},
+            headers={"Content-Length": str(size)},
+            body_producer=body,
+            request_timeout=600,
+            raise_error=False,
         )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -206,7 +220,9 @@ async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, 
     monkeypatch.setattr(uploads_module, "MAX_PUT", MiB)
     folder = unique()
     data = os.urandom(3 * MiB)
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
+    )
     assert status == 202, job
     status, body = await send(f"uploads/{job['id']}", data[: 2 * MiB], method="PUT", offset="0")
     assert (status, body["error"]["code"]) == (413, "too-large"), body
@@ -214,16 +230,22 @@ async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, 
 
     async def chunked(write):  # no Content-Length: the server counts as the bytes come
         for offset in range(0, 2 * MiB, 64 * 1024):
-            await write(data[offset:offset + 64 * 1024])
+            await write(data[offset : offset + 64 * 1024])
 
     response = await jp_fetch(
-        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-        body_producer=chunked, raise_error=False,
+        "leap-buckets",
+        "api",
+        "uploads",
+        job["id"],
+        method="PUT",
+        params={"offset": "0"},
+        body_producer=chunked,
+        raise_error=False,
     )
     assert response.code == 413, response.body
     assert json.loads(response.body)["error"]["code"] == "too-large"
     for offset in range(0, len(data), MiB):
-        status, body = await send(f"uploads/{job['id']}", data[offset:offset + MiB], method="PUT", offset=str(offset))
+        status, body = await send(f"uploads/{job['id']}", data[offset : offset + MiB], method="PUT", offset=str(offset))
         assert status == 200, body
     assert (await finish(job))["state"] == "done"
     assert gcs_get("leap-scratch", folder + "f.bin") == data
@@ -235,11 +257,20 @@ async def test_a_streamed_put_without_a_valid_token_feeds_nothing(send, finish, 
     never reach the upload."""
     folder = unique()
     data = os.urandom(9 * MiB)  # more than one piece: the first would be handed on
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
+    )
     assert status == 202, job
     response = await jp_fetch(
-        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-        headers={"Authorization": "token not-the-token"}, body=os.urandom(len(data)), raise_error=False,
+        "leap-buckets",
+        "api",
+        "uploads",
+        job["id"],
+        method="PUT",
+        params={"offset": "0"},
+        headers={"Authorization": "token not-the-token"},
+        body=os.urandom(len(data)),
+        raise_error=False,
     )
     assert response.code == 403, response.body
     status, body = await send(f"uploads/{job['id']}", data, method="PUT", offset="0")
@@ -254,7 +285,9 @@ async def test_a_put_cut_short_can_resume_from_the_offset_it_reached(send, finis
     file lands whole when the rest is sent from there."""
     folder = unique()
     data = os.urandom(20 * MiB)
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
+    )
     assert status == 202, job
     sent = 10 * MiB
 
@@ -264,8 +297,15 @@ async def test_a_put_cut_short_can_resume_from_the_offset_it_reached(send, finis
 
     try:
         await jp_fetch(
-            "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-            headers={"Content-Length": str(len(data))}, body_producer=cut, raise_error=False,
+            "leap-buckets",
+            "api",
+            "uploads",
+            job["id"],
+            method="PUT",
+            params={"offset": "0"},
+            headers={"Content-Length": str(len(data))},
+            body_producer=cut,
+            raise_error=False,
         )
     except ConnectionError:
         pass
@@ -299,7 +339,9 @@ async def test_a_streamed_put_by_cookie_needs_the_xsrf_token(send, finish, jp_fe
     Jupyter API: checked in prepare, before the body streams into the upload."""
     folder = unique()
     data = os.urandom(9 * MiB)
-    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)})
+    status, job = await send(
+        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
+    )
     assert status == 202, job
     token = jp_serverapp.identity_provider.token
     signed_in = await jp_fetch("api", "status", params={"token": token}, headers={"Authorization": ""})
@@ -307,14 +349,28 @@ async def test_a_streamed_put_by_cookie_needs_the_xsrf_token(send, finish, jp_fe
     assert "username-" in cookies, cookies  # the login cookie
     by_cookie = {"Authorization": "", "Cookie": cookies}
     response = await jp_fetch(
-        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-        headers=by_cookie, body=data, raise_error=False,
+        "leap-buckets",
+        "api",
+        "uploads",
+        job["id"],
+        method="PUT",
+        params={"offset": "0"},
+        headers=by_cookie,
+        body=data,
+        raise_error=False,
     )
     assert response.code == 403, response.body
     xsrf = "6c6561702d6275636b657473"  # any token, the same in the cookie and the header
     response = await jp_fetch(
-        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"},
-        headers={**by_cookie, "Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf}, body=data, raise_error=False,
+        "leap-buckets",
+        "api",
+        "uploads",
+        job["id"],
+        method="PUT",
+        params={"offset": "0"},
+        headers={**by_cookie, "Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf},
+        body=data,
+        raise_error=False,
     )
     assert response.code == 200, response.body  # nothing of the refused body was taken
     assert (await finish(job))["state"] == "done"

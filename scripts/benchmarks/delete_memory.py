@@ -48,7 +48,9 @@ class SyntheticStore:
         for i in range(self.count):
             if i % 1000 == 0:
                 await asyncio.sleep(0)  # a page's answer
-            yield ObjectInfo(f"{prefix}t/c/{i // 1000}/{i % 1000}", 128, OLD, OLD, generation=str(1_700_000_000_000_000 + i))
+            yield ObjectInfo(
+                f"{prefix}t/c/{i // 1000}/{i % 1000}", 128, OLD, OLD, generation=str(1_700_000_000_000_000 + i)
+            )
 
     async def head(self, key):
         return ObjectInfo(key, 300, OLD, OLD, generation="1") if key.endswith("zarr.json") else None

@@ -21,6 +21,7 @@ from common import emulator_config  # noqa: E402
 from jupyterlab_leap_buckets.deletes import Deletes
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
+
 # A running server has imported these when it first listed a bucket; the service imports
 # them lazily, so import them here, outside the timed part.
 from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
@@ -61,9 +62,18 @@ async def main(root: str, path: str, think: float = 0.0):
     after_confirm = time.perf_counter() - confirmed
     if job.state != "done" or job.objectsDone != plan.objects:
         sys.exit(f"delete {job.state}: {job.objectsDone}/{plan.objects} {job.error} {job.failed[:3]}")
-    print(json.dumps({"seconds": seconds, "plan_seconds": planned, "first_delete": COUNT["first_delete"],
-                      "requests": COUNT["requests"], "objects": job.objectsDone,
-                      "after_confirm": after_confirm}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "plan_seconds": planned,
+                "first_delete": COUNT["first_delete"],
+                "requests": COUNT["requests"],
+                "objects": job.objectsDone,
+                "after_confirm": after_confirm,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

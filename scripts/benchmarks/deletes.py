@@ -30,16 +30,29 @@ import boto3
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import measure  # noqa: E402
+
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 GCS = f"http://127.0.0.1:{GCS_PORT}"
 S3 = f"http://127.0.0.1:{S3_PORT}"
 PY = sys.executable
 RCLONE = [
-    "rclone", "--checkers", "16", "--transfers", "16", "--gcs-anonymous",
-    "--gcs-endpoint", f"{GCS}/storage/v1/",
-    "--s3-provider", "Other", "--s3-endpoint", S3,
-    "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
+    "rclone",
+    "--checkers",
+    "16",
+    "--transfers",
+    "16",
+    "--gcs-anonymous",
+    "--gcs-endpoint",
+    f"{GCS}/storage/v1/",
+    "--s3-provider",
+    "Other",
+    "--s3-endpoint",
+    S3,
+    "--s3-access-key-id",
+    "testing",
+    "--s3-secret-access-key",
+    "testing",
 ]
 FSSPEC = """
 import json, sys, time, aiohttp
@@ -79,8 +92,11 @@ async def seed_gcs(keys):
 
         async def put(key):
             async with gate:
-                async with session.post(f"{GCS}/upload/storage/v1/b/leap-scratch/o",
-                                        params={"uploadType": "media", "name": key}, data=b"c" * 128) as r:
+                async with session.post(
+                    f"{GCS}/upload/storage/v1/b/leap-scratch/o",
+                    params={"uploadType": "media", "name": key},
+                    data=b"c" * 128,
+                ) as r:
                     r.raise_for_status()
 
         await asyncio.gather(*(put(k) for k in keys))
@@ -89,7 +105,9 @@ async def seed_gcs(keys):
 def seed_s3(keys):
     from concurrent.futures import ThreadPoolExecutor
 
-    s3 = boto3.client("s3", endpoint_url=S3, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    s3 = boto3.client(
+        "s3", endpoint_url=S3, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
     with ThreadPoolExecutor(32) as pool:
         list(pool.map(lambda k: s3.put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"c" * 128), keys))
 
@@ -115,10 +133,15 @@ def _seed_here(provider, prefix, n):
 def run(cmd, env=None) -> dict:
     seconds, rss, out, err, _, _ = measure(cmd, env)
     said = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
-    return {"seconds": said.get("seconds", seconds), "requests": said.get("requests"),
-            "first_delete": said.get("first_delete"), "plan_seconds": said.get("plan_seconds"),
-            "after_confirm": said.get("after_confirm"),
-            "rss": rss, "err": err}
+    return {
+        "seconds": said.get("seconds", seconds),
+        "requests": said.get("requests"),
+        "first_delete": said.get("first_delete"),
+        "plan_seconds": said.get("plan_seconds"),
+        "after_confirm": said.get("after_confirm"),
+        "rss": rss,
+        "err": err,
+    }
 
 
 def rclone_counted(remote) -> tuple:
@@ -131,27 +154,41 @@ def rclone_counted(remote) -> tuple:
         if "HTTP REQUEST" in line:
             when = datetime.strptime(line[:26], "%Y/%m/%d %H:%M:%S.%f")
             times.append(when)
-            request_line = next((ln for ln in lines[i + 1:i + 4] if re.search(r"DEBUG : (GET|POST|DELETE|PUT|HEAD) ", ln)), "")
-            if first is None and (" DEBUG : DELETE " in request_line or "?delete" in request_line or "/batch/" in request_line):
+            request_line = next(
+                (ln for ln in lines[i + 1 : i + 4] if re.search(r"DEBUG : (GET|POST|DELETE|PUT|HEAD) ", ln)), ""
+            )
+            if first is None and (
+                " DEBUG : DELETE " in request_line or "?delete" in request_line or "/batch/" in request_line
+            ):
                 first = when
     return requests, ((first - times[0]).total_seconds() if first and times else None)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000], help="objects per store (the issue: 10000 100000)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000], help="objects per store (the issue: 10000 100000)"
+    )
     parser.add_argument("--providers", nargs="+", default=["gcs", "s3"], choices=["gcs", "s3"])
     tools = ["ours", "fsspec", "rclone", "rclone-count", "ours-think"]
-    parser.add_argument("--tools", nargs="+", default=tools[:4], choices=tools,
-                        help="rclone-count: a second rclone run, with its headers dumped, to count requests; "
-                        "ours-think: ours confirmed --think seconds after the plan answered (not run unless named)")
+    parser.add_argument(
+        "--tools",
+        nargs="+",
+        default=tools[:4],
+        choices=tools,
+        help="rclone-count: a second rclone run, with its headers dumped, to count requests; "
+        "ours-think: ours confirmed --think seconds after the plan answered (not run unless named)",
+    )
     parser.add_argument("--think", type=float, default=5.0, help="seconds ours-think waits before confirming")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per tool, in rotated order; each tool's fastest counts")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per tool, in rotated order; each tool's fastest counts"
+    )
     args = parser.parse_args()
     run_id = uuid.uuid4().hex[:6]
     print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'1st del s':>9} {'peak MiB':>9}  notes")
+    print(
+        f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'1st del s':>9} {'peak MiB':>9}  notes"
+    )
     summary = []
     for n in args.sizes:
         for provider in args.providers:
@@ -170,7 +207,10 @@ def main():
                     note = f"  confirmed {r['think']:.0f} s after the plan answered; seconds from the confirmation"
                 elif r.get("plan_seconds") is not None and r.get("first_delete") is not None:
                     note = f"  plan {r['plan_seconds']:.2f} s; first delete {r['first_delete'] - r['plan_seconds']:.2f} s after confirm"
-                print(f"{n:8d} {provider:<8} {tool:<10} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}", flush=True)
+                print(
+                    f"{n:8d} {provider:<8} {tool:<10} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}",
+                    flush=True,
+                )
 
             prefix = f"demo/bench-del-{run_id}/{n}/"
             fsspec_name = "gcsfs" if provider == "gcs" else "s3fs"
@@ -178,13 +218,17 @@ def main():
             def ours(rep):
                 store = f"{prefix}ours-{rep}.zarr/"
                 seed(provider, store, n)
-                return run([PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, store], env={"PYTHONPATH": str(REPO)})
+                return run(
+                    [PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, store], env={"PYTHONPATH": str(REPO)}
+                )
 
             def ours_think(rep):
                 store = f"{prefix}think-{rep}.zarr/"
                 seed(provider, store, n)
-                r = run([PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, store, str(args.think)],
-                        env={"PYTHONPATH": str(REPO)})
+                r = run(
+                    [PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, store, str(args.think)],
+                    env={"PYTHONPATH": str(REPO)},
+                )
                 # Its other figures are counted from the plan's start and include the wait.
                 return {**r, "seconds": r["after_confirm"], "first_delete": None, "think": args.think}
 
@@ -203,9 +247,16 @@ def main():
                     requests, first = rclone_counted(f"{remote}{bucket}/{prefix}rclone-counted.zarr")
                 return {**timed, "requests": requests, "first_delete": first}
 
-            tools = [(name, go) for name, go in [
-                ("ours", ours), ("ours-think", ours_think), (fsspec_name, fsspec), ("rclone", rclone),
-            ] if (name if name != fsspec_name else "fsspec") in args.tools]
+            tools = [
+                (name, go)
+                for name, go in [
+                    ("ours", ours),
+                    ("ours-think", ours_think),
+                    (fsspec_name, fsspec),
+                    ("rclone", rclone),
+                ]
+                if (name if name != fsspec_name else "fsspec") in args.tools
+            ]
             # Each tool --repeat times, the order rotated each round (the emulators' state
             # changes as they run); each tool's fastest run counts, the rest are listed.
             best = {}
@@ -218,7 +269,11 @@ def main():
                     kept = best.get(tool)
                     if kept is None or r["seconds"] < kept["seconds"]:
                         # rclone's requests and first delete come from its first round's count.
-                        counted = {"requests": kept["requests"], "first_delete": kept["first_delete"]} if kept and tool == "rclone" else {}
+                        counted = (
+                            {"requests": kept["requests"], "first_delete": kept["first_delete"]}
+                            if kept and tool == "rclone"
+                            else {}
+                        )
                         best[tool] = {**r, **counted}
             for tool, _ in tools:
                 # ours-think is not ranked: its wait includes a person's reading time.

@@ -17,6 +17,7 @@ from common import emulator_config  # noqa: E402
 
 from jupyterlab_leap_buckets.jobs import JobStore
 from jupyterlab_leap_buckets.service import BucketService
+
 # A running server has imported these when it first listed a bucket; the service imports
 # them lazily, so import them here, outside the timed part.
 from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
@@ -54,8 +55,17 @@ async def main(local_root: str, request: dict):
         ended.wait()
     if job.state != "done":
         sys.exit(f"transfer {job.state}: {job.error} {job.failed[:3]}")
-    print(json.dumps({"seconds": seconds, "requests": REQUESTS, "objects": job.objectsDone, "bytes": job.bytesDone,
-                      "cpu": cpu() - cpu_before}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "requests": REQUESTS,
+                "objects": job.objectsDone,
+                "bytes": job.bytesDone,
+                "cpu": cpu() - cpu_before,
+            }
+        )
+    )
 
 
 def cpu() -> float:

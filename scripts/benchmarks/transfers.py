@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import measure, settle  # noqa: E402
+
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 KiB, MiB = 1024, 1024 * 1024
@@ -35,10 +36,22 @@ SCALES = {
 }
 PY = sys.executable
 RCLONE = [
-    "rclone", "--transfers", "16", "--checkers", "16", "--gcs-anonymous",
-    "--gcs-endpoint", f"http://127.0.0.1:{GCS_PORT}/storage/v1/",
-    "--s3-provider", "Other", "--s3-endpoint", f"http://127.0.0.1:{S3_PORT}",
-    "--s3-access-key-id", "testing", "--s3-secret-access-key", "testing",
+    "rclone",
+    "--transfers",
+    "16",
+    "--checkers",
+    "16",
+    "--gcs-anonymous",
+    "--gcs-endpoint",
+    f"http://127.0.0.1:{GCS_PORT}/storage/v1/",
+    "--s3-provider",
+    "Other",
+    "--s3-endpoint",
+    f"http://127.0.0.1:{S3_PORT}",
+    "--s3-access-key-id",
+    "testing",
+    "--s3-secret-access-key",
+    "testing",
 ]
 GCSFS = f"""
 import json, resource, sys, time, aiohttp, gcsfs.core as g
@@ -82,8 +95,10 @@ def rclone(*args, count=True) -> tuple:
 
 def ours(local_root, source, target, env=None):
     request = {"source": source, "target": target, "mode": "copy", "conflict": "overwrite"}
-    return run([PY, str(REPO / "scripts/benchmarks/transfer_one.py"), str(local_root), json.dumps(request)],
-               env={"PYTHONPATH": str(REPO), **(env or {})})
+    return run(
+        [PY, str(REPO / "scripts/benchmarks/transfer_one.py"), str(local_root), json.dumps(request)],
+        env={"PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 # Ours with small files written in the server's event loop instead of by its writer
@@ -96,8 +111,13 @@ def free_s3(prefix):
     full scale the sets' copies together outgrew the machine (moto was killed at 12 GB)."""
     import boto3
 
-    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{S3_PORT}", aws_access_key_id="testing",
-                      aws_secret_access_key="testing", region_name="us-east-1")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{S3_PORT}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket="leap-pangeo-inbox", Prefix=prefix):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
         if keys:
@@ -121,16 +141,23 @@ def make_files(folder: Path, count: int, size: int):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
-    parser.add_argument("--sets", nargs="+", choices=["small", "medium", "large"],
-                        help="only these sets (default: all three)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per tool and direction, in rotated order; each tool's fastest counts")
+    parser.add_argument(
+        "--sets", nargs="+", choices=["small", "medium", "large"], help="only these sets (default: all three)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per tool and direction, in rotated order; each tool's fastest counts",
+    )
     args = parser.parse_args()
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
-    print(f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}"
-          f" {'CPU s':>7} {'emul. CPU s':>11}")
+    print(
+        f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}"
+        f" {'CPU s':>7} {'emul. CPU s':>11}"
+    )
     summary = []
     for name, count, size in SCALES[args.scale]:
         if args.sets and name not in args.sets:
@@ -144,8 +171,11 @@ def main():
 
         def record(direction, tool, seconds, rss, requests, cpu, emulators, label=None):
             per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
-            print(f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}"
-                  f" {cpu:7.2f} {emulators:11.2f}", flush=True)
+            print(
+                f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}"
+                f" {cpu:7.2f} {emulators:11.2f}",
+                flush=True,
+            )
 
         def compare(direction, runs):
             """Each tool `--repeat` times, the order rotated each round (the emulators'
@@ -177,25 +207,77 @@ def main():
             return folder
 
         # disk -> GCS (ours' first copy is the source of the two directions below)
-        compare("up", [
-            ("ours", lambda rep: ours(work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": at(f"{base}/ours", rep) + "/"})),
-            ("rclone", lambda rep: rclone("copy", str(data), f":gcs:leap-scratch/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0)),
-            ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}"])),
-        ])
+        compare(
+            "up",
+            [
+                (
+                    "ours",
+                    lambda rep: ours(
+                        work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": at(f"{base}/ours", rep) + "/"}
+                    ),
+                ),
+                (
+                    "rclone",
+                    lambda rep: rclone(
+                        "copy", str(data), f":gcs:leap-scratch/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0
+                    ),
+                ),
+                (
+                    "gcsfs",
+                    lambda rep: run(
+                        [PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}"]
+                    ),
+                ),
+            ],
+        )
         # GCS -> disk, each run into an empty folder
         source = f"leap-scratch/{base}/ours/{name}"
-        compare("down", [
-            ("ours", lambda rep: ours(fresh(rep, "ours"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"})),
-            ("ours-loop", lambda rep: ours(fresh(rep, "ours-loop"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"}, IN_LOOP)),
-            ("rclone", lambda rep: rclone("copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0)),
-            ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
-        ])
+        compare(
+            "down",
+            [
+                (
+                    "ours",
+                    lambda rep: ours(
+                        fresh(rep, "ours"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"}
+                    ),
+                ),
+                (
+                    "ours-loop",
+                    lambda rep: ours(
+                        fresh(rep, "ours-loop"),
+                        {"root": "scratch", "path": f"{base}/ours/{name}/"},
+                        {"local": "x/"},
+                        IN_LOOP,
+                    ),
+                ),
+                ("rclone", lambda rep: rclone("copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0)),
+                ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
+            ],
+        )
         shutil.rmtree(work / "down" / run_id, ignore_errors=True)
         # GCS -> S3 (streams through the process)
-        compare("gcs->s3", [
-            ("ours", lambda rep: ours(work, {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"root": "osn-inbox", "path": at(f"{base}/ours", rep) + "/"})),
-            ("rclone", lambda rep: rclone("copy", f":gcs:{source}", f":s3:leap-pangeo-inbox/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0)),
-        ])
+        compare(
+            "gcs->s3",
+            [
+                (
+                    "ours",
+                    lambda rep: ours(
+                        work,
+                        {"root": "scratch", "path": f"{base}/ours/{name}/"},
+                        {"root": "osn-inbox", "path": at(f"{base}/ours", rep) + "/"},
+                    ),
+                ),
+                (
+                    "rclone",
+                    lambda rep: rclone(
+                        "copy",
+                        f":gcs:{source}",
+                        f":s3:leap-pangeo-inbox/{at(f'{base}/rclone', rep)}/{name}",
+                        count=rep == 0,
+                    ),
+                ),
+            ],
+        )
         free_s3(f"{base}/")
         for direction, times in results.items():
             best = min((t, tool) for tool, t in times.items() if not tool.startswith("ours"))

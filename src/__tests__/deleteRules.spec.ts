@@ -1,8 +1,33 @@
-import { canDelete, confirmName, needsTypedName, whyNotDelete } from '../deleteRules';
+import {
+  canDelete,
+  confirmName,
+  needsTypedName,
+  whyNotDelete
+} from '../deleteRules';
 import { IRoot } from '../tokens';
 
-const scratch: IRoot = { id: 'scratch', label: 'Scratch', provider: 'gcs', bucket: 'leap-scratch', url: 'gs://leap-scratch/', home: 'alice/', writable: 'alice/', deletable: 'alice/', expiryDays: 7 };
-const manual: IRoot = { ...scratch, id: 'manual', label: 'OSN manual', provider: 's3', url: 's3://m/', home: '', writable: null, deletable: null, expiryDays: null };
+const scratch: IRoot = {
+  id: 'scratch',
+  label: 'Scratch',
+  provider: 'gcs',
+  bucket: 'leap-scratch',
+  url: 'gs://leap-scratch/',
+  home: 'alice/',
+  writable: 'alice/',
+  deletable: 'alice/',
+  expiryDays: 7
+};
+const manual: IRoot = {
+  ...scratch,
+  id: 'manual',
+  label: 'OSN manual',
+  provider: 's3',
+  url: 's3://m/',
+  home: '',
+  writable: null,
+  deletable: null,
+  expiryDays: null
+};
 
 describe('canDelete', () => {
   it('allows only what lies strictly inside the deletable prefix', () => {
@@ -24,7 +49,9 @@ describe('whyNotDelete', () => {
     expect(whyNotDelete(scratch, [])).toMatch(/Select/);
     expect(whyNotDelete(scratch, ['alice/a', 'alice/b'])).toMatch(/one item/);
     expect(whyNotDelete(manual, ['x'])).toBe('Deleting is off in OSN manual.');
-    expect(whyNotDelete(scratch, ['bob/x'])).toBe('You can delete only inside gs://leap-scratch/alice/.');
+    expect(whyNotDelete(scratch, ['bob/x'])).toBe(
+      'You can delete only inside gs://leap-scratch/alice/.'
+    );
   });
 });
 

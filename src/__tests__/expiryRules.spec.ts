@@ -7,14 +7,35 @@ const at = (hours: number) => new Date(NOW + hours * 3600 * 1000).toISOString();
 
 describe('expiryBadge', () => {
   it('says days, hours or due now, coloured by urgency', () => {
-    expect(expiryBadge(at(6 * 24 + 5), NOW)).toEqual({ text: '6d', urgency: 'later' });
-    expect(expiryBadge(at(3 * 24 + 1), NOW)).toEqual({ text: '3d', urgency: 'later' });
-    expect(expiryBadge(at(3 * 24), NOW)).toEqual({ text: '3d', urgency: 'soon' });
+    expect(expiryBadge(at(6 * 24 + 5), NOW)).toEqual({
+      text: '6d',
+      urgency: 'later'
+    });
+    expect(expiryBadge(at(3 * 24 + 1), NOW)).toEqual({
+      text: '3d',
+      urgency: 'later'
+    });
+    expect(expiryBadge(at(3 * 24), NOW)).toEqual({
+      text: '3d',
+      urgency: 'soon'
+    });
     expect(expiryBadge(at(25), NOW)).toEqual({ text: '1d', urgency: 'soon' });
-    expect(expiryBadge(at(20.5), NOW)).toEqual({ text: '20h', urgency: 'urgent' });
-    expect(expiryBadge(at(0.2), NOW)).toEqual({ text: '1h', urgency: 'urgent' });
-    expect(expiryBadge(at(0), NOW)).toEqual({ text: 'due now', urgency: 'urgent' });
-    expect(expiryBadge(at(-30), NOW)).toEqual({ text: 'due now', urgency: 'urgent' });
+    expect(expiryBadge(at(20.5), NOW)).toEqual({
+      text: '20h',
+      urgency: 'urgent'
+    });
+    expect(expiryBadge(at(0.2), NOW)).toEqual({
+      text: '1h',
+      urgency: 'urgent'
+    });
+    expect(expiryBadge(at(0), NOW)).toEqual({
+      text: 'due now',
+      urgency: 'urgent'
+    });
+    expect(expiryBadge(at(-30), NOW)).toEqual({
+      text: 'due now',
+      urgency: 'urgent'
+    });
     expect(expiryBadge(null, NOW)).toBeNull();
     expect(expiryBadge('not a date', NOW)).toBeNull();
   });
@@ -22,7 +43,13 @@ describe('expiryBadge', () => {
 
 describe('expiryTooltip', () => {
   it('gives the exact date, the rule, and the approximate mark', () => {
-    const text = expiryTooltip(at(30), 'deleted 7 days after creation (lifecycle rule 1)', NOW, true, 2000);
+    const text = expiryTooltip(
+      at(30),
+      'deleted 7 days after creation (lifecycle rule 1)',
+      NOW,
+      true,
+      2000
+    );
     expect(text).toContain('2026-11-28 18:00 UTC');
     expect(text).toContain('lifecycle rule 1');
     expect(text).toContain('first 2,000 objects');
@@ -35,8 +62,19 @@ describe('expiresWithin and sorting by expiry', () => {
     expect(expiresWithin(at(20), 1, NOW)).toBe(true);
     expect(expiresWithin(at(30), 1, NOW)).toBe(false);
     expect(expiresWithin(null, 7, NOW)).toBe(false);
-    const file = (name: string, expires: string | null): IEntry => ({ name, path: name, type: 'file', size: 1, modified: null, created: null, expires });
-    const sorted = sortEntries([file('a', at(50)), file('b', null), file('c', at(5))], { key: 'expires', ascending: true });
+    const file = (name: string, expires: string | null): IEntry => ({
+      name,
+      path: name,
+      type: 'file',
+      size: 1,
+      modified: null,
+      created: null,
+      expires
+    });
+    const sorted = sortEntries(
+      [file('a', at(50)), file('b', null), file('c', at(5))],
+      { key: 'expires', ascending: true }
+    );
     expect(sorted.map(e => e.name)).toEqual(['c', 'a', 'b']);
   });
 });

@@ -7,7 +7,12 @@ import {
 } from '../format';
 import { IEntry } from '../tokens';
 
-function entry(name: string, type: IEntry['type'], size: number | null, modified: string | null): IEntry {
+function entry(
+  name: string,
+  type: IEntry['type'],
+  size: number | null,
+  modified: string | null
+): IEntry {
   const path = type === 'file' ? `d/${name}` : `d/${name}/`;
   return { name, path, type, size, modified, created: null, expires: null };
 }
@@ -37,7 +42,9 @@ describe('formatRelative', () => {
     expect(formatRelative(iso, now)).toBe(text);
   });
   it('gives a date for old times and nothing for none', () => {
-    expect(formatRelative('2025-01-02T00:00:00Z', now)).toMatch(/^2025-01-0[12]$/);
+    expect(formatRelative('2025-01-02T00:00:00Z', now)).toMatch(
+      /^2025-01-0[12]$/
+    );
     expect(formatRelative(null, now)).toBe('');
     expect(formatRelative('not a date', now)).toBe('');
   });
@@ -54,22 +61,34 @@ describe('sortEntries', () => {
   const names = (list: IEntry[]) => list.map(e => e.name);
 
   it('puts folders and stores first, then files by name', () => {
-    expect(names(sortEntries(entries, { key: 'name', ascending: true }))).toEqual([
-      'folder', 'store.zarr', 'a.txt', 'b.txt', 'c.txt'
-    ]);
+    expect(
+      names(sortEntries(entries, { key: 'name', ascending: true }))
+    ).toEqual(['folder', 'store.zarr', 'a.txt', 'b.txt', 'c.txt']);
   });
   it('reverses within the groups, folders still first', () => {
-    expect(names(sortEntries(entries, { key: 'name', ascending: false }))).toEqual([
-      'store.zarr', 'folder', 'c.txt', 'b.txt', 'a.txt'
-    ]);
+    expect(
+      names(sortEntries(entries, { key: 'name', ascending: false }))
+    ).toEqual(['store.zarr', 'folder', 'c.txt', 'b.txt', 'a.txt']);
   });
   it('sorts by size and by modified time', () => {
-    expect(names(sortEntries(entries, { key: 'size', ascending: true })).slice(2)).toEqual(['c.txt', 'b.txt', 'a.txt']);
-    expect(names(sortEntries(entries, { key: 'modified', ascending: false })).slice(2)).toEqual(['c.txt', 'b.txt', 'a.txt']);
+    expect(
+      names(sortEntries(entries, { key: 'size', ascending: true })).slice(2)
+    ).toEqual(['c.txt', 'b.txt', 'a.txt']);
+    expect(
+      names(sortEntries(entries, { key: 'modified', ascending: false })).slice(
+        2
+      )
+    ).toEqual(['c.txt', 'b.txt', 'a.txt']);
   });
   it('orders numbers in names naturally and leaves its input alone', () => {
-    const runs = [entry('run-10', 'file', 1, null), entry('run-9', 'file', 1, null)];
-    expect(names(sortEntries(runs, { key: 'name', ascending: true }))).toEqual(['run-9', 'run-10']);
+    const runs = [
+      entry('run-10', 'file', 1, null),
+      entry('run-9', 'file', 1, null)
+    ];
+    expect(names(sortEntries(runs, { key: 'name', ascending: true }))).toEqual([
+      'run-9',
+      'run-10'
+    ]);
     expect(names(runs)).toEqual(['run-10', 'run-9']);
   });
 });

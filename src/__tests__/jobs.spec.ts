@@ -3,7 +3,17 @@ import { JobsModel } from '../jobs';
 import { IJob } from '../tokens';
 
 function job(id: string, state: IJob['state']): IJob {
-  return { id, kind: 'transfer', label: id, state, objectsDone: 0, objectsTotal: 1, bytesDone: 0, bytesTotal: 1, error: null };
+  return {
+    id,
+    kind: 'transfer',
+    label: id,
+    state,
+    objectsDone: 0,
+    objectsTotal: 1,
+    bytesDone: 0,
+    bytesTotal: 1,
+    error: null
+  };
 }
 
 /** listJobs answers, in order, with what `answers` holds; each answer waits for release(). */

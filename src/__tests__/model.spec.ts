@@ -4,12 +4,40 @@ import { ApiError } from '../request';
 import { IEntry, IListPage, IRoot, IRootsReply } from '../tokens';
 
 const ROOTS: IRoot[] = [
-  { id: 'scratch', label: 'Scratch', provider: 'gcs', bucket: 'leap-scratch', url: 'gs://leap-scratch/', home: 'demo/', writable: 'demo/', deletable: 'demo/', expiryDays: 7 },
-  { id: 'manual', label: 'Manual', provider: 's3', bucket: 'm', url: 's3://m/', home: '', writable: null, deletable: null, expiryDays: null }
+  {
+    id: 'scratch',
+    label: 'Scratch',
+    provider: 'gcs',
+    bucket: 'leap-scratch',
+    url: 'gs://leap-scratch/',
+    home: 'demo/',
+    writable: 'demo/',
+    deletable: 'demo/',
+    expiryDays: 7
+  },
+  {
+    id: 'manual',
+    label: 'Manual',
+    provider: 's3',
+    bucket: 'm',
+    url: 's3://m/',
+    home: '',
+    writable: null,
+    deletable: null,
+    expiryDays: null
+  }
 ];
 
 function file(path: string): IEntry {
-  return { name: path.split('/').pop()!, path, type: 'file', size: 1, modified: null, created: null, expires: null };
+  return {
+    name: path.split('/').pop()!,
+    path,
+    type: 'file',
+    size: 1,
+    modified: null,
+    created: null,
+    expires: null
+  };
 }
 
 /** What the model never calls in these tests. */
@@ -19,13 +47,23 @@ const notUsed = (): Promise<never> => {
 
 /** A stand-in API over an in-memory folder, paging like the server (cursor = last path). */
 class FakeApi implements IBucketsApi {
-  calls: { root: string; path: string; cursor: string | null; limit: number }[] = [];
+  calls: {
+    root: string;
+    path: string;
+    cursor: string | null;
+    limit: number;
+  }[] = [];
   failList: ApiError | null = null;
   constructor(private files: string[]) {}
   async getRoots(): Promise<IRootsReply> {
     return { user: 'demo', roots: ROOTS, notice: null };
   }
-  async listPage(root: string, path: string, cursor: string | null, limit: number): Promise<IListPage> {
+  async listPage(
+    root: string,
+    path: string,
+    cursor: string | null,
+    limit: number
+  ): Promise<IListPage> {
     this.calls.push({ root, path, cursor, limit });
     if (this.failList) {
       throw this.failList;
@@ -34,7 +72,10 @@ class FakeApi implements IBucketsApi {
     const start = cursor === null ? 0 : under.indexOf(cursor) + 1;
     const page = under.slice(start, start + limit);
     const more = start + limit < under.length;
-    return { entries: page.map(file), cursor: more ? page[page.length - 1] : null };
+    return {
+      entries: page.map(file),
+      cursor: more ? page[page.length - 1] : null
+    };
   }
   objectUrl(): string {
     return '';
@@ -58,7 +99,10 @@ class FakeApi implements IBucketsApi {
 }
 
 describe('BucketBrowserModel', () => {
-  const many = Array.from({ length: 25 }, (_, i) => `demo/many/f${String(i).padStart(3, '0')}`);
+  const many = Array.from(
+    { length: 25 },
+    (_, i) => `demo/many/f${String(i).padStart(3, '0')}`
+  );
 
   it('opens the first root at its home', async () => {
     const api = new FakeApi(['demo/a.txt', 'other/b.txt']);
@@ -90,7 +134,11 @@ describe('BucketBrowserModel', () => {
     expect(model.hasMore).toBe(false);
     await model.loadMore();
     const listing = api.calls.filter(c => c.path === 'demo/many/');
-    expect(listing.map(c => c.cursor)).toEqual([null, 'demo/many/f009', 'demo/many/f019']);
+    expect(listing.map(c => c.cursor)).toEqual([
+      null,
+      'demo/many/f009',
+      'demo/many/f019'
+    ]);
     expect(listing.every(c => c.limit === 10)).toBe(true);
   });
 
@@ -99,7 +147,9 @@ describe('BucketBrowserModel', () => {
     const model = new BucketBrowserModel(api, { pageSize: 10 });
     await model.initialize();
     await model.cd('demo/many/');
-    expect((await model.findEntry('demo/many/f022'))?.path).toBe('demo/many/f022');
+    expect((await model.findEntry('demo/many/f022'))?.path).toBe(
+      'demo/many/f022'
+    );
     expect(model.entries).toHaveLength(25); // the third page held it
     await model.cd('demo/many/');
     expect(await model.findEntry('demo/many/nothing', 1)).toBeUndefined();
@@ -118,7 +168,9 @@ describe('BucketBrowserModel', () => {
   });
 
   it('hides dot-names unless asked, and sorts on request', async () => {
-    const model = new BucketBrowserModel(new FakeApi(['demo/.zattrs', 'demo/b', 'demo/a']));
+    const model = new BucketBrowserModel(
+      new FakeApi(['demo/.zattrs', 'demo/b', 'demo/a'])
+    );
     await model.initialize();
     expect(model.entries.map(e => e.name)).toEqual(['a', 'b']);
     model.showHidden = true;
@@ -136,7 +188,10 @@ describe('BucketBrowserModel', () => {
     let changes = 0;
     model.changed.connect(() => changes++);
     await model.refresh();
-    expect(model.error).toEqual({ code: 'no-credentials', message: 'Set your OSN keys.' });
+    expect(model.error).toEqual({
+      code: 'no-credentials',
+      message: 'Set your OSN keys.'
+    });
     expect(model.loading).toBe(false);
     expect(changes).toBeGreaterThan(0);
     api.failList = null;

@@ -1,7 +1,14 @@
 import { keyTarget, RowSelection, TYPE_AHEAD_MS } from '../selection';
 import { IEntry } from '../tokens';
 
-const names = ['atmos.zarr', 'many', 'notes', 'ocean.zarr', 'precip_v3', 'README.md'];
+const names = [
+  'atmos.zarr',
+  'many',
+  'notes',
+  'ocean.zarr',
+  'precip_v3',
+  'README.md'
+];
 const entries: IEntry[] = names.map(name => ({
   name,
   path: `demo/${name}`,
@@ -23,7 +30,13 @@ describe('RowSelection', () => {
     s.click(entries, 1, false, true);
     expect(picked(s)).toEqual(['ocean.zarr']);
     s.click(entries, 5, true, false); // from the anchor (the last Ctrl-click, 1) to 5
-    expect(picked(s)).toEqual(['README.md', 'many', 'notes', 'ocean.zarr', 'precip_v3']);
+    expect(picked(s)).toEqual([
+      'README.md',
+      'many',
+      'notes',
+      'ocean.zarr',
+      'precip_v3'
+    ]);
     expect([s.anchor, s.focus]).toEqual([1, 5]);
     s.click(entries, 4, false, false);
     s.click(entries, 3, true, false);

@@ -1,4 +1,11 @@
-import { arraysOf, chunkCount, codecLabel, describeStore, itemSize, NotAZarrStore } from '../zarr/describe';
+import {
+  arraysOf,
+  chunkCount,
+  codecLabel,
+  describeStore,
+  itemSize,
+  NotAZarrStore
+} from '../zarr/describe';
 
 // Metadata files of real stores written by zarr-python 3 (see the fixture's keys):
 // a group with an array `sst` and a subgroup `levels` holding an array `plev`.
@@ -58,25 +65,47 @@ describe('describeStore', () => {
         chunkCount: 4 * 2 * 2,
         bytes: 12 * 18 * 36 * 4
       });
-      expect(sst.attrs).toEqual({ units: 'K', long_name: 'sea surface temperature' });
-      expect(sst.array!.codecs.join(' ')).toMatch(version === 3 ? /zstd|bytes/ : /zstd|blosc|no compressor/);
+      expect(sst.attrs).toEqual({
+        units: 'K',
+        long_name: 'sea surface temperature'
+      });
+      expect(sst.array!.codecs.join(' ')).toMatch(
+        version === 3 ? /zstd|bytes/ : /zstd|blosc|no compressor/
+      );
       const levels = root.children[0];
       expect(levels.attrs).toEqual({ description: 'pressure levels' });
       expect(levels.children.map(c => c.path)).toEqual(['/levels/plev']);
-      expect(levels.children[0].array).toMatchObject({ shape: [5], dtype: 'int64', dimensions: ['plev'], chunkCount: 1 });
+      expect(levels.children[0].array).toMatchObject({
+        shape: [5],
+        dtype: 'int64',
+        dimensions: ['plev'],
+        chunkCount: 1
+      });
       expect(arraysOf(root).map(a => a.path)).toEqual(['/levels/plev', '/sst']);
       expect(new Set(store.gets).size).toBe(store.gets.length); // each key fetched once
       if (consolidated) {
         // Everything came from the one consolidated document.
-        expect(store.gets.filter(k => !['/zarr.json', '/.zmetadata', '/.zgroup', '/.zarray'].includes(k))).toEqual([]);
+        expect(
+          store.gets.filter(
+            k =>
+              !['/zarr.json', '/.zmetadata', '/.zgroup', '/.zarray'].includes(k)
+          )
+        ).toEqual([]);
       }
     });
   }
 
   it('says what is missing when a folder holds no Zarr metadata', async () => {
-    const { store, listFolders } = memoryStore({ 'notes.txt': 'hello', 'data/0.0': 'x' });
-    await expect(describeStore(store as any, listFolders)).rejects.toThrow(NotAZarrStore);
-    await expect(describeStore(store as any, listFolders)).rejects.toThrow(/zarr\.json.*\.zgroup or \.zarray/);
+    const { store, listFolders } = memoryStore({
+      'notes.txt': 'hello',
+      'data/0.0': 'x'
+    });
+    await expect(describeStore(store as any, listFolders)).rejects.toThrow(
+      NotAZarrStore
+    );
+    await expect(describeStore(store as any, listFolders)).rejects.toThrow(
+      /zarr\.json.*\.zgroup or \.zarray/
+    );
   });
 
   it('keeps a broken array on its node instead of failing the whole store', async () => {
@@ -88,12 +117,16 @@ describe('describeStore', () => {
     const description = await describeStore(store as any, listFolders);
     const sst = description.root.children.find(c => c.name === 'sst')!;
     expect(sst.error).toMatch(/could not be read/);
-    expect(description.root.children.find(c => c.name === 'levels')!.error).toBeUndefined();
+    expect(
+      description.root.children.find(c => c.name === 'levels')!.error
+    ).toBeUndefined();
   });
 
   it('rejects metadata that is not JSON', async () => {
     const { store, listFolders } = memoryStore({ 'zarr.json': '{not json' });
-    await expect(describeStore(store as any, listFolders)).rejects.toThrow(/zarr\.json is not valid JSON/);
+    await expect(describeStore(store as any, listFolders)).rejects.toThrow(
+      /zarr\.json is not valid JSON/
+    );
   });
 });
 
@@ -110,8 +143,12 @@ describe('array arithmetic', () => {
     expect(itemSize('string')).toBeNull();
   });
   it('labels codecs of both versions', () => {
-    expect(codecLabel({ name: 'zstd', configuration: { level: 0, checksum: false } })).toBe('zstd(level=0, checksum=false)');
-    expect(codecLabel({ id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1 })).toBe('blosc(cname=lz4, clevel=5, shuffle=1)');
+    expect(
+      codecLabel({ name: 'zstd', configuration: { level: 0, checksum: false } })
+    ).toBe('zstd(level=0, checksum=false)');
+    expect(
+      codecLabel({ id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1 })
+    ).toBe('blosc(cname=lz4, clevel=5, shuffle=1)');
     expect(codecLabel({ name: 'bytes' })).toBe('bytes');
   });
 });

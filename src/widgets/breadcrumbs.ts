@@ -15,7 +15,9 @@ export class Breadcrumbs extends Widget {
   }
 
   handleEvent(event: Event): void {
-    const crumb = (event.target as HTMLElement).closest<HTMLElement>('[data-crumb]');
+    const crumb = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-crumb]'
+    );
     if (event.type === 'click' && crumb && this.node.contains(crumb)) {
       void this.model.cd(crumb.dataset.crumb ?? '');
     }

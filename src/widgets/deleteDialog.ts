@@ -111,7 +111,8 @@ export class DeletePlanBody extends Widget {
 
   /** Show the plan's counts (they grow while the server lists). */
   showPlan(plan: IDeletePlan): void {
-    const fact = (key: string) => this._facts.querySelector<HTMLElement>(`[data-fact="${key}"]`)!;
+    const fact = (key: string) =>
+      this._facts.querySelector<HTMLElement>(`[data-fact="${key}"]`)!;
     const counting = plan.complete ? '' : ' so far, still counting…';
     fact('objects').textContent = `${plan.objects.toLocaleString()}${counting}`;
     fact('bytes').textContent = `${formatSize(plan.bytes)}${counting}`;
@@ -120,9 +121,13 @@ export class DeletePlanBody extends Widget {
       ? `from ${new Date(plan.earliestExpiry).toLocaleString()} (scratch deletes it then anyway)`
       : '';
     expiry.hidden = !plan.earliestExpiry;
-    (expiry.previousElementSibling as HTMLElement).hidden = !plan.earliestExpiry;
+    (expiry.previousElementSibling as HTMLElement).hidden =
+      !plan.earliestExpiry;
     const more = plan.objects - plan.sample.length;
-    this._more.textContent = more > 0 || !plan.complete ? `… and ${more.toLocaleString()} more${plan.complete ? '' : ' (counting)'}` : '';
+    this._more.textContent =
+      more > 0 || !plan.complete
+        ? `… and ${more.toLocaleString()} more${plan.complete ? '' : ' (counting)'}`
+        : '';
     this._more.hidden = !this._more.textContent;
     this.node.dataset.complete = String(plan.complete);
   }
@@ -140,7 +145,9 @@ export class DeletePlanBody extends Widget {
   private _more: HTMLElement;
 
   private _update(): void {
-    const button = this.node.closest('.jp-Dialog')?.querySelector<HTMLButtonElement>('.jp-mod-warn');
+    const button = this.node
+      .closest('.jp-Dialog')
+      ?.querySelector<HTMLButtonElement>('.jp-mod-warn');
     if (button) {
       button.disabled = !this.confirmed;
     }

@@ -24,7 +24,9 @@ const PARALLEL_UPLOADS = 3;
 export function localPath(path: string): string {
   const colon = path.indexOf(':');
   const slash = path.indexOf('/');
-  return colon > 0 && (slash === -1 || colon < slash) ? path.slice(colon + 1) : path;
+  return colon > 0 && (slash === -1 || colon < slash)
+    ? path.slice(colon + 1)
+    : path;
 }
 
 /** Start dragging `paths` of the model's current root from a row. */
@@ -40,11 +42,22 @@ export function startRowDrag(
     return;
   }
   const mimeData = new MimeData();
-  mimeData.setData(PLACES_MIME, paths.map(path => ({ root: root.id, path })));
+  mimeData.setData(
+    PLACES_MIME,
+    paths.map(path => ({ root: root.id, path }))
+  );
   const image = document.createElement('div');
   image.className = 'jp-LeapBuckets-dragImage';
-  image.textContent = paths.length === 1 ? paths[0].replace(/\/$/, '').split('/').pop()! : `${paths.length} items`;
-  const drag = new Drag({ mimeData, dragImage: image, proposedAction: 'copy', supportedActions: 'copy-move' });
+  image.textContent =
+    paths.length === 1
+      ? paths[0].replace(/\/$/, '').split('/').pop()!
+      : `${paths.length} items`;
+  const drag = new Drag({
+    mimeData,
+    dragImage: image,
+    proposedAction: 'copy',
+    supportedActions: 'copy-move'
+  });
   void drag.start(clientX, clientY).then(onEnd);
 }
 
@@ -57,17 +70,30 @@ export class DropHandler {
     private readonly model: BucketBrowserModel,
     private readonly jobs: JobsModel
   ) {
-    for (const type of ['lm-dragenter', 'lm-dragleave', 'lm-dragover', 'lm-drop']) {
+    for (const type of [
+      'lm-dragenter',
+      'lm-dragleave',
+      'lm-dragover',
+      'lm-drop'
+    ]) {
       node.addEventListener(type, this);
     }
     for (const type of ['dragenter', 'dragleave', 'dragover', 'drop']) {
-      node.addEventListener(type, event => this._onNativeDrag(event as DragEvent));
+      node.addEventListener(type, event =>
+        this._onNativeDrag(event as DragEvent)
+      );
     }
   }
 
   handleEvent(event: Event): void {
     const drag = event as Drag.Event;
-    if (!drag.mimeData || !(drag.mimeData.hasData(PLACES_MIME) || drag.mimeData.hasData(CONTENTS_MIME))) {
+    if (
+      !drag.mimeData ||
+      !(
+        drag.mimeData.hasData(PLACES_MIME) ||
+        drag.mimeData.hasData(CONTENTS_MIME)
+      )
+    ) {
       return;
     }
     event.preventDefault();
@@ -77,7 +103,8 @@ export class DropHandler {
       case 'lm-dragenter':
       case 'lm-dragover':
         this._highlight(target);
-        drag.dropAction = drag.proposedAction === 'none' ? 'copy' : drag.proposedAction;
+        drag.dropAction =
+          drag.proposedAction === 'none' ? 'copy' : drag.proposedAction;
         break;
       case 'lm-dragleave':
         if (!this.node.contains(drag.relatedTarget as Node)) {
@@ -95,7 +122,9 @@ export class DropHandler {
         const modifier = drag.ctrlKey || drag.altKey;
         const sources: Place[] = drag.mimeData.hasData(PLACES_MIME)
           ? (drag.mimeData.getData(PLACES_MIME) as Place[])
-          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(path => ({ local: localPath(path) }));
+          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(path => ({
+              local: localPath(path)
+            }));
         void this.transfer(sources, place, modifier);
         break;
       }
@@ -110,20 +139,35 @@ export class DropHandler {
   }
 
   /** Start one transfer per source, asking what to do when something is in the way. */
-  async transfer(sources: Place[], target: Place, modifier: boolean, forced?: TransferMode): Promise<void> {
+  async transfer(
+    sources: Place[],
+    target: Place,
+    modifier: boolean,
+    forced?: TransferMode
+  ): Promise<void> {
     for (const source of sources) {
       const rootOf = (place: Place) => ('root' in place ? place.root : '');
-      const mode = forced ?? transferMode(rootOf(source), rootOf(target), modifier);
+      const mode =
+        forced ?? transferMode(rootOf(source), rootOf(target), modifier);
       let conflict: ConflictPolicy = this._firstPolicy;
       for (;;) {
         try {
-          const job = await this.jobs.startTransfer({ source, target, mode, conflict });
+          const job = await this.jobs.startTransfer({
+            source,
+            target,
+            mode,
+            conflict
+          });
           if (job.note) {
             Notification.info(job.note, { autoClose: 8000 });
           }
           break;
         } catch (error) {
-          if (error instanceof ApiError && error.code === 'conflict' && conflict === 'fail') {
+          if (
+            error instanceof ApiError &&
+            error.code === 'conflict' &&
+            conflict === 'fail'
+          ) {
             const choice = await Private.askConflict(error.message);
             if (!choice) {
               break;
@@ -139,7 +183,10 @@ export class DropHandler {
   }
 
   /** Upload desktop files into `target`, a few at a time, asking on conflicts. */
-  async upload(files: IDroppedFile[], target: { root: string; path: string }): Promise<void> {
+  async upload(
+    files: IDroppedFile[],
+    target: { root: string; path: string }
+  ): Promise<void> {
     const queue = [...files];
     let asking = Promise.resolve();
     const ask = (message: string) => {
@@ -156,7 +203,11 @@ export class DropHandler {
             await this.jobs.upload(next.file, folder, conflict);
             break;
           } catch (error) {
-            if (error instanceof ApiError && error.code === 'conflict' && conflict === 'fail') {
+            if (
+              error instanceof ApiError &&
+              error.code === 'conflict' &&
+              conflict === 'fail'
+            ) {
               const choice = await ask(error.message);
               if (!choice || choice === 'skip') {
                 break;
@@ -164,7 +215,10 @@ export class DropHandler {
               conflict = choice;
               continue;
             }
-            Notification.error(`${next.file.name}: ${(error as Error).message}`, { autoClose: false });
+            Notification.error(
+              `${next.file.name}: ${(error as Error).message}`,
+              { autoClose: false }
+            );
             break;
           }
         }
@@ -174,12 +228,18 @@ export class DropHandler {
   }
 
   private _onNativeDrag(event: DragEvent): void {
-    if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes('Files')) {
+    if (
+      !event.dataTransfer ||
+      !Array.from(event.dataTransfer.types).includes('Files')
+    ) {
       return;
     }
     event.preventDefault();
     event.stopPropagation();
-    const target = (event.target as HTMLElement | null)?.closest<HTMLElement>(Private.TARGETS) ?? null;
+    const target =
+      (event.target as HTMLElement | null)?.closest<HTMLElement>(
+        Private.TARGETS
+      ) ?? null;
     switch (event.type) {
       case 'dragenter':
       case 'dragover':
@@ -196,7 +256,9 @@ export class DropHandler {
         const place = target ? this._placeOf(target) : null;
         if (place) {
           // Read the entries now: the DataTransfer is emptied once the event returns.
-          void droppedFiles(event.dataTransfer).then(files => this.upload(files, place));
+          void droppedFiles(event.dataTransfer).then(files =>
+            this.upload(files, place)
+          );
         }
         break;
       }
@@ -213,7 +275,9 @@ export class DropHandler {
     const root = this.model.root;
     if (el.dataset.root) {
       const other = this.model.roots.find(r => r.id === el.dataset.root);
-      return other ? { root: other.id, path: other.writable ?? other.home } : null;
+      return other
+        ? { root: other.id, path: other.writable ?? other.home }
+        : null;
     }
     if (!root) {
       return null;
@@ -243,7 +307,9 @@ namespace Private {
   export const TARGETS =
     '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content';
 
-  export async function askConflict(message: string): Promise<ConflictPolicy | null> {
+  export async function askConflict(
+    message: string
+  ): Promise<ConflictPolicy | null> {
     const result = await showDialog({
       title: 'Already there',
       body: message,

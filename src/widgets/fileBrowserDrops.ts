@@ -28,13 +28,21 @@ export function springLoadSidebarTabs(app: JupyterFrontEnd): void {
   let tabId = '';
   const onDrag = (event: Event) => {
     const drag = event as Drag.Event;
-    if (!drag.mimeData || !(drag.mimeData.hasData(PLACES_MIME) || drag.mimeData.hasData(CONTENTS_MIME))) {
+    if (
+      !drag.mimeData ||
+      !(
+        drag.mimeData.hasData(PLACES_MIME) ||
+        drag.mimeData.hasData(CONTENTS_MIME)
+      )
+    ) {
       return;
     }
     if (event.target === document.body && event.type === 'lm-dragenter') {
       return; // Lumino's echo of an enter that the element under the pointer ignored
     }
-    const tab = (event.target as HTMLElement | null)?.closest<HTMLElement>('.jp-SideBar .lm-TabBar-tab');
+    const tab = (event.target as HTMLElement | null)?.closest<HTMLElement>(
+      '.jp-SideBar .lm-TabBar-tab'
+    );
     const id = event.type === 'lm-drop' ? '' : (tab?.dataset.id ?? '');
     if (id === tabId) {
       return;
@@ -59,7 +67,12 @@ export class FileBrowserDrops {
     private readonly browser: FileBrowser,
     private readonly drops: DropHandler
   ) {
-    for (const type of ['lm-dragenter', 'lm-dragleave', 'lm-dragover', 'lm-drop']) {
+    for (const type of [
+      'lm-dragenter',
+      'lm-dragleave',
+      'lm-dragover',
+      'lm-drop'
+    ]) {
       browser.node.addEventListener(type, this, true);
     }
   }
@@ -76,7 +89,11 @@ export class FileBrowserDrops {
       case 'lm-dragenter':
       case 'lm-dragover':
         this._highlight(folder?.node ?? null);
-        drag.dropAction = folder ? (drag.proposedAction === 'none' ? 'copy' : drag.proposedAction) : 'none';
+        drag.dropAction = folder
+          ? drag.proposedAction === 'none'
+            ? 'copy'
+            : drag.proposedAction
+          : 'none';
         break;
       case 'lm-dragleave':
         if (!this.browser.node.contains(drag.relatedTarget as Node)) {
@@ -91,7 +108,8 @@ export class FileBrowserDrops {
         }
         const sources = drag.mimeData.getData(PLACES_MIME) as Place[];
         const modifier = drag.ctrlKey || drag.altKey;
-        drag.dropAction = transferMode('bucket', '', modifier) === 'move' ? 'move' : 'copy';
+        drag.dropAction =
+          transferMode('bucket', '', modifier) === 'move' ? 'move' : 'copy';
         void this.drops.transfer(sources, { local: folder.path }, modifier);
         break;
       }
@@ -100,24 +118,31 @@ export class FileBrowserDrops {
 
   /** The folder a drop would land in: the folder item under the pointer, else the
    * folder the file browser shows. Local paths end in "/" ("" is the server's root). */
-  private _folderAt(event: Drag.Event): { path: string; node: HTMLElement } | null {
+  private _folderAt(
+    event: Drag.Event
+  ): { path: string; node: HTMLElement } | null {
     // FileBrowser.listing is protected: find the listing and the item by their DOM.
     const target = event.target as HTMLElement;
     const listing = target.closest<HTMLElement>('.jp-DirListing');
     if (!listing || !this.browser.node.contains(listing)) {
       return null;
     }
-    const asFolder = (path: string) => (path ? `${path.replace(/\/$/, '')}/` : '');
+    const asFolder = (path: string) =>
+      path ? `${path.replace(/\/$/, '')}/` : '';
     const itemNode = target.closest<HTMLElement>('.jp-DirListing-item');
     if (itemNode?.dataset.isdir === 'true') {
-      const name = itemNode.querySelector('.jp-DirListing-itemText')?.textContent ?? '';
+      const name =
+        itemNode.querySelector('.jp-DirListing-itemText')?.textContent ?? '';
       for (const item of this.browser.model.items()) {
         if (item.name === name && item.type === 'directory') {
           return { path: asFolder(localPath(item.path)), node: itemNode };
         }
       }
     }
-    return { path: asFolder(localPath(this.browser.model.path)), node: listing };
+    return {
+      path: asFolder(localPath(this.browser.model.path)),
+      node: listing
+    };
   }
 
   private _highlight(el: HTMLElement | null): void {

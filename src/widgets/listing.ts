@@ -14,7 +14,6 @@ const OVERSCAN = 20;
 /** Fetch the next page when the user scrolls within this many rows of the end. */
 const PREFETCH_ROWS = 200;
 
-
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'name', label: 'Name' },
   { key: 'size', label: 'Size' },
@@ -30,7 +29,11 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 export class Listing extends Widget {
   constructor(
     private readonly model: BucketBrowserModel,
-    private readonly onDragStart?: (paths: string[], x: number, y: number) => void
+    private readonly onDragStart?: (
+      paths: string[],
+      x: number,
+      y: number
+    ) => void
   ) {
     super();
     this.addClass('jp-LeapBuckets-listing');
@@ -175,7 +178,10 @@ export class Listing extends Widget {
 
   private _onMouseMove(event: MouseEvent): void {
     const press = this._press;
-    if (!press || Math.abs(event.clientX - press.x) + Math.abs(event.clientY - press.y) < 5) {
+    if (
+      !press ||
+      Math.abs(event.clientX - press.x) + Math.abs(event.clientY - press.y) < 5
+    ) {
       return;
     }
     this._endPress();
@@ -205,7 +211,9 @@ export class Listing extends Widget {
   }
 
   private _onClick(event: MouseEvent): void {
-    const sort = (event.target as HTMLElement).closest<HTMLElement>('[data-sort]');
+    const sort = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-sort]'
+    );
     if (sort) {
       this.model.setSort(sort.dataset.sort as SortKey);
       return;
@@ -214,7 +222,12 @@ export class Listing extends Widget {
     if (index < 0) {
       return;
     }
-    this._sel.click(this.model.entries, index, event.shiftKey, event.metaKey || event.ctrlKey);
+    this._sel.click(
+      this.model.entries,
+      index,
+      event.shiftKey,
+      event.metaKey || event.ctrlKey
+    );
     this._render();
   }
 
@@ -263,7 +276,9 @@ export class Listing extends Widget {
   }
 
   private _rowIndex(event: MouseEvent): number {
-    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    const row = (event.target as HTMLElement).closest<HTMLElement>(
+      '[data-index]'
+    );
     return row ? Number(row.dataset.index) : -1;
   }
 
@@ -289,13 +304,26 @@ export class Listing extends Widget {
     this._header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
       const active = cell.dataset.sort === model.sort.key;
       cell.classList.toggle('jp-mod-selected', active);
-      cell.classList.toggle('jp-mod-descending', active && !model.sort.ascending);
+      cell.classList.toggle(
+        'jp-mod-descending',
+        active && !model.sort.ascending
+      );
     });
     this._spacer.style.height = `${entries.length * ROW_HEIGHT}px`;
     const height = this._content.clientHeight || 600;
-    const first = Math.max(0, Math.floor(this._content.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(entries.length, Math.ceil((this._content.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    if (entries !== this._shownEntries || first !== this._shownFirst || last !== this._shownLast) {
+    const first = Math.max(
+      0,
+      Math.floor(this._content.scrollTop / ROW_HEIGHT) - OVERSCAN
+    );
+    const last = Math.min(
+      entries.length,
+      Math.ceil((this._content.scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+    );
+    if (
+      entries !== this._shownEntries ||
+      first !== this._shownFirst ||
+      last !== this._shownLast
+    ) {
       // Rebuild rows only when the window or the entries change: a click that only
       // selects keeps its row element, so a double-click lands on the same one.
       this._shownEntries = entries;
@@ -308,7 +336,9 @@ export class Listing extends Widget {
       const folders: string[] = [];
       for (let i = first; i < last; i++) {
         const entry = entries[i];
-        fragment.appendChild(row(entry, i, model.expiry ? expiryCell(model, entry, now) : null));
+        fragment.appendChild(
+          row(entry, i, model.expiry ? expiryCell(model, entry, now) : null)
+        );
         if (entry.type !== 'file') {
           folders.push(entry.path);
         }
@@ -322,7 +352,11 @@ export class Listing extends Widget {
       el.setAttribute('aria-selected', String(selected));
     }
     this._renderStatus();
-    if (model.hasMore && !model.loading && last + PREFETCH_ROWS >= entries.length) {
+    if (
+      model.hasMore &&
+      !model.loading &&
+      last + PREFETCH_ROWS >= entries.length
+    ) {
       void model.loadMore();
     }
   }

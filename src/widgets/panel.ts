@@ -39,12 +39,22 @@ export class BucketPanel extends Panel {
     const top = new Widget();
     top.addClass('jp-LeapBuckets-top');
     this.rootSwitcher = new RootSwitcher(model);
-    const refresh = Private.iconButton('jp-LeapBuckets-refresh', 'Refresh the listing');
-    refresh.appendChild(refreshIcon.element({ tag: 'span', elementSize: 'normal' }));
+    const refresh = Private.iconButton(
+      'jp-LeapBuckets-refresh',
+      'Refresh the listing'
+    );
+    refresh.appendChild(
+      refreshIcon.element({ tag: 'span', elementSize: 'normal' })
+    );
     refresh.addEventListener('click', () => void model.refresh());
     this._deleteButton = Private.iconButton('jp-LeapBuckets-delete', 'Delete');
-    this._deleteButton.appendChild(deleteIcon.element({ tag: 'span', elementSize: 'normal' }));
-    this._deleteButton.addEventListener('click', () => void this.deleteSelection());
+    this._deleteButton.appendChild(
+      deleteIcon.element({ tag: 'span', elementSize: 'normal' })
+    );
+    this._deleteButton.addEventListener(
+      'click',
+      () => void this.deleteSelection()
+    );
     this.addWidget(top);
     this._top = top.node;
     top.node.append(this.rootSwitcher.node, this._deleteButton, refresh);
@@ -53,7 +63,9 @@ export class BucketPanel extends Panel {
     this.breadcrumbs = new Breadcrumbs(model);
     this.listing = new Listing(model, (paths, x, y) => {
       this.addClass('jp-mod-dragging');
-      startRowDrag(model, paths, x, y, () => this.removeClass('jp-mod-dragging'));
+      startRowDrag(model, paths, x, y, () =>
+        this.removeClass('jp-mod-dragging')
+      );
     });
     this.transfers = new TransfersView(jobs);
     this._dropRoots = Private.div('jp-LeapBuckets-dropRoots');
@@ -85,7 +97,11 @@ export class BucketPanel extends Panel {
    * A toolbar button that runs a command, before the delete and refresh buttons; it is
    * disabled, with the command's caption saying why, when the command cannot act.
    */
-  addCommandButton(commands: CommandRegistry, id: string, className: string): HTMLButtonElement {
+  addCommandButton(
+    commands: CommandRegistry,
+    id: string,
+    className: string
+  ): HTMLButtonElement {
     const button = Private.iconButton(className, commands.label(id));
     const icon = commands.icon(id);
     if (icon instanceof LabIcon) {
@@ -95,7 +111,10 @@ export class BucketPanel extends Panel {
     const update = () => {
       button.disabled = !commands.isEnabled(id);
       const caption = commands.caption(id);
-      button.title = button.disabled && caption ? caption : commands.label(id).replace(/…$/, '');
+      button.title =
+        button.disabled && caption
+          ? caption
+          : commands.label(id).replace(/…$/, '');
     };
     commands.commandChanged.connect(update);
     update();
@@ -123,9 +142,13 @@ export class BucketPanel extends Panel {
     // The plan's first answer usually comes within a fraction of a second, and the dialog
     // then shows the counting; only a slower one gets a notification meanwhile.
     const notice = new SlowNotice(PLAN_NOTICE_AFTER, () =>
-      Notification.emit(`Counting what deleting ${confirmName(path)} would remove…`, 'in-progress', {
-        autoClose: false
-      })
+      Notification.emit(
+        `Counting what deleting ${confirmName(path)} would remove…`,
+        'in-progress',
+        {
+          autoClose: false
+        }
+      )
     );
     let plan;
     try {
@@ -134,7 +157,12 @@ export class BucketPanel extends Panel {
       const message = (error as Error).message;
       const shown = notice.stop();
       if (shown) {
-        Notification.update({ id: shown, message, type: 'error', autoClose: false });
+        Notification.update({
+          id: shown,
+          message,
+          type: 'error',
+          autoClose: false
+        });
       } else {
         Notification.error(message, { autoClose: false });
       }
@@ -164,7 +192,13 @@ export class BucketPanel extends Panel {
     const current = this.model.root;
     return (
       roots.find(r => r.id === 'persistent' && r.writable !== null) ??
-      roots.find(r => r !== current && r.writable !== null && r.expiryDays === null && r.provider === current?.provider) ??
+      roots.find(
+        r =>
+          r !== current &&
+          r.writable !== null &&
+          r.expiryDays === null &&
+          r.provider === current?.provider
+      ) ??
       null
     );
   }
@@ -192,18 +226,34 @@ export class BucketPanel extends Panel {
    * Move items of a root to the same relative place under the persistent root's home, as
    * transfer jobs (service-side copies, verified, then the sources deleted).
    */
-  async moveToPersistent(rootId = this.model.root?.id ?? '', paths = this.listing.selection): Promise<void> {
+  async moveToPersistent(
+    rootId = this.model.root?.id ?? '',
+    paths = this.listing.selection
+  ): Promise<void> {
     const root = this.model.roots.find(r => r.id === rootId);
     const target = this.persistentRoot;
     if (!root || !target || target.writable === null) {
-      Notification.warning('No persistent root is configured to move to.', { autoClose: 5000 });
+      Notification.warning('No persistent root is configured to move to.', {
+        autoClose: 5000
+      });
       return;
     }
     for (const path of paths) {
-      const relative = path.startsWith(root.home) ? path.slice(root.home.length) : path;
-      const parent = relative.replace(/\/$/, '').split('/').slice(0, -1).join('/');
+      const relative = path.startsWith(root.home)
+        ? path.slice(root.home.length)
+        : path;
+      const parent = relative
+        .replace(/\/$/, '')
+        .split('/')
+        .slice(0, -1)
+        .join('/');
       const folder = `${target.home}${parent ? `${parent}/` : ''}`;
-      await this.drops.transfer([{ root: root.id, path }], { root: target.id, path: folder }, false, 'move');
+      await this.drops.transfer(
+        [{ root: root.id, path }],
+        { root: target.id, path: folder },
+        false,
+        'move'
+      );
     }
     this.transfers.toggle(true);
   }
@@ -219,7 +269,8 @@ export class BucketPanel extends Panel {
     this._updateDeleteButton();
     const model = this.model;
     this._filter.hidden = model.expiry === null;
-    this._filter.querySelector('select')!.value = model.expiringWithin === null ? '' : String(model.expiringWithin);
+    this._filter.querySelector('select')!.value =
+      model.expiringWithin === null ? '' : String(model.expiringWithin);
     this.rootSwitcher.render();
     this.breadcrumbs.render();
     this._notice.textContent = model.notice ?? '';
@@ -228,7 +279,10 @@ export class BucketPanel extends Panel {
     this._renderDropRoots();
     window.clearTimeout(this._loadingTimer);
     if (model.loading) {
-      this._loadingTimer = window.setTimeout(() => this.addClass('jp-mod-loading'), LOADING_DELAY);
+      this._loadingTimer = window.setTimeout(
+        () => this.addClass('jp-mod-loading'),
+        LOADING_DELAY
+      );
     } else {
       this.removeClass('jp-mod-loading');
     }
@@ -247,14 +301,17 @@ export class BucketPanel extends Panel {
     const retry = document.createElement('button');
     retry.className = 'jp-mod-styled jp-mod-accept';
     retry.textContent = 'Retry';
-    retry.onclick = () => void (this.model.root ? this.model.refresh() : this.model.initialize());
+    retry.onclick = () =>
+      void (this.model.root ? this.model.refresh() : this.model.initialize());
     this._errorBox.append(message, retry);
   }
 
   /** While a row is dragged: a chip per other writable root, to copy there. */
   private _renderDropRoots(): void {
     const current = this.model.root?.id;
-    const targets = this.model.roots.filter(r => r.writable !== null && r.id !== current);
+    const targets = this.model.roots.filter(
+      r => r.writable !== null && r.id !== current
+    );
     const key = `${current}|${targets.map(r => r.id).join(',')}`;
     if (key === this._dropRootsKey) {
       return;
@@ -300,12 +357,17 @@ namespace Private {
       option.textContent = text;
       select.appendChild(option);
     }
-    select.addEventListener('change', () => onChange(select.value ? Number(select.value) : null));
+    select.addEventListener('change', () =>
+      onChange(select.value ? Number(select.value) : null)
+    );
     label.appendChild(select);
     return label;
   }
 
-  export function iconButton(className: string, title: string): HTMLButtonElement {
+  export function iconButton(
+    className: string,
+    title: string
+  ): HTMLButtonElement {
     // A plain button: a ToolbarButton is a React widget, which renders only when attached
     // as a Lumino child, and this bar is plain DOM.
     const button = document.createElement('button');

@@ -18,9 +18,15 @@ export class RootSwitcher extends Widget {
     });
     this._mark = document.createElement('span');
     this._mark.className = 'jp-LeapBuckets-readOnlyMark';
-    this._mark.title = 'Read-only: you can browse and copy from here, not write';
+    this._mark.title =
+      'Read-only: you can browse and copy from here, not write';
     const lock = document.createElement('span');
-    lockIcon.element({ container: lock, tag: 'span', elementSize: 'small', elementPosition: 'center' });
+    lockIcon.element({
+      container: lock,
+      tag: 'span',
+      elementSize: 'small',
+      elementPosition: 'center'
+    });
     this._mark.appendChild(lock);
     const label = document.createElement('span');
     label.textContent = 'read-only';
@@ -39,7 +45,8 @@ export class RootSwitcher extends Widget {
         const option = document.createElement('option');
         option.value = root.id;
         option.dataset.readOnly = String(root.writable === null);
-        option.textContent = root.writable === null ? `${root.label} (read-only)` : root.label;
+        option.textContent =
+          root.writable === null ? `${root.label} (read-only)` : root.label;
         option.title = root.url;
         this._select.appendChild(option);
       }

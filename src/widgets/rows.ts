@@ -13,14 +13,23 @@ import { IEntry } from '../tokens';
 const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
 
 function icon(entry: IEntry): LabIcon {
-  return entry.type === 'zarr' ? zarrIcon : entry.type === 'directory' ? folderIcon : fileIcon;
+  return entry.type === 'zarr'
+    ? zarrIcon
+    : entry.type === 'directory'
+      ? folderIcon
+      : fileIcon;
 }
 
 /** The expires cell: a badge coloured by urgency, the date and rule in its tooltip. */
-export function expiryCell(model: BucketBrowserModel, entry: IEntry, now: number): HTMLElement {
+export function expiryCell(
+  model: BucketBrowserModel,
+  entry: IEntry,
+  now: number
+): HTMLElement {
   const cell = document.createElement('span');
   cell.className = 'jp-LeapBuckets-col-expires';
-  const folder = entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
+  const folder =
+    entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
   const expires = entry.type === 'file' ? entry.expires : folder?.expires;
   const badge = expiryBadge(expires, now);
   if (badge && expires) {
@@ -28,13 +37,23 @@ export function expiryCell(model: BucketBrowserModel, entry: IEntry, now: number
     pill.className = `jp-LeapBuckets-expiry jp-mod-${badge.urgency}`;
     pill.dataset.urgency = badge.urgency;
     pill.textContent = folder?.approximate ? `≤${badge.text}` : badge.text;
-    pill.title = expiryTooltip(expires, entry.expiresRule ?? folder?.rule, now, folder?.approximate, folder?.scanned);
+    pill.title = expiryTooltip(
+      expires,
+      entry.expiresRule ?? folder?.rule,
+      now,
+      folder?.approximate,
+      folder?.scanned
+    );
     cell.appendChild(pill);
   }
   return cell;
 }
 
-export function row(entry: IEntry, index: number, expires: HTMLElement | null = null): HTMLElement {
+export function row(
+  entry: IEntry,
+  index: number,
+  expires: HTMLElement | null = null
+): HTMLElement {
   const el = document.createElement('div');
   el.className = 'jp-LeapBuckets-row';
   el.setAttribute('role', 'option');
@@ -53,7 +72,12 @@ export function row(entry: IEntry, index: number, expires: HTMLElement | null = 
   const name = document.createElement('span');
   name.className = 'jp-LeapBuckets-col-name';
   const iconEl = document.createElement('span');
-  icon(entry).element({ container: iconEl, tag: 'span', className: 'jp-LeapBuckets-icon', elementPosition: 'center' });
+  icon(entry).element({
+    container: iconEl,
+    tag: 'span',
+    className: 'jp-LeapBuckets-icon',
+    elementPosition: 'center'
+  });
   name.appendChild(iconEl);
   const text = document.createElement('span');
   text.className = 'jp-LeapBuckets-name';
@@ -79,4 +103,3 @@ export function row(entry: IEntry, index: number, expires: HTMLElement | null = 
   }
   return el;
 }
-

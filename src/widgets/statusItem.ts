@@ -13,7 +13,8 @@ export class TransfersStatus extends Widget {
   ) {
     super();
     this.addClass('jp-LeapBuckets-statusItem');
-    this.node.title = 'Bucket transfers running on the server; click to show them';
+    this.node.title =
+      'Bucket transfers running on the server; click to show them';
     this.node.addEventListener('click', onClick);
     jobs.changed.connect(this.render, this);
     this.render();
@@ -21,7 +22,8 @@ export class TransfersStatus extends Widget {
 
   render(): void {
     const running = this.jobs.running;
-    this.node.textContent = running === 1 ? '⇅ 1 transfer' : `⇅ ${running} transfers`;
+    this.node.textContent =
+      running === 1 ? '⇅ 1 transfer' : `⇅ ${running} transfers`;
     this.node.dataset.running = String(running);
   }
 }

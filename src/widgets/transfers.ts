@@ -23,7 +23,9 @@ export class TransfersView extends Widget {
     this.node.append(this._header, this._list);
     this._header.addEventListener('click', () => this.toggle());
     this._list.addEventListener('click', event => {
-      const button = (event.target as HTMLElement).closest<HTMLElement>('[data-cancel]');
+      const button = (event.target as HTMLElement).closest<HTMLElement>(
+        '[data-cancel]'
+      );
       if (button) {
         void this.jobs.cancel(button.dataset.cancel!);
       }
@@ -94,13 +96,21 @@ namespace Private {
   }
 
   /** "tiny.txt → persistent: demo/tiny.txt": what moves and where, before the details. */
-  function shortLabel(job: IJob): string {
+  export function shortLabel(job: IJob): string {
     if (!job.source || !job.target) {
       return job.label;
     }
-    const where = (place: Place) => ('root' in place ? `${place.root}: ${place.path}` : `workspace: ${place.local}`);
+    const where = (place: Place) =>
+      'root' in place
+        ? `${place.root}: ${place.path}`
+        : `workspace: ${place.local}`;
     const source = job.source;
-    const path = 'root' in source ? source.path : 'local' in source ? source.local : source.upload;
+    const path =
+      'root' in source
+        ? source.path
+        : 'local' in source
+          ? source.local
+          : source.upload;
     const name = path.replace(/\/$/, '').split('/').pop() || path;
     return `${name} → ${where(job.target)}`;
   }

@@ -10,7 +10,13 @@ import { Widget } from '@lumino/widgets';
 import { IBucketsApi } from '../api';
 import { formatSize } from '../format';
 import { IRoot } from '../tokens';
-import { arraysOf, describeStore, IZarrDescription, IZarrNode, NotAZarrStore } from '../zarr/describe';
+import {
+  arraysOf,
+  describeStore,
+  IZarrDescription,
+  IZarrNode,
+  NotAZarrStore
+} from '../zarr/describe';
 import { BucketZarrStore, folderLister } from '../zarr/store';
 
 /** Give up reading metadata after this long (ms), with a message and a retry button. */
@@ -37,10 +43,16 @@ export class ZarrPreview extends Widget {
     this.title.closable = true;
     const header = el('div', 'jp-LeapBuckets-zarrHeader');
     const heading = el('h2', 'jp-LeapBuckets-zarrTitle', name);
-    const url = el('code', 'jp-LeapBuckets-zarrUrl', `${options.root.url}${options.path.replace(/\/$/, '')}`);
+    const url = el(
+      'code',
+      'jp-LeapBuckets-zarrUrl',
+      `${options.root.url}${options.path.replace(/\/$/, '')}`
+    );
     this._summary = el('div', 'jp-LeapBuckets-zarrSummary');
     const buttons = el('div', 'jp-LeapBuckets-zarrButtons');
-    const notebook = button('Open in a New Notebook', 'jp-mod-accept', () => options.openInNotebook(options.snippet));
+    const notebook = button('Open in a New Notebook', 'jp-mod-accept', () =>
+      options.openInNotebook(options.snippet)
+    );
     notebook.classList.add('jp-LeapBuckets-zarrNotebook');
     const copy = button('Copy Python', '', () => options.copy(options.snippet));
     buttons.append(notebook, copy);
@@ -60,7 +72,9 @@ export class ZarrPreview extends Widget {
     const { api, root, path } = this.options;
     this._body.textContent = '';
     this._summary.textContent = '';
-    this._body.append(el('div', 'jp-LeapBuckets-zarrLoading', 'Reading the store’s metadata…'));
+    this._body.append(
+      el('div', 'jp-LeapBuckets-zarrLoading', 'Reading the store’s metadata…')
+    );
     const store = new BucketZarrStore(api, root.id, path);
     let timer = 0;
     try {
@@ -68,7 +82,12 @@ export class ZarrPreview extends Widget {
         describeStore(store, folderLister(api, root.id, path)),
         new Promise<never>((_, reject) => {
           timer = window.setTimeout(
-            () => reject(new Error(`Reading the metadata took longer than ${TIMEOUT / 1000} s; the server may be busy.`)),
+            () =>
+              reject(
+                new Error(
+                  `Reading the metadata took longer than ${TIMEOUT / 1000} s; the server may be busy.`
+                )
+              ),
             TIMEOUT
           );
         })
@@ -85,7 +104,10 @@ export class ZarrPreview extends Widget {
   private _showError(error: Error): void {
     this._body.textContent = '';
     const box = el('div', 'jp-LeapBuckets-zarrError');
-    const title = error instanceof NotAZarrStore ? 'This folder cannot be read as a Zarr store' : 'The store could not be read';
+    const title =
+      error instanceof NotAZarrStore
+        ? 'This folder cannot be read as a Zarr store'
+        : 'The store could not be read';
     box.append(el('h3', '', title), el('p', '', error.message));
     box.append(button('Retry', 'jp-mod-accept', () => void this.load()));
     this._body.append(box);
@@ -96,7 +118,9 @@ export class ZarrPreview extends Widget {
     const groups = countGroups(description.root);
     this._summary.textContent = [
       `Zarr v${description.version}`,
-      description.consolidated ? 'consolidated metadata' : 'metadata read node by node',
+      description.consolidated
+        ? 'consolidated metadata'
+        : 'metadata read node by node',
       `${arrays.length} array${arrays.length === 1 ? '' : 's'}`,
       `${groups} group${groups === 1 ? '' : 's'}`
     ].join(' · ');
@@ -104,26 +128,45 @@ export class ZarrPreview extends Widget {
     for (const warning of description.warnings) {
       this._body.append(el('p', 'jp-LeapBuckets-zarrWarning', warning));
     }
-    this._body.append(el('h3', 'jp-LeapBuckets-zarrSection', 'Arrays'), arrayTable(arrays));
+    this._body.append(
+      el('h3', 'jp-LeapBuckets-zarrSection', 'Arrays'),
+      arrayTable(arrays)
+    );
     const split = el('div', 'jp-LeapBuckets-zarrSplit');
     const tree = el('ul', 'jp-LeapBuckets-zarrTree');
     tree.setAttribute('role', 'tree');
     this._details = el('div', 'jp-LeapBuckets-zarrDetails');
     split.append(tree, this._details);
-    this._body.append(el('h3', 'jp-LeapBuckets-zarrSection', 'Hierarchy'), split);
+    this._body.append(
+      el('h3', 'jp-LeapBuckets-zarrSection', 'Hierarchy'),
+      split
+    );
     this._renderTree(tree, description.root, 0);
     this._select(description.root);
   }
 
-  private _renderTree(parent: HTMLElement, node: IZarrNode, depth: number): void {
+  private _renderTree(
+    parent: HTMLElement,
+    node: IZarrNode,
+    depth: number
+  ): void {
     const item = el('li', `jp-LeapBuckets-zarrNode jp-mod-${node.kind}`);
     item.setAttribute('role', 'treeitem');
     item.dataset.path = node.path;
     item.style.paddingLeft = `${depth * 16 + 4}px`;
     const label = node.path === '/' ? '/ (root group)' : node.name;
-    item.append(el('span', 'jp-LeapBuckets-zarrKind', node.kind === 'array' ? '▦' : '▸'), el('span', 'jp-LeapBuckets-zarrName', label));
+    item.append(
+      el('span', 'jp-LeapBuckets-zarrKind', node.kind === 'array' ? '▦' : '▸'),
+      el('span', 'jp-LeapBuckets-zarrName', label)
+    );
     if (node.array) {
-      item.append(el('span', 'jp-LeapBuckets-zarrBrief', `${shapeText(node)} ${node.array.dtype}`));
+      item.append(
+        el(
+          'span',
+          'jp-LeapBuckets-zarrBrief',
+          `${shapeText(node)} ${node.array.dtype}`
+        )
+      );
     }
     if (node.error) {
       item.classList.add('jp-mod-error');
@@ -138,10 +181,20 @@ export class ZarrPreview extends Widget {
   }
 
   private _select(node: IZarrNode): void {
-    this._items.forEach((item, path) => item.classList.toggle('jp-mod-selected', path === node.path));
+    this._items.forEach((item, path) =>
+      item.classList.toggle('jp-mod-selected', path === node.path)
+    );
     const box = this._details;
     box.textContent = '';
-    box.append(el('h3', '', node.path === '/' ? 'Root group' : `${node.kind === 'array' ? 'Array' : 'Group'} ${node.path}`));
+    box.append(
+      el(
+        'h3',
+        '',
+        node.path === '/'
+          ? 'Root group'
+          : `${node.kind === 'array' ? 'Array' : 'Group'} ${node.path}`
+      )
+    );
     if (node.error) {
       box.append(el('p', 'jp-LeapBuckets-zarrWarning', node.error));
     }
@@ -156,17 +209,29 @@ export class ZarrPreview extends Widget {
         ['Chunks', a.chunkCount.toLocaleString()],
         ['Codecs', a.codecs.join(' → ') || '(none)'],
         ['Fill value', JSON.stringify(a.fillValue) ?? 'null'],
-        ['Size (uncompressed)', a.bytes === null ? 'variable' : formatSize(a.bytes)]
+        [
+          'Size (uncompressed)',
+          a.bytes === null ? 'variable' : formatSize(a.bytes)
+        ]
       );
     } else {
-      rows.push(['Members', node.children.map(c => c.name).join(', ') || '(none)']);
+      rows.push([
+        'Members',
+        node.children.map(c => c.name).join(', ') || '(none)'
+      ]);
     }
     box.append(table(rows, 'jp-LeapBuckets-zarrFields'));
     const attrs = Object.entries(node.attrs);
     box.append(el('h4', '', 'Attributes'));
     box.append(
       attrs.length
-        ? table(attrs.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]), 'jp-LeapBuckets-zarrAttrs')
+        ? table(
+            attrs.map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v : JSON.stringify(v)
+            ]),
+            'jp-LeapBuckets-zarrAttrs'
+          )
         : el('p', 'jp-LeapBuckets-zarrNone', 'No attributes.')
     );
   }
@@ -179,7 +244,10 @@ export class ZarrPreview extends Widget {
 }
 
 function countGroups(node: IZarrNode): number {
-  return (node.kind === 'group' ? 1 : 0) + node.children.reduce((n, c) => n + countGroups(c), 0);
+  return (
+    (node.kind === 'group' ? 1 : 0) +
+    node.children.reduce((n, c) => n + countGroups(c), 0)
+  );
 }
 
 function shapeText(node: IZarrNode): string {
@@ -188,7 +256,17 @@ function shapeText(node: IZarrNode): string {
 }
 
 function arrayTable(arrays: IZarrNode[]): HTMLElement {
-  const head = ['Array', 'Dimensions', 'Shape', 'Type', 'Chunks', 'Codecs', 'Units', 'Long name', 'Size'];
+  const head = [
+    'Array',
+    'Dimensions',
+    'Shape',
+    'Type',
+    'Chunks',
+    'Codecs',
+    'Units',
+    'Long name',
+    'Size'
+  ];
   const out = document.createElement('table');
   out.className = 'jp-LeapBuckets-zarrArrays';
   const tr = document.createElement('tr');
@@ -243,7 +321,11 @@ function el(tag: string, className: string, text?: string): HTMLElement {
   return node;
 }
 
-function button(label: string, mod: string, onClick: () => void): HTMLButtonElement {
+function button(
+  label: string,
+  mod: string,
+  onClick: () => void
+): HTMLButtonElement {
   const b = document.createElement('button');
   b.className = `jp-mod-styled ${mod}`.trim();
   b.textContent = label;

@@ -52,7 +52,10 @@ export type ListFolders = (path: string) => Promise<string[]>;
 
 const decoder = new TextDecoder();
 
-async function readJson(store: AsyncReadable, key: string): Promise<Record<string, any> | undefined> {
+async function readJson(
+  store: AsyncReadable,
+  key: string
+): Promise<Record<string, any> | undefined> {
   const bytes = await store.get(key as `/${string}`);
   if (!bytes) {
     return undefined;
@@ -79,7 +82,9 @@ export function codecLabel(codec: Record<string, any>): string {
   const parts = Object.entries(config ?? {})
     .filter(([, v]) => typeof v !== 'object' || v === null)
     .map(([k, v]) => `${k}=${v}`);
-  const inner = Array.isArray(config?.codecs) ? `; inner: ${config.codecs.map(codecLabel).join(', ')}` : '';
+  const inner = Array.isArray(config?.codecs)
+    ? `; inner: ${config.codecs.map(codecLabel).join(', ')}`
+    : '';
   return parts.length || inner ? `${name}(${parts.join(', ')}${inner})` : name;
 }
 
@@ -105,7 +110,10 @@ export function itemSize(dtype: string): number | null {
 }
 
 export function chunkCount(shape: number[], chunks: number[]): number {
-  return shape.reduce((n, size, i) => n * Math.ceil(size / (chunks[i] || 1)), 1);
+  return shape.reduce(
+    (n, size, i) => n * Math.ceil(size / (chunks[i] || 1)),
+    1
+  );
 }
 
 async function arrayInfo(
@@ -113,7 +121,10 @@ async function arrayInfo(
   array: zarr.Array<zarr.DataType, AsyncReadable>,
   version: 2 | 3
 ): Promise<IZarrArrayInfo> {
-  const raw = await readJson(store, version === 3 ? join(array.path, 'zarr.json') : join(array.path, '.zarray'));
+  const raw = await readJson(
+    store,
+    version === 3 ? join(array.path, 'zarr.json') : join(array.path, '.zarray')
+  );
   const shape = array.shape;
   const dtype = String(array.dtype);
   const size = itemSize(dtype);
@@ -124,7 +135,10 @@ async function arrayInfo(
     dtype,
     chunks: array.chunks,
     codecs: codecsOf(raw),
-    fillValue: typeof array.fillValue === 'bigint' ? array.fillValue.toString() : array.fillValue,
+    fillValue:
+      typeof array.fillValue === 'bigint'
+        ? array.fillValue.toString()
+        : array.fillValue,
     chunkCount: chunkCount(shape, array.chunks),
     bytes: size === null ? null : elements * size
   };
@@ -132,7 +146,8 @@ async function arrayInfo(
 
 function visibleAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
   // _ARRAY_DIMENSIONS is xarray's v2 carrier of dimension names, shown as such.
-  const { _ARRAY_DIMENSIONS, ...rest } = attrs;
+  const rest = { ...attrs };
+  delete rest._ARRAY_DIMENSIONS;
   return rest;
 }
 
@@ -140,7 +155,10 @@ function visibleAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
  * Describe the store. Throws NotAZarrStore when its top holds no Zarr metadata, with
  * what is missing; problems with single arrays or groups are kept on their nodes.
  */
-export async function describeStore(source: AsyncReadable, listFolders: ListFolders): Promise<IZarrDescription> {
+export async function describeStore(
+  source: AsyncReadable,
+  listFolders: ListFolders
+): Promise<IZarrDescription> {
   const warnings: string[] = [];
   // The version probe, zarrita's consolidated reader and its node opener ask for the same
   // metadata keys: each key is fetched from the server once.
@@ -160,7 +178,11 @@ export async function describeStore(source: AsyncReadable, listFolders: ListFold
   let version: 2 | 3;
   if (top.v3) {
     version = 3;
-  } else if (top.zmetadata || (await raw.get('/.zgroup')) || (await raw.get('/.zarray'))) {
+  } else if (
+    top.zmetadata ||
+    (await raw.get('/.zgroup')) ||
+    (await raw.get('/.zarray'))
+  ) {
     version = 2;
   } else {
     throw new NotAZarrStore(
@@ -170,28 +192,51 @@ export async function describeStore(source: AsyncReadable, listFolders: ListFold
   let store: AsyncReadable = raw;
   let listed: { path: string; kind: 'array' | 'group' }[] | null = null;
   try {
-    const consolidated = await zarr.withConsolidatedMetadata(raw, { format: version === 3 ? 'v3' : 'v2' });
+    const consolidated = await zarr.withConsolidatedMetadata(raw, {
+      format: version === 3 ? 'v3' : 'v2'
+    });
     store = consolidated;
-    listed = consolidated.contents().map(c => ({ path: String(c.path), kind: c.kind }));
+    listed = consolidated
+      .contents()
+      .map(c => ({ path: String(c.path), kind: c.kind }));
   } catch {
     listed = null; // not consolidated: walk the folders instead
   }
   const open = (path: string, kind?: 'array' | 'group') => {
-    const location = zarr.root(store).resolve(path === '/' ? '' : path.slice(1));
-    return version === 3 ? zarr.open.v3(location, { kind }) : zarr.open.v2(location, { kind });
+    const location = zarr
+      .root(store)
+      .resolve(path === '/' ? '' : path.slice(1));
+    return version === 3
+      ? zarr.open.v3(location, { kind })
+      : zarr.open.v2(location, { kind });
   };
   let count = 0;
-  const makeNode = async (path: string, kindHint?: 'array' | 'group'): Promise<IZarrNode> => {
+  const makeNode = async (
+    path: string,
+    kindHint?: 'array' | 'group'
+  ): Promise<IZarrNode> => {
     count++;
     const name = path === '/' ? '' : path.split('/').pop()!;
     try {
       const node = await open(path, kindHint);
       if (node instanceof zarr.Array) {
-        return { path, name, kind: 'array', attrs: visibleAttrs(node.attrs), array: await arrayInfo(store, node, version), children: [] };
+        return {
+          path,
+          name,
+          kind: 'array',
+          attrs: visibleAttrs(node.attrs),
+          array: await arrayInfo(store, node, version),
+          children: []
+        };
       }
       return { path, name, kind: 'group', attrs: node.attrs, children: [] };
     } catch (error) {
-      const file = version === 3 ? 'zarr.json' : kindHint === 'array' ? '.zarray' : '.zgroup or .zarray';
+      const file =
+        version === 3
+          ? 'zarr.json'
+          : kindHint === 'array'
+            ? '.zarray'
+            : '.zgroup or .zarray';
       return {
         path,
         name,
@@ -210,10 +255,14 @@ export async function describeStore(source: AsyncReadable, listFolders: ListFold
   if (listed) {
     // Consolidated: every node is named in the metadata; build the tree from paths.
     const byPath = new Map<string, IZarrNode>([['/', root]]);
-    const entries = listed.filter(c => c.path !== '/').sort((a, b) => a.path.localeCompare(b.path));
+    const entries = listed
+      .filter(c => c.path !== '/')
+      .sort((a, b) => a.path.localeCompare(b.path));
     for (const entry of entries) {
       if (count >= MAX_NODES) {
-        warnings.push(`Only the first ${MAX_NODES} groups and arrays are shown.`);
+        warnings.push(
+          `Only the first ${MAX_NODES} groups and arrays are shown.`
+        );
         break;
       }
       const node = await makeNode(entry.path, entry.kind);
@@ -230,7 +279,9 @@ export async function describeStore(source: AsyncReadable, listFolders: ListFold
       const names = (await listFolders(group.path)).sort();
       for (const name of names) {
         if (count >= MAX_NODES) {
-          warnings.push(`Only the first ${MAX_NODES} groups and arrays are shown.`);
+          warnings.push(
+            `Only the first ${MAX_NODES} groups and arrays are shown.`
+          );
           return;
         }
         const path = join(group.path, name);
@@ -249,7 +300,12 @@ export async function describeStore(source: AsyncReadable, listFolders: ListFold
     };
     await walk(root, 0);
   }
-  return { version, consolidated: listed !== null, root, warnings: [...new Set(warnings)] };
+  return {
+    version,
+    consolidated: listed !== null,
+    root,
+    warnings: [...new Set(warnings)]
+  };
 }
 
 /** Every array of the tree, depth first. */

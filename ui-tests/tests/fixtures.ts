@@ -1,4 +1,8 @@
-import { expect, IJupyterLabPageFixture, test as base } from '@jupyterlab/galata';
+import {
+  expect,
+  IJupyterLabPageFixture,
+  test as base
+} from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import * as path from 'path';
 
@@ -12,7 +16,9 @@ export const test = base.extend<{ tmpPath: string }>({
   waitForApplication: async ({}, use) => {
     await use(async page => {
       await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-      await page.waitForFunction(() => typeof (window as any).jupyterapp === 'object');
+      await page.waitForFunction(
+        () => typeof (window as any).jupyterapp === 'object'
+      );
       await page.evaluate(() => (window as any).jupyterapp.started);
     });
   }
@@ -24,9 +30,13 @@ export { expect };
 export const GCS = `http://127.0.0.1:${process.env.LEAP_BUCKETS_GCS_PORT ?? '4443'}`;
 
 /** The Jupyter server's root folder (dev/jupyter_server_config.py). */
-export const WORKSPACE = process.env.LEAP_BUCKETS_WORKSPACE ?? path.resolve(__dirname, '..', '..', '.stack', 'workspace');
+export const WORKSPACE =
+  process.env.LEAP_BUCKETS_WORKSPACE ??
+  path.resolve(__dirname, '..', '..', '.stack', 'workspace');
 
-export async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+export async function openPanel(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
   await sidebarTab(page, 'leap-buckets-panel').click();
   const panel = page.locator('#leap-buckets-panel');
   await expect(panel).toBeVisible();
@@ -43,7 +53,10 @@ export function row(panel: Locator, path: string): Locator {
 }
 
 /** Press the mouse on `from` and move a little, so a Lumino drag starts. */
-export async function startDrag(page: IJupyterLabPageFixture, from: Locator): Promise<void> {
+export async function startDrag(
+  page: IJupyterLabPageFixture,
+  from: Locator
+): Promise<void> {
   await from.scrollIntoViewIfNeeded(); // a long listing may hold it below the fold
   const box = (await from.boundingBox())!;
   await page.mouse.move(box.x + 30, box.y + box.height / 2);
@@ -52,16 +65,25 @@ export async function startDrag(page: IJupyterLabPageFixture, from: Locator): Pr
 }
 
 /** Move the pointer (the mouse button held) to the middle of `to`. */
-export async function moveTo(page: IJupyterLabPageFixture, to: Locator): Promise<void> {
+export async function moveTo(
+  page: IJupyterLabPageFixture,
+  to: Locator
+): Promise<void> {
   // A long listing (a developer's workspace fills with earlier runs' folders) can hold
   // the target below the fold, where the pointer would land on something else.
   await to.scrollIntoViewIfNeeded();
   const box = (await to.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, {
+    steps: 10
+  });
 }
 
 /** Save screenshots/<name>-light.png and -dark.png of `what`, back in the light theme after. */
-export async function screenshotBothThemes(page: IJupyterLabPageFixture, what: Locator, name: string): Promise<void> {
+export async function screenshotBothThemes(
+  page: IJupyterLabPageFixture,
+  what: Locator,
+  name: string
+): Promise<void> {
   await what.screenshot({ path: `screenshots/${name}-light.png` });
   await page.theme.setDarkTheme();
   await what.screenshot({ path: `screenshots/${name}-dark.png` });

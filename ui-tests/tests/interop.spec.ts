@@ -1,7 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, moveTo, openPanel, row, sidebarTab, startDrag, test, WORKSPACE } from './fixtures';
+import {
+  expect,
+  moveTo,
+  openPanel,
+  row,
+  sidebarTab,
+  startDrag,
+  test,
+  WORKSPACE
+} from './fixtures';
 
 /**
  * Drags between the Buckets panel and JupyterLab's file browser (through the
@@ -17,7 +26,10 @@ async function fileBrowserAt(page: any, folder: string) {
   const browser = page.locator('#filebrowser');
   await expect(browser).toBeVisible();
   await page.evaluate(async (dir: string) => {
-    await (window as any).jupyterapp.commands.execute('filebrowser:go-to-path', { path: dir, dontShowBrowser: true });
+    await (window as any).jupyterapp.commands.execute(
+      'filebrowser:go-to-path',
+      { path: dir, dontShowBrowser: true }
+    );
   }, folder);
   return browser;
 }
@@ -26,9 +38,14 @@ function fbItem(browser: any, name: string) {
   return browser.locator('.jp-DirListing-item', { hasText: name }); // names here are unique
 }
 
-test('a file dragged from the file browser onto a panel folder (its breadcrumb) is copied there', async ({ page }) => {
+test('a file dragged from the file browser onto a panel folder (its breadcrumb) is copied there', async ({
+  page
+}) => {
   const name = `${unique('from-disk')}.txt`;
-  fs.writeFileSync(path.join(WORKSPACE, 'notebooks', name), 'written on the workspace disk\n');
+  fs.writeFileSync(
+    path.join(WORKSPACE, 'notebooks', name),
+    'written on the workspace disk\n'
+  );
   const panel = await openPanel(page);
   await row(panel, 'demo/results/').dblclick();
   // The current folder's breadcrumb: always in view, however long the listing.
@@ -46,13 +63,17 @@ test('a file dragged from the file browser onto a panel folder (its breadcrumb) 
   await expect(folder).toHaveClass(/jp-mod-dropTarget/);
   await page.mouse.up();
 
-  const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]', { hasText: name });
+  const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]', {
+    hasText: name
+  });
   await expect(done).toHaveCount(1, { timeout: 30000 });
   await expect(row(panel, `demo/results/${name}`)).toBeVisible();
   expect(fs.existsSync(path.join(WORKSPACE, 'notebooks', name))).toBe(true); // a copy
 });
 
-test('a panel row dragged onto a file browser folder lands in that folder', async ({ page }) => {
+test('a panel row dragged onto a file browser folder lands in that folder', async ({
+  page
+}) => {
   const folderName = unique('into');
   fs.mkdirSync(path.join(WORKSPACE, 'notebooks', folderName));
   const panel = await openPanel(page);
@@ -79,7 +100,9 @@ test('a panel row dragged onto a file browser folder lands in that folder', asyn
   await expect(fbItem(browser, 'tiny.txt')).toBeVisible({ timeout: 15000 });
 });
 
-test('files dropped from the desktop are uploaded in chunks into the folder', async ({ page }) => {
+test('files dropped from the desktop are uploaded in chunks into the folder', async ({
+  page
+}) => {
   const panel = await openPanel(page);
   const folder = row(panel, 'demo/results/');
   await expect(folder).toBeVisible();
@@ -102,14 +125,20 @@ test('files dropped from the desktop are uploaded in chunks into the folder', as
   await expect(folder).toHaveClass(/jp-mod-dropTarget/);
   await folder.dispatchEvent('drop', { dataTransfer });
 
-  const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]', { hasText: name });
+  const done = panel.locator('.jp-LeapBuckets-job[data-state="done"]', {
+    hasText: name
+  });
   await expect(done).toHaveCount(1, { timeout: 30000 });
   // What landed, read back through the server's object route (same origin, logged in).
-  const check = await page.evaluate(async ({ name }) => {
-    const base = (window as any).jupyterapp.serviceManager.serverSettings.baseUrl;
-    const url = `${base}leap-buckets/api/object?root=scratch&path=${encodeURIComponent(`demo/results/${name}`)}`;
-    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-    return { length: bytes.length, ok: bytes.every((b, i) => b === i % 251) };
-  }, { name });
+  const check = await page.evaluate(
+    async ({ name }) => {
+      const base = (window as any).jupyterapp.serviceManager.serverSettings
+        .baseUrl;
+      const url = `${base}leap-buckets/api/object?root=scratch&path=${encodeURIComponent(`demo/results/${name}`)}`;
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      return { length: bytes.length, ok: bytes.every((b, i) => b === i % 251) };
+    },
+    { name }
+  );
   expect(check).toEqual({ length: size, ok: true });
 });

@@ -5,7 +5,9 @@ import { expect, GCS, openPanel, row, test } from './fixtures';
  * (`scripts/stack seed`), under the base URL /user/demo/ as on a hub.
  */
 
-test('the panel lists the roots and opens at the user home', async ({ page }) => {
+test('the panel lists the roots and opens at the user home', async ({
+  page
+}) => {
   expect(page.url()).toContain('/user/demo/');
   const panel = await openPanel(page);
   const options = panel.locator('.jp-LeapBuckets-rootSelect option');
@@ -16,27 +18,52 @@ test('the panel lists the roots and opens at the user home', async ({ page }) =>
     'OSN manual (read-only)',
     'OSN pipeline (read-only)'
   ]);
-  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('demo');
-  await expect(row(panel, 'demo/README.md')).toHaveAttribute('data-type', 'file');
-  await expect(row(panel, 'demo/results/')).toHaveAttribute('data-type', 'directory');
+  await expect(
+    panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')
+  ).toHaveText('demo');
+  await expect(row(panel, 'demo/README.md')).toHaveAttribute(
+    'data-type',
+    'file'
+  );
+  await expect(row(panel, 'demo/results/')).toHaveAttribute(
+    'data-type',
+    'directory'
+  );
   await expect(panel.locator('.jp-LeapBuckets-readOnlyMark')).toBeHidden();
 });
 
-test('navigates into a folder and back by breadcrumb, and shows Zarr stores', async ({ page }) => {
+test('navigates into a folder and back by breadcrumb, and shows Zarr stores', async ({
+  page
+}) => {
   const panel = await openPanel(page);
-  await expect(row(panel, 'demo/ocean.zarr/')).toHaveAttribute('data-type', 'zarr');
-  await expect(row(panel, 'demo/atmos.zarr/')).toHaveAttribute('data-type', 'zarr');
-  await expect(row(panel, 'demo/not-a-store.zarr/')).toHaveAttribute('data-type', 'directory');
-  await expect(row(panel, 'demo/ocean.zarr/').locator('.jp-LeapBuckets-tag')).toHaveText('Zarr');
+  await expect(row(panel, 'demo/ocean.zarr/')).toHaveAttribute(
+    'data-type',
+    'zarr'
+  );
+  await expect(row(panel, 'demo/atmos.zarr/')).toHaveAttribute(
+    'data-type',
+    'zarr'
+  );
+  await expect(row(panel, 'demo/not-a-store.zarr/')).toHaveAttribute(
+    'data-type',
+    'directory'
+  );
+  await expect(
+    row(panel, 'demo/ocean.zarr/').locator('.jp-LeapBuckets-tag')
+  ).toHaveText('Zarr');
   await panel.locator('.jp-LeapBuckets-rows').evaluate(() => undefined);
   await page.screenshot({ path: 'screenshots/lab-light.png' });
   await panel.screenshot({ path: 'screenshots/panel-light.png' });
 
   await row(panel, 'demo/results/').dblclick();
-  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('results');
+  await expect(
+    panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')
+  ).toHaveText('results');
   await expect(row(panel, 'demo/results/run-002.nc')).toContainText('12.6 MB');
   await panel.locator('.jp-LeapBuckets-crumb', { hasText: 'demo' }).click();
-  await expect(panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')).toHaveText('demo');
+  await expect(
+    panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')
+  ).toHaveText('demo');
   await expect(row(panel, 'demo/README.md')).toBeVisible();
 
   await page.theme.setDarkTheme();
@@ -45,12 +72,19 @@ test('navigates into a folder and back by breadcrumb, and shows Zarr stores', as
   await page.theme.setLightTheme();
 });
 
-test('a read-only root is marked and its stores recognised', async ({ page }) => {
+test('a read-only root is marked and its stores recognised', async ({
+  page
+}) => {
   const panel = await openPanel(page);
-  await panel.locator('.jp-LeapBuckets-rootSelect').selectOption('osn-pipeline');
+  await panel
+    .locator('.jp-LeapBuckets-rootSelect')
+    .selectOption('osn-pipeline');
   await expect(panel.locator('.jp-LeapBuckets-readOnlyMark')).toBeVisible();
   await row(panel, 'era5/').dblclick();
-  await expect(row(panel, 'era5/surface.zarr/')).toHaveAttribute('data-type', 'zarr');
+  await expect(row(panel, 'era5/surface.zarr/')).toHaveAttribute(
+    'data-type',
+    'zarr'
+  );
 });
 
 test('a large folder pages in as the user scrolls', async ({ page }) => {
@@ -70,13 +104,20 @@ test('a large folder pages in as the user scrolls', async ({ page }) => {
   await expect(row(panel, 'demo/many/part-02599.txt')).toBeVisible();
 });
 
-test('the refresh button shows objects written by someone else', async ({ page }) => {
+test('the refresh button shows objects written by someone else', async ({
+  page
+}) => {
   const panel = await openPanel(page);
   const name = `written-elsewhere-${Date.now()}.txt`;
   const upload = `${GCS}/upload/storage/v1/b/leap-scratch/o?uploadType=media&name=${encodeURIComponent(`demo/${name}`)}`;
-  expect((await fetch(upload, { method: 'POST', body: 'hello' })).ok).toBe(true);
+  expect((await fetch(upload, { method: 'POST', body: 'hello' })).ok).toBe(
+    true
+  );
   await expect(row(panel, `demo/${name}`)).toHaveCount(0);
   await panel.locator('.jp-LeapBuckets-refresh').click();
   await expect(row(panel, `demo/${name}`)).toBeVisible();
-  await fetch(`${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(`demo/${name}`)}`, { method: 'DELETE' });
+  await fetch(
+    `${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(`demo/${name}`)}`,
+    { method: 'DELETE' }
+  );
 });
