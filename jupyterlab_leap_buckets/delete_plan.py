@@ -72,7 +72,7 @@ class Plan:
             "bytes": self.bytes,
             "sample": self.sample,
             "earliestExpiry": self.earliest_expiry,
-            "expiresIn": max(0, int(self.deadline - time.monotonic())),
+            "tokenSecondsLeft": max(0, int(self.deadline - time.monotonic())),
             "complete": self.complete,
         }
 

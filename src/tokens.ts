@@ -133,7 +133,8 @@ export interface IDeletePlan {
   bytes: number;
   sample: string[];
   earliestExpiry: string | null;
-  expiresIn: number;
+  /** Seconds this plan token stays valid (not the data: see earliestExpiry). */
+  tokenSecondsLeft: number;
   /** False while the server still lists what lies under the path. */
   complete: boolean;
 }

@@ -13,7 +13,7 @@ function plan(extra: Partial<IDeletePlan> = {}): IDeletePlan {
     bytes: 2048,
     sample: ['demo/run/ocean.zarr/.zgroup', 'demo/run/ocean.zarr/t/0'],
     earliestExpiry: '2026-12-01T10:00:00Z',
-    expiresIn: 900,
+    tokenSecondsLeft: 900,
     complete: true,
     ...extra
   };
