@@ -68,15 +68,15 @@ aiohttp.ClientSession._request = counted
 kind, path = sys.argv[1], sys.argv[2]
 if kind == "gcs":
     import gcsfs.core
-    fs = gcsfs.core.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:%s")
+    fs = gcsfs.core.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:GCS_PORT")
 else:
     import s3fs
-    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url="http://127.0.0.1:%s",
+    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url="http://127.0.0.1:S3_PORT",
                            client_kwargs={"region_name": "us-east-1"})
 started[0] = time.perf_counter()
 fs.rm(path, recursive=True)
 print(json.dumps({"seconds": time.perf_counter() - started[0], "requests": count[0], "first_delete": first[0]}))
-""" % (GCS_PORT, S3_PORT)
+""".replace("GCS_PORT", str(GCS_PORT)).replace("S3_PORT", str(S3_PORT))
 
 
 def zarr_keys(prefix: str, n: int) -> list:
@@ -187,7 +187,8 @@ def main():
     run_id = uuid.uuid4().hex[:6]
     print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
     print(
-        f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'1st del s':>9} {'peak MiB':>9}  notes"
+        f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'1st del s':>9}"
+        f" {'peak MiB':>9}  notes"
     )
     summary = []
     for n in args.sizes:
@@ -197,7 +198,7 @@ def main():
             remote = ":gcs:" if provider == "gcs" else ":s3:"
             results = {}
 
-            def record(tool, r, rank=False):
+            def record(tool, r, rank=False, *, n=n, provider=provider, results=results):
                 if rank:
                     results[tool] = r["seconds"]
                 per = f"{r['requests'] / n:8.4f}" if r.get("requests") is not None else f"{'-':>8}"
@@ -206,7 +207,8 @@ def main():
                 if r.get("think") is not None:
                     note = f"  confirmed {r['think']:.0f} s after the plan answered; seconds from the confirmation"
                 elif r.get("plan_seconds") is not None and r.get("first_delete") is not None:
-                    note = f"  plan {r['plan_seconds']:.2f} s; first delete {r['first_delete'] - r['plan_seconds']:.2f} s after confirm"
+                    after = r["first_delete"] - r["plan_seconds"]
+                    note = f"  plan {r['plan_seconds']:.2f} s; first delete {after:.2f} s after confirm"
                 print(
                     f"{n:8d} {provider:<8} {tool:<10} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}",
                     flush=True,
@@ -215,14 +217,14 @@ def main():
             prefix = f"demo/bench-del-{run_id}/{n}/"
             fsspec_name = "gcsfs" if provider == "gcs" else "s3fs"
 
-            def ours(rep):
+            def ours(rep, *, prefix=prefix, provider=provider, n=n, root=root):
                 store = f"{prefix}ours-{rep}.zarr/"
                 seed(provider, store, n)
                 return run(
                     [PY, str(REPO / "scripts/benchmarks/delete_one.py"), root, store], env={"PYTHONPATH": str(REPO)}
                 )
 
-            def ours_think(rep):
+            def ours_think(rep, *, prefix=prefix, provider=provider, n=n, root=root):
                 store = f"{prefix}think-{rep}.zarr/"
                 seed(provider, store, n)
                 r = run(
@@ -232,12 +234,12 @@ def main():
                 # Its other figures are counted from the plan's start and include the wait.
                 return {**r, "seconds": r["after_confirm"], "first_delete": None, "think": args.think}
 
-            def fsspec(rep):
+            def fsspec(rep, *, prefix=prefix, provider=provider, n=n, bucket=bucket):
                 store = f"{prefix}fsspec-{rep}.zarr"
                 seed(provider, store + "/", n)
                 return run([PY, "-c", FSSPEC, provider, f"{bucket}/{store}"])
 
-            def rclone(rep):
+            def rclone(rep, *, prefix=prefix, provider=provider, n=n, remote=remote, bucket=bucket):
                 store = f"{prefix}rclone-{rep}.zarr"
                 seed(provider, store + "/", n)
                 timed = run(RCLONE + ["purge", f"{remote}{bucket}/{store}"])

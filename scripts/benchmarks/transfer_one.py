@@ -23,7 +23,6 @@ from jupyterlab_leap_buckets.service import BucketService
 from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
 from jupyterlab_leap_buckets.transfers import start_transfer
 
-
 REQUESTS = 0
 
 

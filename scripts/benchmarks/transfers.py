@@ -12,8 +12,9 @@ gcsfs count every aiohttp request; rclone's are counted in a second run with
 `--dump headers`, so that the dump does not slow the timed run. CPU seconds: the tool's
 user and system time over the same span (for ours, its disk writer's included), and the
 emulators' over the tool's whole run: on a machine whose cores the emulators share, what
-each tool costs the machine besides how long it takes. `--scale full` uses the issue's sizes (10,000 x 64 KiB, 1,000 x 2 MiB,
-2 x 1 GiB); the default `small` scale runs in a few minutes."""
+each tool costs the machine besides how long it takes. `--scale full` uses the issue's
+sizes (10,000 x 64 KiB, 1,000 x 2 MiB, 2 x 1 GiB); the default `small` scale runs in a
+few minutes."""
 
 import argparse
 import json
@@ -169,7 +170,9 @@ def main():
         base = f"bench/{run_id}/{name}"
         results = {}
 
-        def record(direction, tool, seconds, rss, requests, cpu, emulators, label=None):
+        def record(
+            direction, tool, seconds, rss, requests, cpu, emulators, label=None, *, name=name, count=count, total=total
+        ):
             per = f"{requests / count:8.2f}" if requests is not None else f"{'-':>8}"
             print(
                 f"{name:<8} {direction:<10} {label or tool:<12} {seconds:8.2f} {total / seconds:8.1f} {per} {rss:9.0f}"
@@ -177,7 +180,7 @@ def main():
                 flush=True,
             )
 
-        def compare(direction, runs):
+        def compare(direction, runs, *, results=results):
             """Each tool `--repeat` times, the order rotated each round (the emulators'
             state changes as they fill); each tool's fastest run counts, its highest
             memory, requests from its first run, and the CPU seconds of its fastest."""
@@ -212,19 +215,19 @@ def main():
             [
                 (
                     "ours",
-                    lambda rep: ours(
+                    lambda rep, name=name, base=base: ours(
                         work / "data", {"local": f"{name}/"}, {"root": "scratch", "path": at(f"{base}/ours", rep) + "/"}
                     ),
                 ),
                 (
                     "rclone",
-                    lambda rep: rclone(
+                    lambda rep, data=data, base=base, name=name: rclone(
                         "copy", str(data), f":gcs:leap-scratch/{at(f'{base}/rclone', rep)}/{name}", count=rep == 0
                     ),
                 ),
                 (
                     "gcsfs",
-                    lambda rep: run(
+                    lambda rep, data=data, base=base, name=name: run(
                         [PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}"]
                     ),
                 ),
@@ -237,21 +240,26 @@ def main():
             [
                 (
                     "ours",
-                    lambda rep: ours(
+                    lambda rep, base=base, name=name: ours(
                         fresh(rep, "ours"), {"root": "scratch", "path": f"{base}/ours/{name}/"}, {"local": "x/"}
                     ),
                 ),
                 (
                     "ours-loop",
-                    lambda rep: ours(
+                    lambda rep, base=base, name=name: ours(
                         fresh(rep, "ours-loop"),
                         {"root": "scratch", "path": f"{base}/ours/{name}/"},
                         {"local": "x/"},
                         IN_LOOP,
                     ),
                 ),
-                ("rclone", lambda rep: rclone("copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0)),
-                ("gcsfs", lambda rep: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
+                (
+                    "rclone",
+                    lambda rep, source=source: rclone(
+                        "copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0
+                    ),
+                ),
+                ("gcsfs", lambda rep, source=source: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
             ],
         )
         shutil.rmtree(work / "down" / run_id, ignore_errors=True)
@@ -261,7 +269,7 @@ def main():
             [
                 (
                     "ours",
-                    lambda rep: ours(
+                    lambda rep, base=base, name=name: ours(
                         work,
                         {"root": "scratch", "path": f"{base}/ours/{name}/"},
                         {"root": "osn-inbox", "path": at(f"{base}/ours", rep) + "/"},
@@ -269,7 +277,7 @@ def main():
                 ),
                 (
                     "rclone",
-                    lambda rep: rclone(
+                    lambda rep, source=source, base=base, name=name: rclone(
                         "copy",
                         f":gcs:{source}",
                         f":s3:leap-pangeo-inbox/{at(f'{base}/rclone', rep)}/{name}",
