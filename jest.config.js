@@ -35,5 +35,7 @@ module.exports = {
     '^numcodecs/(.*)$': '<rootDir>/node_modules/numcodecs/dist/$1.js'
   },
   testRegex: 'src/.*/.*.spec.ts[x]?$',
+  // Only this package's src/: not copies of the tree that scripts build under .stack/.
+  roots: ['<rootDir>/src'],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

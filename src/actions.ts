@@ -1,44 +1,68 @@
 /**
- * What the commands do: go to a URL, new folder, upload, rename, copy URL or Python,
- * download to the workspace, details and the Zarr preview. Commands (commands.ts) only
- * register these with their enablement rules (commandRules.ts).
+ * What the commands do: go to a URL, new folder, upload, rename, delete, copy URL or
+ * Python, download to the workspace, move to persistent, details and the Zarr preview.
+ * Commands (commands.ts) only register these with their enablement rules
+ * (commandRules.ts). The workflows (workflows/) hold the logic; this module gives them
+ * their dialogs and notifications.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Clipboard,
-  Dialog,
   InputDialog,
   MainAreaWidget,
-  Notification,
-  showDialog
+  Notification
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { Widget } from '@lumino/widgets';
 
+import { IBucketsApi } from './api';
 import {
   CommandRule,
   ICommandContext,
   rules,
   whyNotName
 } from './commandRules';
-import { formatDate, formatSize, parentPath } from './format';
+import { parentPath } from './format';
 import { bucketIcon } from './icons';
+import { JobsModel } from './jobs';
+import { SlowNotice } from './slowNotice';
 import { pythonSnippet } from './snippets';
 import { IEntry } from './tokens';
 import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
+import { confirmDelete } from './widgets/deleteDialog';
+import { showDetailsDialog } from './widgets/detailsDialog';
 import { BucketPanel } from './widgets/panel';
 import { ZarrPreview } from './widgets/zarrPreview';
+import { planAndDelete } from './workflows/deletePlan';
+import { DetailsModel } from './workflows/details';
+import { moveToPersistent, whyNotMove } from './workflows/moveToPersistent';
+import { TransferFlow } from './workflows/transfer';
+import { UploadQueue } from './workflows/uploadQueue';
+
+/** How long a delete's plan may take before a notification says it is being counted (ms). */
+const PLAN_NOTICE_AFTER = 700;
 
 export type ZarrOpenWith = 'preview' | 'folder';
+
+export interface IActionsOptions {
+  api: IBucketsApi;
+  jobs: JobsModel;
+  transfers: TransferFlow;
+  uploads: UploadQueue;
+  fileBrowser: IDefaultFileBrowser | null;
+}
 
 export class BucketActions {
   constructor(
     private readonly app: JupyterFrontEnd,
     readonly panel: BucketPanel,
-    private readonly fileBrowser: IDefaultFileBrowser | null
+    private readonly options: IActionsOptions
   ) {
     panel.listing.opened.connect((_, entry) => void this.open(entry));
     panel.listing.renameRequested.connect(() => void this.rename());
+  }
+
+  private get fileBrowser(): IDefaultFileBrowser | null {
+    return this.options.fileBrowser;
   }
 
   /** What double-click and Enter do on a Zarr store (a setting). */
@@ -148,11 +172,7 @@ export class BucketActions {
       return;
     }
     try {
-      const entry = await this.panel.model.api.createFolder(
-        root!.id,
-        `${folder}${name}/`
-      );
-      await this.panel.model.refresh();
+      const entry = await this.panel.model.createFolder(name);
       this.panel.listing.select([entry.path]);
     } catch (error) {
       Notification.error((error as Error).message, { autoClose: false });
@@ -175,7 +195,7 @@ export class BucketActions {
       }));
       if (files.length) {
         this.panel.transfers.toggle(true);
-        void this.panel.drops.upload(files, { root: root!.id, path: folder });
+        void this.options.uploads.add(files, { root: root!.id, path: folder });
       }
     });
     input.click();
@@ -206,7 +226,7 @@ export class BucketActions {
       return;
     }
     const parent = parentPath(entry.path);
-    await this.panel.drops.transfer(
+    await this.options.transfers.transfer(
       [{ root: root!.id, path: entry.path }],
       { root: root!.id, path: parent + newName },
       false,
@@ -248,7 +268,7 @@ export class BucketActions {
     const { root, selection } = this.context;
     const folder = this.fileBrowser?.model.path ?? '';
     const target = { local: folder ? `${folder.replace(/\/$/, '')}/` : '' };
-    await this.panel.drops.transfer(
+    await this.options.transfers.transfer(
       selection.map(e => ({ root: root!.id, path: e.path })),
       target,
       false,
@@ -263,103 +283,64 @@ export class BucketActions {
     }
     const root = this.context.root!;
     entry = entry ?? this.context.selection[0];
-    const body = new Widget();
-    body.addClass('jp-LeapBuckets-details');
-    const rows: [string, string][] = [
-      ['URL', `${root.url}${entry.path}`],
-      [
-        'Type',
-        entry.type === 'zarr'
-          ? 'Zarr store'
-          : entry.type === 'directory'
-            ? 'Folder'
-            : 'File'
-      ]
-    ];
-    const render = (extra: [string, string][], status = '') => {
-      body.node.textContent = '';
-      const table = document.createElement('table');
-      for (const [key, value] of [...rows, ...extra]) {
-        const tr = document.createElement('tr');
-        const th = document.createElement('th');
-        th.textContent = key;
-        const td = document.createElement('td');
-        td.textContent = value;
-        tr.append(th, td);
-        table.append(tr);
-      }
-      body.node.append(table);
-      if (status) {
-        const p = document.createElement('p');
-        p.className = 'jp-LeapBuckets-detailsStatus';
-        p.textContent = status;
-        body.node.append(p);
-      }
-    };
-    render(
-      [],
+    const folderExpiry =
       entry.type === 'file'
-        ? 'Reading its metadata…'
-        : 'Counting what lies under it…'
+        ? null
+        : (this.panel.model.folderExpiry(entry.path)?.expires ?? null);
+    await showDetailsDialog(
+      new DetailsModel(this.options.api, root, entry, folderExpiry)
     );
-    void this.panel.model.api
-      .details(root.id, entry.path)
-      .then(d => {
-        const extra: [string, string][] = [];
-        if (d.objects !== undefined) {
-          extra.push([
-            'Objects',
-            `${d.approximate ? 'at least ' : ''}${d.objects.toLocaleString()}`
-          ]);
-          extra.push([
-            'Total size',
-            `${d.approximate ? 'at least ' : ''}${formatSize(d.bytes ?? 0)}`
-          ]);
-          extra.push([
-            'Last modified',
-            d.modified ? formatDate(d.modified) : '—'
-          ]);
-        } else {
-          const size = d.size ?? 0;
-          extra.push([
-            'Size',
-            size < 1000
-              ? `${size} bytes`
-              : `${formatSize(size)} (${size.toLocaleString()} bytes)`
-          ]);
-          extra.push(['Modified', formatDate(d.modified)]);
-          extra.push(['Created', formatDate(d.created ?? null)]);
-          if (d.md5) {
-            extra.push(['MD5', d.md5]);
-          }
-          if (d.crc32c) {
-            extra.push(['CRC32C', d.crc32c]);
-          }
-          if (d.generation) {
-            extra.push(['Generation', d.generation]);
-          }
-        }
-        const expires =
-          d.expires ??
-          (entry!.type !== 'file'
-            ? this.panel.model.folderExpiry(entry!.path)?.expires
-            : null);
-        if (root.expiryDays !== null) {
-          extra.push([
-            'Expires',
-            expires
-              ? `${formatDate(expires)}${d.expiresRule ? ` (${d.expiresRule})` : ''}`
-              : '—'
-          ]);
-        }
-        render(extra);
-      })
-      .catch(error => render([], (error as Error).message));
-    await showDialog({
-      title: entry.name || root.label,
-      body,
-      buttons: [Dialog.okButton({ label: 'Close' })]
-    });
+  }
+
+  /**
+   * Delete the selected item: the server plans it (what lies under it), the dialog shows
+   * the plan, and once confirmed the delete job starts; the jobs view shows its progress.
+   */
+  async deleteItem(): Promise<void> {
+    if (this._refuse('delete')) {
+      return;
+    }
+    const { root, selection } = this.context;
+    const { api, jobs } = this.options;
+    const outcome = await planAndDelete(
+      {
+        api,
+        startDelete: (plan, confirm) => jobs.startDelete(plan, confirm),
+        confirm: confirmDelete,
+        planning: Private.planningNotice
+      },
+      root!.id,
+      selection[0].path
+    );
+    if (outcome.state === 'started') {
+      this.panel.transfers.toggle(true);
+    } else if (outcome.state === 'expired' || outcome.state === 'failed') {
+      Notification.error(outcome.message, { autoClose: false });
+    }
+  }
+
+  /** Why the selection cannot be moved to persistent; '' when it can. */
+  get whyNotMove(): string {
+    const model = this.panel.model;
+    return whyNotMove(model.roots, model.root, this.panel.listing.selection);
+  }
+
+  /** Move items of a root (the selection by default) to the persistent root. */
+  async moveToPersistent(
+    rootId = this.panel.model.root?.id ?? '',
+    paths = this.panel.listing.selection
+  ): Promise<void> {
+    const { why, outcomes } = await moveToPersistent(
+      this.options.transfers,
+      this.panel.model.roots,
+      rootId,
+      paths
+    );
+    if (why) {
+      Notification.warning(why, { autoClose: 5000 });
+    } else if (outcomes.some(o => o.job)) {
+      this.panel.transfers.toggle(true);
+    }
   }
 
   /** Open the Zarr preview of a store in the main area (once per store). */
@@ -379,7 +360,7 @@ export class BucketActions {
       return;
     }
     const content = new ZarrPreview({
-      api: this.panel.model.api,
+      api: this.options.api,
       root,
       path: entry.path,
       snippet: pythonSnippet(root, entry),
@@ -425,4 +406,35 @@ export class BucketActions {
   }
 
   private _previews = new Map<string, MainAreaWidget<ZarrPreview>>();
+}
+
+namespace Private {
+  /**
+   * The plan's first answer usually comes within a fraction of a second, and the dialog
+   * then shows the counting; only a slower one gets a notification meanwhile.
+   */
+  export function planningNotice(name: string): (error: string | null) => void {
+    const notice = new SlowNotice(PLAN_NOTICE_AFTER, () =>
+      Notification.emit(
+        `Counting what deleting ${name} would remove…`,
+        'in-progress',
+        { autoClose: false }
+      )
+    );
+    return error => {
+      const shown = notice.stop();
+      if (error !== null && shown) {
+        Notification.update({
+          id: shown,
+          message: error,
+          type: 'error',
+          autoClose: false
+        });
+      } else if (error !== null) {
+        Notification.error(error, { autoClose: false });
+      } else if (shown) {
+        Notification.dismiss(shown);
+      }
+    };
+  }
 }

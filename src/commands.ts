@@ -1,6 +1,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import {
+  CommandToolbarButton,
   copyIcon,
   deleteIcon,
   downloadIcon,
@@ -60,6 +61,7 @@ export function addCommands(
   });
   commands.addCommand(CommandIDs.refresh, {
     label: 'Refresh the Bucket Listing',
+    caption: 'Refresh the listing',
     icon: refreshIcon,
     isEnabled: () => panel.model.root !== null,
     execute: () => panel.model.refresh()
@@ -117,7 +119,7 @@ export function addCommands(
       'delete',
       'Plan, confirm and delete a file, folder or Zarr store inside your home'
     ),
-    execute: () => panel.deleteSelection()
+    execute: () => actions.deleteItem()
   });
   commands.addCommand(CommandIDs.copyUrl, {
     label: 'Copy Bucket URL',
@@ -150,13 +152,13 @@ export function addCommands(
     label: 'Move to Persistent',
     icon: copyIcon,
     caption: () =>
-      panel.whyNotMove ||
+      actions.whyNotMove ||
       'Move the selection out of scratch, to the same place in your persistent home',
-    isEnabled: () => panel.whyNotMove === '',
+    isEnabled: () => actions.whyNotMove === '',
     isVisible: () =>
       panel.model.root?.expiryDays !== null &&
       panel.model.root?.expiryDays !== undefined,
-    execute: () => panel.moveToPersistent()
+    execute: () => actions.moveToPersistent()
   });
   commands.addCommand(CommandIDs.showTransfers, {
     label: 'Show Bucket Transfers',
@@ -198,4 +200,24 @@ export function addCommands(
   const changed = () => commands.notifyCommandChanged();
   panel.listing.selectionChanged.connect(changed);
   panel.model.changed.connect(changed);
+  panel.listing.deleteRequested.connect(
+    () => void commands.execute(CommandIDs.deleteItem)
+  );
+
+  // The panel's toolbar: icon buttons, each a command, as in the file browser.
+  for (const [name, id] of TOOLBAR) {
+    panel.toolbar.addItem(
+      name,
+      new CommandToolbarButton({ commands, id, label: '' })
+    );
+  }
 }
+
+/** The toolbar's buttons, left to right, by item name. */
+const TOOLBAR: [string, string][] = [
+  ['new-folder', CommandIDs.newFolder],
+  ['upload', CommandIDs.uploadFiles],
+  ['go-to-url', CommandIDs.goToUrl],
+  ['delete', CommandIDs.deleteItem],
+  ['refresh', CommandIDs.refresh]
+];

@@ -20,8 +20,11 @@ import {
   FileBrowserDrops,
   springLoadSidebarTabs
 } from './widgets/fileBrowserDrops';
+import { askConflict } from './widgets/conflictDialog';
 import { BucketPanel } from './widgets/panel';
 import { TransfersStatus } from './widgets/statusItem';
+import { ConflictSetting, TransferFlow } from './workflows/transfer';
+import { UploadQueue } from './workflows/uploadQueue';
 
 /**
  * The Buckets sidebar: browse LEAP's GCS and OSN buckets through the Jupyter server.
@@ -49,7 +52,25 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const api = new BucketsApi();
     const model = new BucketBrowserModel(api);
     const jobs = new JobsModel(api);
-    const panel = new BucketPanel(model, jobs);
+    const report = {
+      info: (message: string) =>
+        void Notification.info(message, { autoClose: 8000 }),
+      error: (message: string) =>
+        void Notification.error(message, { autoClose: false })
+    };
+    const transfers = new TransferFlow({
+      start: request => jobs.startTransfer(request),
+      ask: askConflict,
+      report
+    });
+    const uploads = new UploadQueue({
+      upload: (file, target, conflict, onStart, onSent) =>
+        jobs.upload(file, target, conflict, onStart, onSent),
+      cancelJob: id => jobs.cancel(id),
+      ask: askConflict,
+      report
+    });
+    const panel = new BucketPanel({ model, jobs, transfers, uploads });
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
         Notification.success(endMessage(job), { autoClose: 5000 });
@@ -65,26 +86,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     app.shell.add(panel, 'left', { rank: 110 });
     restorer?.add(panel, 'leap-buckets');
-    const actions = new BucketActions(app, panel, fileBrowser);
+    const actions = new BucketActions(app, panel, {
+      api,
+      jobs,
+      transfers,
+      uploads,
+      fileBrowser
+    });
     addCommands(app, panel, actions, palette);
-    panel.addCommandButton(
-      app.commands,
-      CommandIDs.newFolder,
-      'jp-LeapBuckets-newFolder'
-    );
-    panel.addCommandButton(
-      app.commands,
-      CommandIDs.uploadFiles,
-      'jp-LeapBuckets-upload'
-    );
-    panel.addCommandButton(
-      app.commands,
-      CommandIDs.goToUrl,
-      'jp-LeapBuckets-goTo'
-    );
     springLoadSidebarTabs(app);
     if (fileBrowser) {
-      new FileBrowserDrops(fileBrowser, panel.drops);
+      new FileBrowserDrops(fileBrowser, transfers);
     }
     if (statusBar) {
       const item = new TransfersStatus(
@@ -113,7 +125,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           .open(root.id, root.home)
           .then(() => (model.expiringWithin = days));
       },
-      move: (root, paths) => void panel.moveToPersistent(root.id, paths)
+      move: (root, paths) => void actions.moveToPersistent(root.id, paths)
     });
     if (settingRegistry) {
       try {
@@ -124,8 +136,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
           defaultRoot = settings.get('defaultRoot').composite as string;
           expiringSoonHours = settings.get('expiringSoonHours')
             .composite as number;
-          panel.drops.onConflict = settings.get('onConflict')
-            .composite as typeof panel.drops.onConflict;
+          const onConflict = settings.get('onConflict')
+            .composite as ConflictSetting;
+          transfers.onConflict = onConflict;
+          uploads.onConflict = onConflict;
           actions.zarrOpenWith = settings.get('zarrOpenWith')
             .composite as ZarrOpenWith;
           const minutes = settings.get('expiringCheckMinutes')

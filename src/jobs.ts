@@ -10,7 +10,7 @@ import { ConflictPolicy, IJob, ITransferRequest } from './tokens';
 import { uploadFile } from './uploads';
 
 export class JobsModel {
-  constructor(readonly api: IBucketsApi) {
+  constructor(private readonly api: IBucketsApi) {
     this._poll = new Poll({
       factory: () => this.refresh(),
       frequency: { interval: 5000, backoff: true, max: 30000 },
@@ -72,10 +72,20 @@ export class JobsModel {
   upload(
     file: Blob & { name: string },
     target: { root: string; path: string },
-    conflict: ConflictPolicy
+    conflict: ConflictPolicy,
+    onStart: (job: IJob) => void = () => undefined,
+    onSent: (bytes: number) => void = () => undefined
   ): Promise<IJob> {
-    return uploadFile(this.api, file, target, conflict, job =>
-      this._track(job)
+    return uploadFile(
+      this.api,
+      file,
+      target,
+      conflict,
+      job => {
+        this._track(job);
+        onStart(job);
+      },
+      onSent
     );
   }
 

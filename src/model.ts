@@ -28,12 +28,11 @@ export interface IModelError {
 
 export class BucketBrowserModel {
   constructor(api: IBucketsApi, options: BucketBrowserModel.IOptions = {}) {
-    this.api = api;
+    this._api = api;
     this.pageSize = options.pageSize ?? 1000;
     this.showHidden = options.showHidden ?? false;
   }
 
-  readonly api: IBucketsApi;
   pageSize: number;
 
   get changed(): ISignal<this, void> {
@@ -125,7 +124,7 @@ export class BucketBrowserModel {
     ) {
       const [rootId, path] = this._expiryQueue.shift()!;
       this._expiryRunning++;
-      void this.api
+      void this._api
         .folderExpiry(rootId, path)
         .then(answer => {
           this._folderExpiry.set(`${rootId}|${path}`, answer);
@@ -145,7 +144,7 @@ export class BucketBrowserModel {
   async initialize(defaultRoot = ''): Promise<void> {
     this._begin();
     try {
-      const reply = await this.api.getRoots();
+      const reply = await this._api.getRoots();
       this._roots = reply.roots;
       this._user = reply.user;
       this._notice = reply.notice ?? null;
@@ -222,6 +221,23 @@ export class BucketBrowserModel {
     return entry;
   }
 
+  /**
+   * Make a folder named `name` in the open folder; resolves with its entry once the
+   * listing shows it.
+   */
+  async createFolder(name: string): Promise<IEntry> {
+    const root = this._root;
+    if (!root) {
+      throw new ApiError('bad-request', 'Choose a root first.', 0);
+    }
+    const entry = await this._api.createFolder(
+      root.id,
+      `${this._path}${name}/`
+    );
+    await this.refresh();
+    return entry;
+  }
+
   setSort(key: SortKey): void {
     const ascending = this._sort.key === key ? !this._sort.ascending : true;
     this._sort = { key, ascending };
@@ -255,7 +271,7 @@ export class BucketBrowserModel {
     }
     this._begin();
     try {
-      const page = await this.api.listPage(
+      const page = await this._api.listPage(
         root.id,
         this._path,
         cursor,
@@ -316,6 +332,7 @@ export class BucketBrowserModel {
     this._changed.emit();
   }
 
+  private readonly _api: IBucketsApi;
   private _changed = new Signal<this, void>(this);
   private _roots: IRoot[] = [];
   private _user: string | null = null;

@@ -44,14 +44,15 @@ export async function droppedFiles(
 /**
  * Upload one file into `folder` of `root`. Resolves with the job once the server has
  * every byte (the job then commits and verifies); a job cancelled meanwhile resolves
- * with the cancelled job, quietly.
+ * with the cancelled job, quietly. `onSent` hears how many bytes the server has so far.
  */
 export async function uploadFile(
   api: IBucketsApi,
   file: Blob & { name: string },
   target: { root: string; path: string },
   conflict: ConflictPolicy,
-  onStart: (job: IJob) => void = () => undefined
+  onStart: (job: IJob) => void = () => undefined,
+  onSent: (bytes: number) => void = () => undefined
 ): Promise<IJob> {
   let job = await api.startUpload({
     target,
@@ -67,6 +68,7 @@ export async function uploadFile(
     );
     try {
       job = await api.sendChunk(job.id, offset, chunk);
+      onSent(offset + chunk.size);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'upload-closed') {
         return { ...job, state: 'cancelled' };

@@ -1,27 +1,21 @@
 import { DeletePlanBody } from '../widgets/deleteDialog';
+import { DeletePlanModel } from '../workflows/deletePlan';
 import { IDeletePlan } from '../tokens';
+import { deletePlan as plan } from './fakes';
 
-function plan(extra: Partial<IDeletePlan> = {}): IDeletePlan {
-  return {
-    plan: 't',
-    root: 'scratch',
-    path: 'demo/run/ocean.zarr/',
-    url: 'gs://leap-scratch/demo/run/ocean.zarr/',
-    type: 'zarr',
-    zarr: true,
-    objects: 1200,
-    bytes: 2048,
-    sample: ['demo/run/ocean.zarr/.zgroup', 'demo/run/ocean.zarr/t/0'],
-    earliestExpiry: '2026-12-01T10:00:00Z',
-    tokenSecondsLeft: 900,
-    complete: true,
-    ...extra
-  };
+const api = {
+  planDelete: async () => plan(),
+  getPlan: async () => plan(),
+  dropPlan: async () => undefined
+};
+
+function model(p: IDeletePlan): DeletePlanModel {
+  return new DeletePlanModel(p, api);
 }
 
 describe('DeletePlanBody', () => {
   it('shows the URL, the counts, the sample relative to the path, and what is left out', () => {
-    const body = new DeletePlanBody(plan());
+    const body = new DeletePlanBody(model(plan()));
     const fact = (key: string) =>
       body.node.querySelector(`[data-fact="${key}"]`)!.textContent;
     expect(
@@ -36,26 +30,33 @@ describe('DeletePlanBody', () => {
     ).toEqual(['.zgroup', 't/0', `… and ${(1198).toLocaleString()} more`]);
   });
 
-  it('says the counts are still growing while the server lists', () => {
-    const body = new DeletePlanBody(plan({ complete: false, objects: 1000 }));
+  it('says the counts are still growing while the server lists', async () => {
+    const m = model(plan({ complete: false, objects: 1000 }));
+    const body = new DeletePlanBody(m);
     expect(
       body.node.querySelector('[data-fact="objects"]')!.textContent
     ).toMatch(/so far, still counting/);
-    body.showPlan(plan({ objects: 5000 }));
+    api.getPlan = async () => plan({ objects: 5000 });
+    await m.follow(1);
     expect(body.node.querySelector('[data-fact="objects"]')!.textContent).toBe(
       (5000).toLocaleString()
     );
   });
 
   it('is confirmed only once the name is typed exactly, for stores and folders', () => {
-    const body = new DeletePlanBody(plan());
+    const m = model(plan());
+    const body = new DeletePlanBody(m);
     const input = body.node.querySelector('input')!;
-    expect(body.confirmed).toBe(false);
-    input.value = 'ocean.zar';
-    expect(body.confirmed).toBe(false);
-    input.value = 'ocean.zarr';
-    expect(body.confirmed).toBe(true);
-    const file = new DeletePlanBody(
+    const type = (text: string) => {
+      input.value = text;
+      input.dispatchEvent(new Event('input'));
+    };
+    expect(m.confirmed).toBe(false);
+    type('ocean.zar');
+    expect(m.confirmed).toBe(false);
+    type('ocean.zarr');
+    expect(m.confirmed).toBe(true);
+    const file = model(
       plan({
         type: 'file',
         zarr: false,
@@ -64,7 +65,7 @@ describe('DeletePlanBody', () => {
         sample: ['demo/a.nc']
       })
     );
-    expect(file.node.querySelector('input')).toBeNull();
+    expect(new DeletePlanBody(file).node.querySelector('input')).toBeNull();
     expect(file.confirmed).toBe(true);
   });
 });

@@ -1,61 +1,36 @@
 /**
- * The delete confirmation: everything the plan found, and for folders and stores the
- * name typed by hand before the Delete button wakes up.
+ * The delete confirmation: it renders a DeletePlanModel (workflows/deletePlan.ts), which
+ * holds the plan, follows its counts and decides when the user has confirmed. For
+ * folders and stores the name must be typed before the Delete button wakes up.
  */
 import { Dialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
-import { confirmName, needsTypedName } from '../deleteRules';
 import { formatSize } from '../format';
-import { IDeletePlan } from '../tokens';
+import { DeletePlanModel } from '../workflows/deletePlan';
 
 const TYPE_LABEL = { file: 'File', folder: 'Folder', zarr: 'Zarr store' };
 const TYPE_IN_TITLE = { file: 'file', folder: 'folder', zarr: 'Zarr store' };
 
-/**
- * Show the plan; resolves true when the user confirmed. While the server still lists
- * what lies under the path, `follow` is asked for the plan again and the counts grow.
- */
-export async function confirmDelete(
-  plan: IDeletePlan,
-  follow: (token: string) => Promise<IDeletePlan> = async () => plan
-): Promise<boolean> {
-  const body = new DeletePlanBody(plan);
+/** Show the plan; resolves true when the user pressed Delete (the model says if confirmed). */
+export async function confirmDelete(model: DeletePlanModel): Promise<boolean> {
+  const body = new DeletePlanBody(model);
   const dialog = new Dialog({
-    title: `Delete ${TYPE_IN_TITLE[plan.type]} ${confirmName(plan.path)}?`,
+    title: `Delete ${TYPE_IN_TITLE[model.plan.type]} ${model.confirmText}?`,
     body,
     buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
     focusNodeSelector: 'input'
   });
   dialog.addClass('jp-LeapBuckets-deleteDialog');
-  let open = true;
-  const following = (async () => {
-    let current = plan;
-    while (open && !current.complete) {
-      await new Promise(resolve => setTimeout(resolve, FOLLOW_INTERVAL));
-      try {
-        current = await follow(plan.plan);
-      } catch {
-        return; // the plan expired or the server went away: the delete will say so
-      }
-      if (open) {
-        body.showPlan(current);
-      }
-    }
-  })();
   const result = await dialog.launch();
-  open = false;
-  void following;
-  return result.button.accept && body.confirmed;
+  return result.button.accept && model.confirmed;
 }
 
-/** How often a dialog asks for a plan whose listing is still under way (ms). */
-const FOLLOW_INTERVAL = 500;
-
 export class DeletePlanBody extends Widget {
-  constructor(private readonly plan: IDeletePlan) {
+  constructor(private readonly model: DeletePlanModel) {
     super();
     this.addClass('jp-LeapBuckets-deletePlan');
+    const plan = model.plan;
     const url = document.createElement('code');
     url.className = 'jp-LeapBuckets-deleteUrl';
     url.textContent = plan.url;
@@ -90,27 +65,35 @@ export class DeletePlanBody extends Widget {
     warning.textContent =
       'Deleted objects cannot be recovered. Only what lies under this path now is deleted; anything written there from now on is kept.';
     this.node.append(url, facts, sample, warning);
-    if (needsTypedName(plan.type)) {
+    if (model.needsTypedName) {
       const label = document.createElement('label');
       label.className = 'jp-LeapBuckets-deleteConfirm';
       const prompt = document.createElement('span');
       const name = document.createElement('b');
-      name.textContent = confirmName(plan.path);
+      name.textContent = model.confirmText;
       prompt.append('Type ', name, ' to confirm:');
       label.appendChild(prompt);
       this._input = document.createElement('input');
       this._input.className = 'jp-mod-styled';
       this._input.spellcheck = false;
       this._input.autocomplete = 'off';
-      this._input.addEventListener('input', () => this._update());
+      this._input.addEventListener('input', () => {
+        model.typed = this._input!.value;
+      });
       label.appendChild(this._input);
       this.node.appendChild(label);
     }
-    this.showPlan(plan);
+    model.changed.connect(this._render, this);
+    this._render();
   }
 
-  /** Show the plan's counts (they grow while the server lists). */
-  showPlan(plan: IDeletePlan): void {
+  protected onAfterAttach(): void {
+    this._render();
+  }
+
+  /** Show the plan's counts (they grow while the server lists) and the button's state. */
+  private _render(): void {
+    const plan = this.model.plan;
     const fact = (key: string) =>
       this._facts.querySelector<HTMLElement>(`[data-fact="${key}"]`)!;
     const counting = plan.complete ? '' : ' so far, still counting…';
@@ -130,28 +113,15 @@ export class DeletePlanBody extends Widget {
         : '';
     this._more.hidden = !this._more.textContent;
     this.node.dataset.complete = String(plan.complete);
-  }
-
-  /** Whether what was typed (if anything must be) matches. */
-  get confirmed(): boolean {
-    return !this._input || this._input.value === confirmName(this.plan.path);
-  }
-
-  protected onAfterAttach(): void {
-    this._update();
-  }
-
-  private _facts: HTMLElement;
-  private _more: HTMLElement;
-
-  private _update(): void {
     const button = this.node
       .closest('.jp-Dialog')
       ?.querySelector<HTMLButtonElement>('.jp-mod-warn');
     if (button) {
-      button.disabled = !this.confirmed;
+      button.disabled = !this.model.confirmed;
     }
   }
 
+  private _facts: HTMLElement;
+  private _more: HTMLElement;
   private _input: HTMLInputElement | null = null;
 }

@@ -3,22 +3,17 @@
  * panel accepts them, and files dragged from JupyterLab's file browser, on folders,
  * stores, breadcrumbs, root chips and the listing itself.
  */
-import { Dialog, showDialog, Notification } from '@jupyterlab/apputils';
 import { MimeData } from '@lumino/coreutils';
 import { Drag } from '@lumino/dragdrop';
 
-import { JobsModel } from '../jobs';
 import { BucketBrowserModel } from '../model';
-import { ApiError } from '../request';
-import { transferMode } from '../transferRules';
-import { ConflictPolicy, Place, PLACES_MIME, TransferMode } from '../tokens';
-import { droppedFiles, IDroppedFile } from '../uploads';
+import { Place, PLACES_MIME } from '../tokens';
+import { droppedFiles } from '../uploads';
+import { TransferFlow } from '../workflows/transfer';
+import { UploadQueue } from '../workflows/uploadQueue';
 
 /** What JupyterLab's file browser puts on its drags: server-relative paths. */
 export const CONTENTS_MIME = 'application/x-jupyter-icontents';
-
-/** Desktop files uploaded at once. */
-const PARALLEL_UPLOADS = 3;
 
 /** A contents path without its drive ("Drive:path" -> "path"). */
 export function localPath(path: string): string {
@@ -62,13 +57,15 @@ export function startRowDrag(
 }
 
 /**
- * Handles Lumino drag events on the panel's node and starts the transfers a drop asks for.
+ * Handles Lumino drag events on the panel's node and hands what a drop asks for to the
+ * transfer workflow, and desktop files to the upload queue.
  */
 export class DropHandler {
   constructor(
     private readonly node: HTMLElement,
     private readonly model: BucketBrowserModel,
-    private readonly jobs: JobsModel
+    private readonly transfers: TransferFlow,
+    private readonly uploads: UploadQueue
   ) {
     for (const type of [
       'lm-dragenter',
@@ -125,106 +122,10 @@ export class DropHandler {
           : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(path => ({
               local: localPath(path)
             }));
-        void this.transfer(sources, place, modifier);
+        void this.transfers.transfer(sources, place, modifier);
         break;
       }
     }
-  }
-
-  /** What to do when a transfer or upload would land on something: ask (a setting). */
-  onConflict: 'ask' | Exclude<ConflictPolicy, 'fail'> = 'ask';
-
-  private get _firstPolicy(): ConflictPolicy {
-    return this.onConflict === 'ask' ? 'fail' : this.onConflict;
-  }
-
-  /** Start one transfer per source, asking what to do when something is in the way. */
-  async transfer(
-    sources: Place[],
-    target: Place,
-    modifier: boolean,
-    forced?: TransferMode
-  ): Promise<void> {
-    for (const source of sources) {
-      const rootOf = (place: Place) => ('root' in place ? place.root : '');
-      const mode =
-        forced ?? transferMode(rootOf(source), rootOf(target), modifier);
-      let conflict: ConflictPolicy = this._firstPolicy;
-      for (;;) {
-        try {
-          const job = await this.jobs.startTransfer({
-            source,
-            target,
-            mode,
-            conflict
-          });
-          if (job.note) {
-            Notification.info(job.note, { autoClose: 8000 });
-          }
-          break;
-        } catch (error) {
-          if (
-            error instanceof ApiError &&
-            error.code === 'conflict' &&
-            conflict === 'fail'
-          ) {
-            const choice = await Private.askConflict(error.message);
-            if (!choice) {
-              break;
-            }
-            conflict = choice;
-            continue;
-          }
-          Notification.error((error as Error).message, { autoClose: false });
-          break;
-        }
-      }
-    }
-  }
-
-  /** Upload desktop files into `target`, a few at a time, asking on conflicts. */
-  async upload(
-    files: IDroppedFile[],
-    target: { root: string; path: string }
-  ): Promise<void> {
-    const queue = [...files];
-    let asking = Promise.resolve();
-    const ask = (message: string) => {
-      const answer = asking.then(() => Private.askConflict(message));
-      asking = answer.then(() => undefined);
-      return answer;
-    };
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const folder = { root: target.root, path: target.path + next.folder };
-        let conflict: ConflictPolicy = this._firstPolicy;
-        for (;;) {
-          try {
-            await this.jobs.upload(next.file, folder, conflict);
-            break;
-          } catch (error) {
-            if (
-              error instanceof ApiError &&
-              error.code === 'conflict' &&
-              conflict === 'fail'
-            ) {
-              const choice = await ask(error.message);
-              if (!choice || choice === 'skip') {
-                break;
-              }
-              conflict = choice;
-              continue;
-            }
-            Notification.error(
-              `${next.file.name}: ${(error as Error).message}`,
-              { autoClose: false }
-            );
-            break;
-          }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_UPLOADS }, worker));
   }
 
   private _onNativeDrag(event: DragEvent): void {
@@ -257,7 +158,7 @@ export class DropHandler {
         if (place) {
           // Read the entries now: the DataTransfer is emptied once the event returns.
           void droppedFiles(event.dataTransfer).then(files =>
-            this.upload(files, place)
+            this.uploads.add(files, place)
           );
         }
         break;
@@ -306,23 +207,4 @@ export class DropHandler {
 namespace Private {
   export const TARGETS =
     '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content';
-
-  export async function askConflict(
-    message: string
-  ): Promise<ConflictPolicy | null> {
-    const result = await showDialog({
-      title: 'Already there',
-      body: message,
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.okButton({ label: 'Skip', actions: ['skip'] }),
-        Dialog.okButton({ label: 'Keep both', actions: ['rename'] }),
-        Dialog.warnButton({ label: 'Overwrite', actions: ['overwrite'] })
-      ]
-    });
-    if (!result.button.accept) {
-      return null;
-    }
-    return (result.button.actions[0] as ConflictPolicy) ?? null;
-  }
 }

@@ -15,7 +15,8 @@ import { Drag } from '@lumino/dragdrop';
 
 import { transferMode } from '../transferRules';
 import { Place, PLACES_MIME } from '../tokens';
-import { CONTENTS_MIME, DropHandler, localPath } from './dnd';
+import { TransferFlow } from '../workflows/transfer';
+import { CONTENTS_MIME, localPath } from './dnd';
 
 /** How long a drag rests on a sidebar tab before the tab opens. */
 export const SPRING_DELAY = 600;
@@ -65,7 +66,7 @@ export function springLoadSidebarTabs(app: JupyterFrontEnd): void {
 export class FileBrowserDrops {
   constructor(
     private readonly browser: FileBrowser,
-    private readonly drops: DropHandler
+    private readonly transfers: TransferFlow
   ) {
     for (const type of [
       'lm-dragenter',
@@ -110,7 +111,7 @@ export class FileBrowserDrops {
         const modifier = drag.ctrlKey || drag.altKey;
         drag.dropAction =
           transferMode('bucket', '', modifier) === 'move' ? 'move' : 'copy';
-        void this.drops.transfer(sources, { local: folder.path }, modifier);
+        void this.transfers.transfer(sources, { local: folder.path }, modifier);
         break;
       }
     }

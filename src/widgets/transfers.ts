@@ -3,16 +3,21 @@ import { Widget } from '@lumino/widgets';
 import { JobsModel } from '../jobs';
 import { fractionDone, isActive, progressText } from '../transferRules';
 import { IJob, Place } from '../tokens';
+import { UploadQueue } from '../workflows/uploadQueue';
 
 /** Jobs shown at most. */
 const SHOWN = 20;
 
 /**
- * The transfers view: each job with its label, a progress bar, objects and bytes done,
- * rate, time left, its error, and Cancel while it runs. Collapsible.
+ * The transfers view: desktop files still waiting in the upload queue (with Cancel), and
+ * each job with its label, a progress bar, objects and bytes done, rate, time left, its
+ * error, and Cancel while it runs. Collapsible.
  */
 export class TransfersView extends Widget {
-  constructor(private readonly jobs: JobsModel) {
+  constructor(
+    private readonly jobs: JobsModel,
+    private readonly uploads: UploadQueue
+  ) {
     super();
     this.addClass('jp-LeapBuckets-transfers');
     this._header = document.createElement('div');
@@ -28,9 +33,18 @@ export class TransfersView extends Widget {
       );
       if (button) {
         void this.jobs.cancel(button.dataset.cancel!);
+      } else if (
+        (event.target as HTMLElement).closest('[data-cancel-queued]')
+      ) {
+        for (const item of this.uploads.items) {
+          if (item.state === 'queued') {
+            void this.uploads.cancel(item.id);
+          }
+        }
       }
     });
     jobs.changed.connect(this.render, this);
+    uploads.changed.connect(this.render, this);
     this.render();
   }
 
@@ -40,10 +54,14 @@ export class TransfersView extends Widget {
 
   render(): void {
     const shown = this.jobs.jobs.slice(0, SHOWN);
-    this.node.hidden = shown.length === 0;
+    const waiting = this.uploads.items.filter(i => i.state === 'queued');
+    this.node.hidden = shown.length === 0 && waiting.length === 0;
     const running = this.jobs.running;
     this._header.textContent = running ? `Jobs (${running} running)` : 'Jobs';
     this._list.textContent = '';
+    if (waiting.length) {
+      this._list.appendChild(Private.waitingRow(waiting.map(i => i.name)));
+    }
     for (const job of shown) {
       this._list.appendChild(Private.jobRow(job));
     }
@@ -92,6 +110,25 @@ namespace Private {
       cancel.textContent = 'Cancel';
       row.appendChild(cancel);
     }
+    return row;
+  }
+
+  /** Desktop files queued behind the running uploads, with one Cancel for them all. */
+  export function waitingRow(names: string[]): HTMLElement {
+    const row = document.createElement('div');
+    row.className = 'jp-LeapBuckets-job jp-LeapBuckets-uploadsWaiting';
+    const label = document.createElement('div');
+    label.className = 'jp-LeapBuckets-jobLabel';
+    label.textContent = `${names.length} file${names.length > 1 ? 's' : ''} waiting to upload`;
+    const text = document.createElement('div');
+    text.className = 'jp-LeapBuckets-jobText';
+    text.textContent =
+      names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+    const cancel = document.createElement('button');
+    cancel.className = 'jp-mod-styled jp-LeapBuckets-cancel';
+    cancel.dataset.cancelQueued = '';
+    cancel.textContent = 'Cancel';
+    row.append(label, text, cancel);
     return row;
   }
 

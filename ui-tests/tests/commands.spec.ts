@@ -265,7 +265,11 @@ test('upload, details, copy URL and Python, and download to the workspace, from 
   const name = `tb-${Date.now().toString(36)}.csv`;
   // Upload through the toolbar's button and the system file picker.
   const chooser = page.waitForEvent('filechooser');
-  await panel.locator('.jp-LeapBuckets-upload').click();
+  await panel
+    .locator(
+      '.jp-ToolbarButtonComponent[data-command="leap-buckets:upload-files"]'
+    )
+    .click();
   await (
     await chooser
   ).setFiles({

@@ -34,10 +34,14 @@ test('a Zarr store is deleted through the dialog after typing its name', async (
   await put(`${store}t/0`, 'aaaaaaaa');
   await put(`${store}t/1`, 'bbbbbbbb');
   const panel = await openPanel(page);
-  await panel.locator('.jp-LeapBuckets-refresh').click();
+  await panel
+    .locator('.jp-ToolbarButtonComponent[data-command="leap-buckets:refresh"]')
+    .click();
   const target = row(panel, store);
   await expect(target).toHaveAttribute('data-type', 'zarr');
-  const button = panel.locator('.jp-LeapBuckets-delete');
+  const button = panel.locator(
+    '.jp-ToolbarButtonComponent[data-command="leap-buckets:delete-item"]'
+  );
   await expect(button).toBeDisabled(); // nothing selected
   await target.click();
   await expect(button).toBeEnabled();
@@ -82,7 +86,9 @@ test('the delete button is off on read-only roots and outside the home prefix', 
   page
 }) => {
   const panel = await openPanel(page);
-  const button = panel.locator('.jp-LeapBuckets-delete');
+  const button = panel.locator(
+    '.jp-ToolbarButtonComponent[data-command="leap-buckets:delete-item"]'
+  );
   await panel.locator('.jp-LeapBuckets-crumb').first().click(); // the bucket's top
   await row(panel, 'other-user/').click();
   await expect(button).toBeDisabled();

@@ -1,4 +1,11 @@
-import { expect, GCS, openPanel, row, test } from './fixtures';
+import {
+  expect,
+  GCS,
+  openPanel,
+  row,
+  screenshotBothThemes,
+  test
+} from './fixtures';
 
 /**
  * The Buckets panel in real JupyterLab, against the seeded emulators
@@ -30,6 +37,50 @@ test('the panel lists the roots and opens at the user home', async ({
     'directory'
   );
   await expect(panel.locator('.jp-LeapBuckets-readOnlyMark')).toBeHidden();
+});
+
+test("the toolbar is JupyterLab's, a button per command as in the file browser", async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  const buttons = panel.locator(
+    '.jp-LeapBuckets-toolbar.jp-Toolbar .jp-CommandToolbarButton .jp-ToolbarButtonComponent'
+  );
+  await expect(buttons).toHaveCount(5);
+  expect(
+    await buttons.evaluateAll(all =>
+      all.map(b => b.getAttribute('data-command'))
+    )
+  ).toEqual([
+    'leap-buckets:new-folder',
+    'leap-buckets:upload-files',
+    'leap-buckets:go-to-url',
+    'leap-buckets:delete-item',
+    'leap-buckets:refresh'
+  ]);
+  // The same size as the file browser's buttons; icons only, the tooltip the caption.
+  const ours = (await buttons.first().boundingBox())!;
+  await page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').click();
+  const theirs = (await page
+    .locator('.jp-FileBrowser-toolbar .jp-ToolbarButtonComponent')
+    .first()
+    .boundingBox())!;
+  expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
+  await page
+    .locator('.jp-FileBrowser-toolbar')
+    .screenshot({ path: 'screenshots/filebrowser-toolbar-light.png' });
+  await openPanel(page);
+  await expect(buttons.nth(3)).toBeDisabled(); // nothing selected to delete
+  await expect(buttons.nth(3)).toHaveAttribute(
+    'title',
+    'Select a file, folder or store to delete.'
+  );
+  await expect(buttons.nth(4)).toHaveAttribute('title', 'Refresh the listing');
+  await screenshotBothThemes(
+    page,
+    panel.locator('.jp-LeapBuckets-toolbar'),
+    'toolbar'
+  );
 });
 
 test('navigates into a folder and back by breadcrumb, and shows Zarr stores', async ({
@@ -114,7 +165,9 @@ test('the refresh button shows objects written by someone else', async ({
     true
   );
   await expect(row(panel, `demo/${name}`)).toHaveCount(0);
-  await panel.locator('.jp-LeapBuckets-refresh').click();
+  await panel
+    .locator('.jp-ToolbarButtonComponent[data-command="leap-buckets:refresh"]')
+    .click();
   await expect(row(panel, `demo/${name}`)).toBeVisible();
   await fetch(
     `${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(`demo/${name}`)}`,
