@@ -4,7 +4,8 @@ import {
   openPanel,
   row,
   screenshotBothThemes,
-  test
+  test,
+  toolbarButton
 } from './fixtures';
 
 /**
@@ -265,11 +266,7 @@ test('upload, details, copy URL and Python, and download to the workspace, from 
   const name = `tb-${Date.now().toString(36)}.csv`;
   // Upload through the toolbar's button and the system file picker.
   const chooser = page.waitForEvent('filechooser');
-  await panel
-    .locator(
-      '.jp-ToolbarButtonComponent[data-command="leap-buckets:upload-files"]'
-    )
-    .click();
+  await toolbarButton(panel, 'leap-buckets:upload-files').click();
   await (
     await chooser
   ).setFiles({

@@ -4,7 +4,9 @@ import {
   openPanel,
   row,
   screenshotBothThemes,
-  test
+  test,
+  toolbarButton,
+  expectDisabled
 } from './fixtures';
 
 /** Guarded deletion in the panel: the plan dialog, typing the name, the job. */
@@ -39,12 +41,10 @@ test('a Zarr store is deleted through the dialog after typing its name', async (
     .click();
   const target = row(panel, store);
   await expect(target).toHaveAttribute('data-type', 'zarr');
-  const button = panel.locator(
-    '.jp-ToolbarButtonComponent[data-command="leap-buckets:delete-item"]'
-  );
-  await expect(button).toBeDisabled(); // nothing selected
+  const button = toolbarButton(panel, 'leap-buckets:delete-item');
+  await expectDisabled(button); // nothing selected
   await target.click();
-  await expect(button).toBeEnabled();
+  await expectDisabled(button, false);
   await button.click();
 
   const dialog = page.locator('.jp-LeapBuckets-deleteDialog');
@@ -86,20 +86,18 @@ test('the delete button is off on read-only roots and outside the home prefix', 
   page
 }) => {
   const panel = await openPanel(page);
-  const button = panel.locator(
-    '.jp-ToolbarButtonComponent[data-command="leap-buckets:delete-item"]'
-  );
+  const button = toolbarButton(panel, 'leap-buckets:delete-item');
   await panel.locator('.jp-LeapBuckets-crumb').first().click(); // the bucket's top
   await row(panel, 'other-user/').click();
-  await expect(button).toBeDisabled();
+  await expectDisabled(button);
   await expect(button).toHaveAttribute(
     'title',
     'You can delete only inside gs://leap-scratch/demo/.'
   );
   await row(panel, 'demo/').click();
-  await expect(button).toBeDisabled(); // the home itself
+  await expectDisabled(button); // the home itself
   await panel.locator('.jp-LeapBuckets-rootSelect').selectOption('osn-manual');
   await row(panel, 'CMIP6/').click();
-  await expect(button).toBeDisabled();
+  await expectDisabled(button);
   await expect(button).toHaveAttribute('title', /Deleting is off/);
 });

@@ -4,7 +4,8 @@ import {
   openPanel,
   row,
   screenshotBothThemes,
-  test
+  test,
+  toolbarButton
 } from './fixtures';
 
 /** Expiry badges on scratch, the expiring-soon warning, and "Move to persistent". */
@@ -80,9 +81,7 @@ test('a warning says what expires within a day, and Move to persistent moves it'
     (await fetch(upload, { method: 'POST', body: 'worth keeping' })).ok
   ).toBe(true);
   const panel = await openPanel(page);
-  await panel
-    .locator('.jp-ToolbarButtonComponent[data-command="leap-buckets:refresh"]')
-    .click();
+  await toolbarButton(panel, 'leap-buckets:refresh').click();
   await row(panel, `demo/${name}`).click({ button: 'right' });
   await page
     .locator('.lm-Menu-item', { hasText: 'Move to Persistent' })

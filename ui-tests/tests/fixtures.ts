@@ -48,6 +48,29 @@ export function sidebarTab(page: IJupyterLabPageFixture, id: string): Locator {
   return page.locator(`.jp-SideBar.jp-mod-left [data-id="${id}"]`);
 }
 
+/** The panel's toolbar button for a command ('leap-buckets:refresh'). */
+export function toolbarButton(panel: Locator, command: string): Locator {
+  return panel.locator(
+    `.jp-LeapBuckets-toolbar .jp-ToolbarButtonComponent[data-command="${command}"]`
+  );
+}
+
+/**
+ * Whether a toolbar button is disabled. JupyterLab's toolbar buttons are <jp-button>
+ * elements, whose state shows as aria-disabled (Playwright's toBeDisabled reads native
+ * buttons only).
+ */
+export async function expectDisabled(
+  button: Locator,
+  disabled = true
+): Promise<void> {
+  if (disabled) {
+    await expect(button).toHaveAttribute('aria-disabled', 'true');
+  } else {
+    await expect(button).not.toHaveAttribute('aria-disabled', 'true');
+  }
+}
+
 export function row(panel: Locator, path: string): Locator {
   return panel.locator(`.jp-LeapBuckets-row[data-path="${path}"]`);
 }

@@ -4,7 +4,9 @@ import {
   openPanel,
   row,
   screenshotBothThemes,
-  test
+  test,
+  toolbarButton,
+  expectDisabled
 } from './fixtures';
 
 /**
@@ -62,15 +64,16 @@ test("the toolbar is JupyterLab's, a button per command as in the file browser",
   const ours = (await buttons.first().boundingBox())!;
   await page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').click();
   const theirs = (await page
-    .locator('.jp-FileBrowser-toolbar .jp-ToolbarButtonComponent')
-    .first()
+    .locator(
+      '.jp-FileBrowser-toolbar [data-command="filebrowser:create-new-directory"]'
+    )
     .boundingBox())!;
   expect([ours.width, ours.height]).toEqual([theirs.width, theirs.height]);
   await page
     .locator('.jp-FileBrowser-toolbar')
     .screenshot({ path: 'screenshots/filebrowser-toolbar-light.png' });
   await openPanel(page);
-  await expect(buttons.nth(3)).toBeDisabled(); // nothing selected to delete
+  await expectDisabled(buttons.nth(3)); // nothing selected to delete
   await expect(buttons.nth(3)).toHaveAttribute(
     'title',
     'Select a file, folder or store to delete.'
@@ -165,9 +168,7 @@ test('the refresh button shows objects written by someone else', async ({
     true
   );
   await expect(row(panel, `demo/${name}`)).toHaveCount(0);
-  await panel
-    .locator('.jp-ToolbarButtonComponent[data-command="leap-buckets:refresh"]')
-    .click();
+  await toolbarButton(panel, 'leap-buckets:refresh').click();
   await expect(row(panel, `demo/${name}`)).toBeVisible();
   await fetch(
     `${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(`demo/${name}`)}`,
