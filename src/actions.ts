@@ -1,17 +1,13 @@
 /**
  * What the commands do: go to a URL, new folder, upload, rename, delete, copy URL or
- * Python, download to the workspace, move to persistent, details and the Zarr preview.
+ * Python, download to the workspace, move to persistent, details and the Zarr preview
+ * (zarrPreviews.ts).
  * Commands (commands.ts) only register these with their enablement rules
  * (commandRules.ts). The workflows (workflows/) hold the logic; this module gives them
  * their dialogs and notifications.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import {
-  Clipboard,
-  InputDialog,
-  MainAreaWidget,
-  Notification
-} from '@jupyterlab/apputils';
+import { Clipboard, InputDialog, Notification } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 
 import { IBucketsApi } from './api';
@@ -22,7 +18,6 @@ import {
   whyNotName
 } from './commandRules';
 import { parentPath } from './format';
-import { bucketIcon } from './icons';
 import { JobsModel } from './jobs';
 import { SlowNotice } from './slowNotice';
 import { pythonSnippet } from './snippets';
@@ -31,7 +26,7 @@ import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
 import { confirmDelete } from './widgets/deleteDialog';
 import { showDetailsDialog } from './widgets/detailsDialog';
 import { BucketPanel } from './widgets/panel';
-import { ZarrPreview } from './widgets/zarrPreview';
+import { ZarrPreviews } from './zarrPreviews';
 import { planAndDelete } from './workflows/deletePlan';
 import { DetailsModel } from './workflows/details';
 import { moveToPersistent, whyNotMove } from './workflows/moveToPersistent';
@@ -57,6 +52,9 @@ export class BucketActions {
     readonly panel: BucketPanel,
     private readonly options: IActionsOptions
   ) {
+    this._previews = new ZarrPreviews(app, options.api, () =>
+      options.fileBrowser ? options.fileBrowser.model.path : ''
+    );
     panel.listing.opened.connect((_, entry) => void this.open(entry));
     panel.listing.renameRequested.connect(() => void this.rename());
   }
@@ -348,64 +346,10 @@ export class BucketActions {
     if (!entry && this._refuse('preview')) {
       return;
     }
-    const root = this.context.root!;
-    entry = entry ?? this.context.selection[0];
-    const id = `leap-buckets-zarr-${root.id}-${entry.path}`.replace(
-      /[^A-Za-z0-9_-]/g,
-      '_'
-    );
-    const open = this._previews.get(id);
-    if (open) {
-      this.app.shell.activateById(open.id);
-      return;
-    }
-    const content = new ZarrPreview({
-      api: this.options.api,
-      root,
-      path: entry.path,
-      snippet: pythonSnippet(root, entry),
-      openInNotebook: code => void this.openInNotebook(code),
-      copy: code => {
-        Clipboard.copyToSystem(code);
-        Notification.info('Copied the Python that opens this store', {
-          autoClose: 3000
-        });
-      }
-    });
-    const widget = new MainAreaWidget({ content });
-    widget.id = id;
-    widget.title.icon = bucketIcon;
-    widget.title.label = `${entry.name} (Zarr)`;
-    widget.title.caption = `${root.url}${entry.path}`;
-    this._previews.set(id, widget);
-    widget.disposed.connect(() => this._previews.delete(id));
-    this.app.shell.add(widget, 'main');
-    this.app.shell.activateById(widget.id);
+    this._previews.open(this.context.root!, entry ?? this.context.selection[0]);
   }
 
-  /** A new notebook whose first cell holds `code`. */
-  async openInNotebook(code: string): Promise<void> {
-    try {
-      const panel: any = await this.app.commands.execute(
-        'notebook:create-new',
-        {
-          cwd: this.fileBrowser?.model.path ?? ''
-        }
-      );
-      await panel.context.ready;
-      const shared = panel.content.model.sharedModel;
-      shared.transact(() => {
-        shared.getCell(0).setSource(code);
-      });
-    } catch (error) {
-      Notification.error(
-        `No notebook could be made: ${(error as Error).message}`,
-        { autoClose: false }
-      );
-    }
-  }
-
-  private _previews = new Map<string, MainAreaWidget<ZarrPreview>>();
+  private _previews: ZarrPreviews;
 }
 
 namespace Private {
