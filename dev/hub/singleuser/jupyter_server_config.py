@@ -18,3 +18,6 @@ c.LeapBuckets.s3_secret = "testing"
 c.ServerApp.allow_root = True  # CI and these machines run as root
 c.LabApp.news_url = None  # no requests to the outside world
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+# window.jupyterapp, which the browser tests (ui-tests/hub/) drive, as Galata's own
+# configuration does.
+c.LabApp.expose_app_in_browser = True
