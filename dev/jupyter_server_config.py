@@ -24,6 +24,13 @@ c.LeapBuckets.gcs_endpoint = f"http://127.0.0.1:{gcs_port}"  # anonymous, as the
 c.LeapBuckets.s3_endpoint = f"http://127.0.0.1:{s3_port}"  # replaces OSN's endpoint
 c.LeapBuckets.s3_key = "testing"
 c.LeapBuckets.s3_secret = "testing"
+# For the notebooks' kernels, which inherit this environment, so that the panel's "Copy
+# Python" snippets run against the emulator: gcsfs's default class first asks each bucket
+# its type over gRPC, which fake-gcs-server does not speak (60 s of retries per call).
+os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
+# As a LEAP user with OSN keys sets them (README), so that the OSN inbox's snippets run.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 c.ServerApp.base_url = "/user/demo/"  # as on JupyterHub
 c.ServerApp.ip = "127.0.0.1"
