@@ -43,9 +43,12 @@ async function main() {
     await page
       .locator('#jupyterlab-splash')
       .waitFor({ state: 'detached', timeout: TIMEOUT });
-    await page.waitForFunction(() => typeof window.jupyterapp === 'object', {
-      timeout: TIMEOUT
-    });
+    // window.jupyterapp: the server sets LabApp.expose_app_in_browser.
+    await page.waitForFunction(
+      () => typeof window.jupyterapp === 'object',
+      undefined,
+      { timeout: TIMEOUT }
+    );
     await page.evaluate(() => window.jupyterapp.started);
     const version = await page.evaluate(() => window.jupyterapp.version);
     console.log(`JupyterLab ${version} started`);
