@@ -22,18 +22,17 @@ def _load_jupyter_server_extension(server_app):
 
     from jupyter_core.paths import jupyter_data_dir
 
+    from .build import build
     from .config import LeapBuckets
-    from .jobs import JobStore
     from .routes import setup_route_handlers
-    from .service import BucketService
 
     config = LeapBuckets(parent=server_app)
-    state = Path(config.state_dir or Path(jupyter_data_dir()) / "leap_buckets")
-    jobs = JobStore(state / "jobs.json")
-    allow_hidden = bool(getattr(server_app.contents_manager, "allow_hidden", False))
-    service = BucketService(
-        config, local_root=server_app.root_dir, jobs=jobs, state_dir=state, allow_hidden=allow_hidden
+    parts = build(
+        config,
+        state_dir=Path(config.state_dir or Path(jupyter_data_dir()) / "leap_buckets"),
+        local_root=server_app.root_dir,
+        allow_hidden=bool(getattr(server_app.contents_manager, "allow_hidden", False)),
     )
-    setup_route_handlers(server_app.web_app, service)
-    who = service.username or "unknown user (writes and deletes off)"
-    server_app.log.info(f"leap-buckets: {len(service.roots)} roots for {who}")
+    setup_route_handlers(server_app.web_app, parts)
+    who = parts.service.username or "unknown user (writes and deletes off)"
+    server_app.log.info(f"leap-buckets: {len(parts.service.roots)} roots for {who}")

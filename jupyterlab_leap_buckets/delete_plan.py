@@ -18,7 +18,7 @@ from . import guard
 from .errors import ApiError
 from .listing import ZARR_MARKERS
 from .roots import Root
-from .storage.errors import translate
+from .translate import translate
 
 SAMPLE_KEYS = 20  # keys a plan shows
 # Once a delete is confirmed, the listing stays at most this many objects ahead of the

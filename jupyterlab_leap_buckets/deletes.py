@@ -51,7 +51,7 @@ from . import guard
 from .delete_plan import Plan, batches, is_zarr, keys_in_plan, list_into_spool
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
-from .storage.errors import translate
+from .translate import translate
 
 log = logging.getLogger(__name__)
 

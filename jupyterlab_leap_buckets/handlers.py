@@ -16,11 +16,10 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 
+from .build import Parts
 from .errors import ApiError, bad_request
 from .listing import decode_cursor
 from .roots import Root
-from .service import BucketService
-from .storage.errors import translate
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +57,10 @@ class BaseHandler(APIHandler):
     # DELETE) on this resource by @authorized, as its own contents handlers do.
     auth_resource = AUTH_RESOURCE
 
-    def initialize(self, service: BucketService):
-        self.service = service
+    def initialize(self, parts: Parts):
+        """`parts`: what build.py made, once for the server; handlers make nothing."""
+        self.parts = parts
+        self.service = parts.service
 
     def json_body(self) -> dict:
         try:
@@ -92,17 +93,17 @@ class BaseHandler(APIHandler):
             raise bad_request("'root' is a root's id, a string (GET roots lists them).")
         return self.service.root(root_id)
 
-    def _failed_root(self, body: dict, exc: BaseException, *roles: str):
-        """The root to report a request's storage failure against: of the roots its
-        places (`roles`, in order of preference) name, the one whose bucket the error
-        names, else the first; None when they name only the server's disk."""
+    def named_roots(self, body: dict, *roles: str) -> list:
+        """The roots a request's places (`roles`, in order of preference) name, None for
+        the server's disk: what translate() chooses among for a failure of the request."""
         named = []
         for role in roles:
             place = body.get(role)
-            if isinstance(place, dict) and "local" not in place:
+            if isinstance(place, dict) and "local" in place:
+                named.append(None)
+            elif isinstance(place, dict):
                 named += [root for root in self.service.roots if root.id == place.get("root")]
-        text = f"{exc} {exc.__cause__ or ''}"
-        return next((root for root in named if root.bucket in text), named[0] if named else None)
+        return named
 
     def _send_error(self, err: ApiError):
         if self._headers_written:
@@ -215,16 +216,6 @@ def hours_argument(value: str) -> timedelta:
     return timedelta(hours=hours)
 
 
-def translate_for(exc: BaseException, root, what: str) -> ApiError:
-    """translate() for the root a request named; None: the server's disk only."""
-    if root is not None:
-        return translate(exc, root, what)
-    log.exception("leap-buckets: %s on the server's disk failed", what, exc_info=exc)
-    return ApiError(
-        500, "disk-error", f"{what} failed on the server's disk: {exc}. Check the folder's permissions and free space."
-    )
-
-
 def byte_range(header, size: int):
     """[start, end) for a single-range `Range` header (None: no header, the whole
     object); 416 when it is malformed (an empty one too) or cannot be met."""
@@ -255,7 +246,7 @@ class NoRouteHandler(BaseHandler):
     """Any other path under the API's base: the API's 404, not Jupyter's HTML page."""
 
     def initialize(self):
-        pass
+        pass  # answers without the parts
 
     async def _no_route(self, *args):
         self._send_error(ApiError(404, "not-found", f"There is no route {self.request.path}; see docs/api.yaml."))

@@ -12,7 +12,8 @@ from .errors import ApiError, bad_request
 from .listing import file_entry, folder_entry, iso
 from .paths import check_key
 from .roots import Root
-from .storage.errors import Exists, translate
+from .storage.errors import Exists
+from .translate import translate
 
 FOLDER_MARKER = ".keep"
 DETAILS_SCAN_LIMIT = 20_000  # objects counted for a folder's details before saying "at least"
@@ -66,14 +67,14 @@ async def create_folder(service, root: Root, path: str) -> dict:
     return folder_entry(parent + "/" if parent else "", path, False)
 
 
-async def details(service, root: Root, path: str) -> dict:
+async def details(service, expiry, root: Root, path: str) -> dict:
     """What the details dialog shows: for a file its metadata and checksums; for a
     folder or store how many objects and bytes lie under it (counted up to
     DETAILS_SCAN_LIMIT objects), and the newest change."""
     if path is None:
         raise bad_request("The request needs a 'path' (an object key, or a folder ending in '/').")
     store = service.store(root)
-    policy = await service.expiry.policy(root)
+    policy = await expiry.policy(root)
     url = f"{root.url}{path}"
     try:
         if not path.endswith("/") and path:

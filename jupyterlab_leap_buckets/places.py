@@ -33,11 +33,12 @@ class Place:
         return {"root": self.root.id, "path": self.path} if self.root else {"local": self.path}
 
 
-def parse_place(service, local_root: str, data, role: str) -> Place:
+def parse_place(service, data, role: str) -> Place:
+    """The place `data` names: a root's key, or a path on the server's disk (`local`)."""
     if not isinstance(data, dict):
         raise bad_request(f'\'{role}\' must be {{"root": id, "path": key}} or {{"local": path}}.')
     if "local" in data:
-        store = service.local_store(local_root)
+        store = service.local
         path = local_path(data["local"])
         store.resolve(path, named=True)  # a place a request names: never hidden, never the state
         return Place(store, None, path)

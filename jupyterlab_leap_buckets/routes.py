@@ -10,26 +10,15 @@ import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.utils import url_path_join
 
-from .deletes import Deletes
+from .build import Parts
 from .errors import ApiError, bad_request
-from .handlers import (
-    BaseHandler,
-    NoRouteHandler,
-    api_errors,
-    byte_range,
-    check_cursor,
-    hours_argument,
-    translate_for,
-    whole_number,
-)
+from .handlers import BaseHandler, NoRouteHandler, api_errors, byte_range, check_cursor, hours_argument, whole_number
 from .items import create_folder, details
 from .listing import LIST_DEADLINE, list_page
 from .paths import check_key
-from .service import BucketService
-from .storage.errors import translate
-from .transfers import start_transfer
+from .transfer_start import start_transfer
+from .translate import translate
 from .upload_routes import UploadsHandler
-from .uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +46,7 @@ class ListHandler(BaseHandler):
         try:
             # A listing is what the user waits on: past LIST_DEADLINE it fails (502)
             # whatever the libraries' retries would still try.
-            policy = await asyncio.wait_for(self.service.expiry.policy(root), LIST_DEADLINE)
+            policy = await asyncio.wait_for(self.parts.expiry.policy(root), LIST_DEADLINE)
             page = await asyncio.wait_for(
                 list_page(
                     store,
@@ -127,7 +116,7 @@ class ExpiryHandler(BaseHandler):
     @api_errors
     async def get(self):
         root = self.root(self.arg("root"))
-        expiry = self.service.expiry
+        expiry = self.parts.expiry
         if self.request.path.rstrip("/").endswith("expiring"):
             within = hours_argument(self.arg("hours", "24"))
         else:
@@ -138,8 +127,6 @@ class ExpiryHandler(BaseHandler):
                 self.finish(json.dumps(await expiry.expiring(root, within)))
             else:
                 self.finish(json.dumps(await expiry.earliest(root, path, limit)))
-        except ApiError:
-            raise
         except Exception as exc:
             raise translate(exc, root, "Finding what expires") from None
 
@@ -167,7 +154,7 @@ class DetailsHandler(BaseHandler):
     @api_errors
     async def get(self):
         root = self.root(self.arg("root"))
-        self.finish(json.dumps(await details(self.service, root, self.arg("path"))))
+        self.finish(json.dumps(await details(self.service, self.parts.expiry, root, self.arg("path"))))
 
 
 class TransfersHandler(BaseHandler):
@@ -177,24 +164,14 @@ class TransfersHandler(BaseHandler):
     async def post(self):
         body = self.json_body()
         try:
-            job = await start_transfer(self.service, self.service.jobs, self.service.local_root, body)
-        except ApiError:
-            raise
+            job = await start_transfer(self.service, self.parts.jobs, body)
         except Exception as exc:
-            raise translate_for(
-                exc, self._failed_root(body, exc, "target", "source"), "Starting the transfer"
-            ) from None
+            raise translate(exc, self.named_roots(body, "target", "source"), "Starting the transfer") from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
 
-class _DeletesHandler(BaseHandler):
-    def initialize(self, service: BucketService, deletes: Deletes):
-        super().initialize(service)
-        self.deletes = deletes
-
-
-class DeletePlanHandler(_DeletesHandler):
+class DeletePlanHandler(BaseHandler):
     """POST delete/plan: what a delete would remove, and a token to confirm it with;
     GET delete/plan/<token> follows a listing still under way; DELETE drops the plan."""
 
@@ -204,7 +181,7 @@ class DeletePlanHandler(_DeletesHandler):
     async def get(self, token=None):
         if not token:
             raise bad_request("Follow a plan with GET delete/plan/<token>.")
-        self.finish(json.dumps(self.deletes.get(token).to_api()))
+        self.finish(json.dumps(self.parts.deletes.get(token).to_api()))
 
     @tornado.web.authenticated
     @authorized
@@ -212,7 +189,7 @@ class DeletePlanHandler(_DeletesHandler):
     async def delete(self, token=None):
         if not token:
             raise bad_request("Drop a plan with DELETE delete/plan/<token>.")
-        self.deletes.drop(token)
+        self.parts.deletes.drop(token)
         self.set_status(204)
         self.finish()
 
@@ -225,15 +202,13 @@ class DeletePlanHandler(_DeletesHandler):
         body = self.json_body()
         root = self.root(body.get("root"))
         try:
-            plan = await self.deletes.plan(body)
-        except ApiError:
-            raise
+            plan = await self.parts.deletes.plan(body)
         except Exception as exc:
             raise translate(exc, root, "Planning the delete") from None
         self.finish(json.dumps(plan.to_api()))
 
 
-class DeleteHandler(_DeletesHandler):
+class DeleteHandler(BaseHandler):
     """POST delete: run a confirmed plan as a job."""
 
     @tornado.web.authenticated
@@ -241,7 +216,7 @@ class DeleteHandler(_DeletesHandler):
     @api_errors
     async def post(self):
         # Who asked goes into the audit log (deletes.jsonl), beside the server's user.
-        job = self.deletes.start(self.json_body(), identity=self.current_user.username)
+        job = self.parts.deletes.start(self.json_body(), identity=self.current_user.username)
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 
@@ -251,7 +226,7 @@ class JobsHandler(BaseHandler):
     @authorized
     @api_errors
     async def get(self, job_id=None):
-        jobs = self.service.jobs
+        jobs = self.parts.jobs
         if job_id:
             self.finish(json.dumps(jobs.get(job_id).to_api()))
         else:
@@ -263,19 +238,15 @@ class JobsHandler(BaseHandler):
     async def delete(self, job_id=None):
         if not job_id:
             raise bad_request("Name the job to cancel: DELETE jobs/<id>.")
-        job = self.service.jobs.cancel(job_id)
-        await self.service.jobs.wait(job_id)
+        job = self.parts.jobs.cancel(job_id)
+        await self.parts.jobs.wait(job_id)
         self.finish(json.dumps(job.to_api()))
 
 
-def setup_route_handlers(web_app, service: BucketService):
+def setup_route_handlers(web_app, parts: Parts):
+    """Every route of docs/api.yaml, each handler given the parts build() made."""
     base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
-    kwargs = {"service": service}
-    upload_kwargs = {"service": service, "uploads": Uploads(service, service.jobs)}
-    delete_kwargs = {
-        "service": service,
-        "deletes": Deletes(service, service.jobs, service.state_dir, service.audit_path),
-    }
+    kwargs = {"parts": parts}
     web_app.add_handlers(
         ".*$",
         [
@@ -287,11 +258,11 @@ def setup_route_handlers(web_app, service: BucketService):
             (url_path_join(base, "details"), DetailsHandler, kwargs),
             (url_path_join(base, "expiry"), ExpiryHandler, kwargs),
             (url_path_join(base, "expiring"), ExpiryHandler, kwargs),
-            (url_path_join(base, "uploads"), UploadsHandler, upload_kwargs),
-            (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, upload_kwargs),
-            (url_path_join(base, "delete", "plan"), DeletePlanHandler, delete_kwargs),
-            (url_path_join(base, "delete", "plan", r"([A-Za-z0-9_-]+)"), DeletePlanHandler, delete_kwargs),
-            (url_path_join(base, "delete"), DeleteHandler, delete_kwargs),
+            (url_path_join(base, "uploads"), UploadsHandler, kwargs),
+            (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, kwargs),
+            (url_path_join(base, "delete", "plan"), DeletePlanHandler, kwargs),
+            (url_path_join(base, "delete", "plan", r"([A-Za-z0-9_-]+)"), DeletePlanHandler, kwargs),
+            (url_path_join(base, "delete"), DeleteHandler, kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
         ],

@@ -13,15 +13,13 @@ places (a bucket root or the server's disk), verified object by object.
   chunk on its way (about 130 MiB; in composite parts, the part being filled and four
   on their way, about 112 MiB; towards S3, PARTS_IN_FLIGHT parts, about 64 MiB); small
   ones one piece each. So a job holds about 2 x 130 + 14 x 8 = 370 MiB of object data
-  at most, whatever the files' sizes (measured: 510-540 MiB of process RSS with two
-  1 GiB uploads in flight, docs/benchmarks.md).
+  at most, whatever the files' sizes (what the process measured: docs/benchmarks.md).
 - Each object is checked after it lands: size, and MD5 / CRC32C wherever the target or
   source reports one. A mismatch deletes the copy and fails the object.
 - A move deletes each source object only after its copy has been verified.
 
-The defaults were measured on the emulators (docs/benchmarks.md): fake-gcs-server takes
-8.4 s for 256 MiB in 8 MiB resumable chunks and 3.6 s in 32 MiB ones; two 1 GiB files
-took 45-64 s as resumable uploads and 19-32 s in composite parts.
+The chunk and part sizes are the fastest the benchmarks found on the emulators, within
+the memory bound above (docs/benchmarks.md, "Transfers").
 """
 
 import asyncio
@@ -29,150 +27,27 @@ import contextlib
 import logging
 
 from . import guard
-from .errors import ApiError, bad_request
+from .errors import ApiError
 from .jobs import SAMPLE, Job
 from .object_copy import CHUNK, ahead, stream_copy, verify
-from .places import CONFLICTS, MODES, Place, base_name, parse_place, renamed
+from .places import Place
 from .storage.errors import Exists, SourceChanged
 from .storage.gcs_composite import part_prefix
+from .translate import translate
 
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 16  # objects in flight
 LARGE_CONCURRENCY = 2  # of which larger than one chunk
 # Objects of the source's listing read ahead of those handed out: the next page is asked
-# for while the objects of the one before are copied, not after. Listing and copying in
-# turn, a download of 10,000 small objects spent 4 of its 6 seconds waiting on pages
-# (fake-gcs-server: 0.4 s each with 60,000 objects in the bucket). Held: these 2,000 and
-# the rest of the page being read, three pages of names at most (about 1.5 MiB).
+# for while the objects of the one before are copied, not after, since listing and
+# copying in turn left a download of many small files waiting on pages (docs/benchmarks.md,
+# "Seventh session"). Held: these 2,000 and the rest of the page being read, three pages
+# of names at most (about 1.5 MiB).
 LIST_AHEAD = 2000
 
 
-async def start_transfer(service, jobs, local_root: str, body: dict) -> Job:
-    mode, conflict = body.get("mode", "copy"), body.get("conflict", "fail")
-    if mode not in MODES:
-        raise bad_request(f"'mode' is one of {', '.join(MODES)}, not {mode!r}.")
-    if conflict not in CONFLICTS:
-        raise bad_request(f"'conflict' is one of {', '.join(CONFLICTS)}, not {conflict!r}.")
-    source = parse_place(service, local_root, body.get("source"), "source")
-    target = parse_place(service, local_root, body.get("target"), "target")
-    folder = await _is_folder(source)
-    if folder and source.path and not source.path.endswith("/"):
-        source.path += "/"
-    name = base_name(source.path) + ("/" if folder else "")
-    if not name.strip("/"):
-        raise bad_request("Name a file or folder to transfer, not the top of a root.")
-    dest = (
-        target.path + name if target.path.endswith("/") or target.path == "" else target.path + ("/" if folder else "")
-    )
-    target = Place(target.store, target.root, dest)
-    allowed_target(target)
-    if mode == "move":
-        allowed_source(source)
-    if onto_itself(source, target, folder):
-        raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
-    if await exists(target, folder):
-        if conflict == "overwrite" and not folder and target.root is not None:
-            guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
-        if conflict == "fail":
-            raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
-        if conflict == "rename":
-            target = await free_name(target, folder)
-            allowed_target(target)  # the final name, asked again
-    label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
-    job = jobs.start(
-        "transfer",
-        label,
-        lambda job: _run(jobs, job, source, target, mode, conflict),
-        source=source.to_api(),
-        target=target.to_api(),
-        mode=mode,
-        conflict=conflict,
-        note=leaves_google(source, target),
-    )
-    return job
-
-
-def allowed_target(target: Place):
-    """The guard's answer for writing at `target` (a key, or a disk path)."""
-    if target.root is not None:
-        guard.check(guard.WRITE, target.root, target.path)
-    else:
-        target.store.resolve(guard.local_path(target.path), named=True)
-
-
-def allowed_source(source: Place):
-    """A move deletes its source: the guard's answer for deleting it, as a delete would."""
-    if source.root is not None:
-        guard.check(guard.DELETE, source.root, source.path, named=True)
-    elif not source.path.strip("/"):
-        raise bad_request("The server's root folder cannot be moved; move what is in it.")
-    else:
-        source.store.resolve(source.path, named=True)
-
-
-def onto_itself(source: Place, target: Place, folder: bool) -> bool:
-    """Whether the target is the source or lies inside it: for buckets by bucket and key
-    (two roots on one bucket are one bucket), on the disk by device and inode (a
-    symlinked folder or another spelling of a name is the same folder)."""
-    if source.root is None and target.root is None:
-        src, dst = source.store.resolve(source.path), target.store.resolve(target.path)
-        return guard.within(src, dst) if folder else guard.same_file(src, dst)
-    if source.root is None or target.root is None or source.bucket_id != target.bucket_id:
-        return False
-    return target.path == source.path or (folder and target.path.startswith(source.path))
-
-
-def leaves_google(source: Place, target: Place):
-    """One line for copies between Google and elsewhere (OSN): their bytes cross the
-    internet, through this server, and Google bills the egress."""
-    providers = {p.root.provider for p in (source, target) if p.root}
-    if len(providers) < 2 or "gcs" not in providers:
-        return None
-    if source.root.provider == "gcs":
-        return (
-            "This copy leaves Google's network: the bytes stream from Google Cloud through this server to "
-            f"{target.root.label}."
-        )
-    return f"This copy enters Google's network from {source.root.label}: the bytes stream through this server."
-
-
-async def _is_folder(place: Place) -> bool:
-    """Whether the source is a folder; 404 when there is nothing at it (a missing folder
-    is refused like a missing file, not run as a job of nothing)."""
-    if place.path and not place.path.endswith("/") and await place.store.head(place.path):
-        return False
-    folder = place.path if place.path == "" or place.path.endswith("/") else place.path + "/"
-    if place.root is None:
-        if place.store.resolve(folder).is_dir():
-            return True
-    else:
-        async for _ in place.store.walk(folder):
-            return True
-    raise ApiError(404, "not-found", f"There is nothing at {place.url}; refresh the listing.")
-
-
-async def exists(place: Place, folder: bool) -> bool:
-    if not folder:
-        return await place.store.head(place.path) is not None
-    if place.root is None:
-        return place.store.resolve(place.path).exists()
-    async for _ in place.store.walk(place.path):
-        return True
-    return False
-
-
-async def free_name(place: Place, folder: bool) -> Place:
-    name = base_name(place.path) + ("/" if folder else "")
-    parent = place.path[: len(place.path) - len(name)]
-    for n in range(1, 1000):
-        candidate = Place(place.store, place.root, parent + renamed(name, n))
-        if not await exists(candidate, folder):
-            return candidate
-    raise ApiError(409, "conflict", f"No free name like {renamed(name, 1)!r} in {parent or 'the top'}.")
-
-
-async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str):
+async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str):
     """Transfer what the source's listing yields, starting with its first page: objects
     are handed out as they are listed (as rclone does), at most CONCURRENCY in flight,
     and the job's totals grow with the listing. Nothing waits for the whole listing, and
@@ -184,6 +59,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
     target = Place(target.store, target.root, target.path, started_uploads)
     # A file and a folder of one name: a disk cannot hold both (buckets can).
     disk_shape = (NotADirectoryError, IsADirectoryError, FileExistsError) if target.root is None else ()
+    # An object's failure is reported against the root it came from (see translate.failed_root).
+    named = (target.root, source.root)
 
     async def one(info):
         try:
@@ -211,7 +88,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                         except asyncio.CancelledError:
                             await asyncio.wait([task])
                             if not task.cancelled() and task.exception() is not None:
-                                _failed(job, info.key, "storage-error", f"{task.exception()}")
+                                err = translate(task.exception(), named, f"Copying {info.key}")
+                                _failed(job, info.key, err.code, err.message)
                             raise
                 except ApiError as err:
                     _failed(job, info.key, err.code, err.message)
@@ -237,7 +115,8 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                     )
                     return
                 except Exception as exc:  # noqa: BLE001 - one object fails, the others go on
-                    _failed(job, info.key, "storage-error", f"{type(exc).__name__}: {exc}")
+                    err = translate(exc, named, f"Copying {info.key}")
+                    _failed(job, info.key, err.code, err.message)
                     return
                 jobs.progress(job)
         finally:
@@ -257,11 +136,13 @@ async def _run(jobs, job: Job, source: Place, target: Place, mode: str, conflict
                     task = asyncio.ensure_future(one(info))
                     in_flight.add(task)
                     task.add_done_callback(in_flight.discard)
-        except Exception:
+        except Exception as exc:
             # The listing failed: what it found goes on to its end, then the job fails.
             if in_flight:
                 await asyncio.gather(*in_flight)
-            raise
+            raise translate(exc, source.root, f"Listing {source.path or 'the top'}") from (
+                None if isinstance(exc, ApiError) else exc
+            )
         finally:
             job.listing = False
         jobs.progress(job)

@@ -7,10 +7,10 @@ import tornado.iostream
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 
+from .build import Parts
 from .errors import ApiError, bad_request
-from .handlers import BaseHandler, api_errors, translate_for
-from .service import BucketService
-from .uploads import Uploads
+from .handlers import BaseHandler, api_errors
+from .translate import translate
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,9 @@ class UploadsHandler(BaseHandler):
 
     MAX_JSON = 1024 * 1024  # a POST's JSON body
 
-    def initialize(self, service: BucketService, uploads: Uploads):
-        super().initialize(service)
-        self.uploads = uploads
+    def initialize(self, parts: Parts):
+        super().initialize(parts)
+        self.uploads = parts.uploads
         self.receiver = None  # a PUT's way into its upload, from prepare() on
         self.json = bytearray()  # a POST's body
 
@@ -104,13 +104,9 @@ class UploadsHandler(BaseHandler):
             raise bad_request("Start an upload with POST uploads; send its bytes with PUT uploads/<id>.")
         self.request.body = bytes(self.json)
         try:
-            job = await self.uploads.start(self.service.local_root, self.json_body())
-        except ApiError:
-            raise
+            job = await self.uploads.start(self.json_body())
         except Exception as exc:
-            raise translate_for(
-                exc, self._failed_root(self.json_body(), exc, "target"), "Starting the upload"
-            ) from None
+            raise translate(exc, self.named_roots(self.json_body(), "target"), "Starting the upload") from None
         self.set_status(202)
         self.finish(json.dumps(job.to_api()))
 

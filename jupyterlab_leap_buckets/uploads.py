@@ -5,8 +5,8 @@ request's body: a PUT's bytes are handed on in CHUNK pieces as they come off the
 and the next are read only once the target's upload has taken them (routes.py streams the
 body). An upload holds the piece being gathered and what the target's upload gathers (GCS:
 a 32 MiB chunk and its copy, or the 16 MiB part being filled and four on their way; S3:
-four 8 MiB parts); a 1 GiB upload in 8 MiB PUTs peaked at 76 MiB of Python memory, and
-one PUT of 256 MiB at 71-97 MiB (test_uploads.py). The object appears only when the last chunk
+four 8 MiB parts), whatever the file's size (test_uploads.py measures it; the figures are
+in docs/benchmarks.md, "Desktop uploads"). The object appears only when the last chunk
 has landed and been verified; a cancel, a failure, or a browser that goes away (no chunk
 for IDLE seconds) aborts the upload and leaves nothing behind.
 
@@ -23,10 +23,12 @@ import google_crc32c
 from . import guard
 from .errors import ApiError, bad_request
 from .jobs import ACTIVE, Job, too_many
+from .object_copy import CHUNK, verify
 from .places import CONFLICTS, Place, parse_place
 from .storage.errors import Exists
 from .storage.gcs_composite import part_prefix
-from .transfers import CHUNK, allowed_target, exists, free_name, verify
+from .transfer_start import allowed_target, exists, free_name
+from .translate import translate
 
 IDLE = 120.0  # seconds without a chunk after which an upload is abandoned
 MAX_SESSIONS = 16  # uploads open at once (the panel sends three files at a time)
@@ -50,7 +52,7 @@ class Uploads:
         self.max_sessions = max_sessions  # None: MAX_SESSIONS, read when an upload starts
         self.sessions: dict = {}
 
-    async def start(self, local_root: str, body: dict) -> Job:
+    async def start(self, body: dict) -> Job:
         limit = MAX_SESSIONS if self.max_sessions is None else self.max_sessions
         if len(self.sessions) >= limit:
             raise too_many(f"already has {limit} uploads open")
@@ -71,7 +73,7 @@ class Uploads:
             raise bad_request("'size' is the file's size in bytes, a whole number.")
         if conflict not in CONFLICTS:
             raise bad_request(f"'conflict' is one of {', '.join(CONFLICTS)}, not {conflict!r}.")
-        target = parse_place(self.service, local_root, body.get("target"), "target")
+        target = parse_place(self.service, body.get("target"), "target")
         if not (target.path == "" or target.path.endswith("/")):
             raise bad_request("'target.path' is the folder to upload into, ending with '/'.")
         target = Place(target.store, target.root, target.path + name)
@@ -174,6 +176,10 @@ class Uploads:
                 await verify(target, target.path, session.size, *checksums(), landed=landed)
             job.objectsDone = 1
             job.completed.append(target.path)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise translate(exc, target.root, f"Uploading {target.path}") from exc
         finally:
             self.sessions.pop(job.id, None)
 

@@ -248,35 +248,61 @@ def jp_server_config(tmp_path, refusing_endpoint):
 
 
 @pytest.mark.parametrize(
-    "route, body, bucket",
+    "route, body, root",
     [
         # Only one place is a bucket: its root.
         (
             "transfers",
             {"source": {"root": "osn-inbox", "path": "x/y.txt"}, "target": {"local": ""}},
-            "s3://no-such-inbox/",
+            "osn-inbox (s3://no-such-inbox)",
         ),
         (
             "transfers",
             {"source": {"local": "a.txt"}, "target": {"root": "persistent", "path": "demo/"}},
-            "gs://leap-persistent/",
+            "persistent (gs://leap-persistent)",
         ),
-        # Both are: the target's (which place failed is not known here).
+        # Both are: the one that failed, the target (the source is checked first, and answers).
         (
             "transfers",
             {"source": {"root": "scratch", "path": "demo/notes/"}, "target": {"root": "persistent", "path": "demo/"}},
-            "gs://leap-persistent/",
+            "persistent (gs://leap-persistent)",
         ),
         (
             "uploads",
             {"target": {"root": "persistent", "path": "demo/"}, "name": "a.txt", "size": 1},
-            "gs://leap-persistent/",
+            "persistent (gs://leap-persistent)",
         ),
     ],
 )
-async def test_start_errors_name_the_bucket_that_failed(emulators, jp_fetch, jp_root_dir, route, body, bucket):
+async def test_start_errors_name_the_root_that_failed(emulators, jp_fetch, jp_root_dir, route, body, root):
     (jp_root_dir / "a.txt").write_text("a")
     status, answer, _ = await fetch(jp_fetch, route, method="POST", body=json.dumps(body))
     assert status in (403, 404, 502), answer
     message = error_of(answer)["message"]
-    assert bucket in message and "leap-scratch" not in message, message
+    assert message.startswith(root) and "leap-scratch" not in message, message
+
+
+@pytest.mark.parametrize(
+    "route, params, status, code, root",
+    [
+        (
+            "list",
+            {"root": "persistent", "path": "demo/"},
+            403,
+            "no-credentials",
+            "persistent (gs://leap-persistent)",
+        ),
+        ("list", {"root": "osn-inbox", "path": ""}, 404, "not-found", "osn-inbox (s3://no-such-inbox)"),
+        (
+            "details",
+            {"root": "persistent", "path": "demo/"},
+            403,
+            "no-credentials",
+            "persistent (gs://leap-persistent)",
+        ),
+    ],
+)
+async def test_reading_errors_name_the_root_the_request_named(api, route, params, status, code, root):
+    got, answer = await api(route, **params)
+    assert (got, answer["error"]["code"]) == (status, code), answer
+    assert answer["error"]["message"].startswith(root), answer

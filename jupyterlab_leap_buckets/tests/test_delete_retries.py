@@ -11,7 +11,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from jupyterlab_leap_buckets import deletes as deletes_module
 from jupyterlab_leap_buckets.storage import bulk_delete
 
 from .conftest import GCS, S3, gcs_independent_keys, gcs_put, s3_client
@@ -102,19 +101,18 @@ def quick_retries(monkeypatch):
 
 
 async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
+    from jupyterlab_leap_buckets.build import build
     from jupyterlab_leap_buckets.config import LeapBuckets
-    from jupyterlab_leap_buckets.jobs import JobStore
-    from jupyterlab_leap_buckets.service import BucketService
 
-    service = BucketService(LeapBuckets(username="demo", **config_kwargs), jobs=JobStore(None), state_dir=tmp_path)
-    deletes = deletes_module.Deletes(service, service.jobs, tmp_path, tmp_path / "audit.jsonl")
+    parts = build(LeapBuckets(username="demo", **config_kwargs), state_dir=tmp_path)
+    deletes = parts.deletes
     plan = await deletes.plan({"root": root, "path": path})
     for _ in range(100):
         if plan.complete:
             break
         await asyncio.sleep(0.05)
     job = deletes.start({"plan": plan.token, "confirm": name})
-    await service.jobs.wait(job.id)
+    await parts.jobs.wait(job.id)
     return job
 
 

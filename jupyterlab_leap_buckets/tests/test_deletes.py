@@ -177,15 +177,12 @@ async def test_a_plan_is_used_once_and_expires(plan, delete, finish, monkeypatch
 
 
 async def test_another_users_plan_is_refused(emulators, tmp_path):
+    from jupyterlab_leap_buckets.build import build
     from jupyterlab_leap_buckets.config import LeapBuckets
     from jupyterlab_leap_buckets.errors import ApiError
-    from jupyterlab_leap_buckets.jobs import JobStore
-    from jupyterlab_leap_buckets.service import BucketService
 
-    service = BucketService(
-        LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3), jobs=JobStore(None), state_dir=tmp_path
-    )
-    deletes = deletes_module.Deletes(service, service.jobs, tmp_path, tmp_path / "audit.jsonl")
+    parts = build(LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3), state_dir=tmp_path)
+    service, deletes = parts.service, parts.deletes
     made = await deletes.plan({"root": "scratch", "path": "demo/results/tiny.txt"})
     service.username = "someone-else"
     with pytest.raises(ApiError) as caught:

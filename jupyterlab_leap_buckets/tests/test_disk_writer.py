@@ -177,13 +177,13 @@ async def test_without_a_process_the_event_loop_writes_the_files(tmp_path, monke
 
 
 async def test_every_transfer_to_the_disk_shares_one_store_and_one_process(tmp_path):
+    from ..build import build
     from ..config import LeapBuckets
     from ..places import parse_place
-    from ..service import BucketService
 
-    service = BucketService(LeapBuckets(username="demo"), local_root=str(tmp_path), state_dir=tmp_path / "state")
-    first = parse_place(service, str(tmp_path), {"local": "x/"}, "target")
-    second = parse_place(service, str(tmp_path), {"local": "y/"}, "target")
+    service = build(LeapBuckets(username="demo"), state_dir=tmp_path / "state", local_root=str(tmp_path)).service
+    first = parse_place(service, {"local": "x/"}, "target")
+    second = parse_place(service, {"local": "y/"}, "target")
     assert first.store is second.store
     await _write(first.store, "x/a.bin")
     pid = first.store.writer.pid

@@ -6,10 +6,9 @@ import asyncio
 import uuid
 
 from .. import transfers
+from ..build import build
 from ..config import LeapBuckets
-from ..jobs import JobStore
-from ..service import BucketService
-from ..transfers import start_transfer
+from ..transfer_start import start_transfer
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
 
@@ -18,10 +17,10 @@ def seeded(tmp_path):
     names = [f"src/f{i}.txt" for i in range(3)]
     for name in names:
         gcs_put("leap-scratch", prefix + name, name.encode())
-    jobs = JobStore(None)
     config = LeapBuckets(**extension_config(state_dir=str(tmp_path / "state"))["LeapBuckets"])
-    service = BucketService(config, local_root=str(tmp_path), jobs=jobs, state_dir=tmp_path / "state")
-    return prefix, names, jobs, service, service.store(service.root("scratch"))
+    parts = build(config, local_root=str(tmp_path))
+    service = parts.service
+    return prefix, names, parts.jobs, service, service.store(service.root("scratch"))
 
 
 def copy(prefix):
@@ -53,7 +52,7 @@ async def test_objects_move_while_the_listing_goes_on(emulators, tmp_path):
                 seen["listing"] = job_ref["job"].listing if job_ref else None
 
     store.walk = held_walk
-    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
+    job = await start_transfer(service, jobs, copy(prefix))
     job_ref["job"] = job
     await asyncio.wait_for(jobs.wait(job.id), 60)
     assert job.state == "done", (job.error, job.failed)
@@ -73,7 +72,7 @@ async def test_a_listing_that_fails_midway_fails_the_job_after_what_it_found_has
                 raise ConnectionResetError("the listing's connection dropped")
 
     store.walk = failing_walk
-    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
+    job = await start_transfer(service, jobs, copy(prefix))
     await asyncio.wait_for(jobs.wait(job.id), 60)
     assert job.state == "failed" and "connection dropped" in job.error["message"], job.error
     assert (job.objectsDone, job.objectsTotal, job.listing) == (1, 1, False)
@@ -106,7 +105,7 @@ async def test_the_listing_reads_ahead_of_the_objects_being_copied(emulators, tm
         await real_copy(*args, **conditions)
 
     store.walk, store.server_copy = walk, held_copy
-    job = await start_transfer(service, jobs, str(tmp_path), copy(prefix))
+    job = await start_transfer(service, jobs, copy(prefix))
     await asyncio.wait_for(jobs.wait(job.id), 60)
     assert job.state == "done", (job.error, job.failed)
     assert seen == [True, True, True]

@@ -356,17 +356,17 @@ async def test_every_direction(post, finish, local_sources, source_side, target_
 async def test_a_checksum_mismatch_fails_and_removes_the_copy(emulators):
     """verify() against the real emulator: an object whose checksum differs from what was
     read from the source is removed, and the object fails with `verify-failed`."""
+    from jupyterlab_leap_buckets.build import build
     from jupyterlab_leap_buckets.config import LeapBuckets
     from jupyterlab_leap_buckets.errors import ApiError
     from jupyterlab_leap_buckets.places import Place
-    from jupyterlab_leap_buckets.service import BucketService
     from jupyterlab_leap_buckets.transfers import verify
 
     from .conftest import GCS, S3
 
-    service = BucketService(
+    service = build(
         LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing")
-    )
+    ).service
     for root_id, put, exists in (
         (
             "scratch",
@@ -420,17 +420,17 @@ async def test_gcs_to_s3_is_checked_end_to_end_by_the_sources_md5(emulators, mon
     object's own MD5. Bytes changed between the read (checked by CRC32C) and S3 are
     caught by that comparison, and the copy is removed."""
     from jupyterlab_leap_buckets import object_copy, transfers
+    from jupyterlab_leap_buckets.build import build
     from jupyterlab_leap_buckets.config import LeapBuckets
     from jupyterlab_leap_buckets.errors import ApiError
     from jupyterlab_leap_buckets.jobs import Job
     from jupyterlab_leap_buckets.places import Place
-    from jupyterlab_leap_buckets.service import BucketService
 
     from .conftest import GCS, S3
 
-    service = BucketService(
+    service = build(
         LeapBuckets(username="demo", gcs_endpoint=GCS, s3_endpoint=S3, s3_key="testing", s3_secret="testing")
-    )
+    ).service
     key = unique() + "e2e.bin"
     gcs_put("leap-scratch", key, b"the bytes at the source")
     gcs_root, s3_root = service.root("scratch"), service.root("osn-inbox")

@@ -337,15 +337,15 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
     """Item 10: a failed verification after an overwrite deleted the target, losing the
     old object too. The new bytes are verified at a hidden name before they replace it."""
     from jupyterlab_leap_buckets import transfers
+    from jupyterlab_leap_buckets.build import build
     from jupyterlab_leap_buckets.config import LeapBuckets
     from jupyterlab_leap_buckets.errors import ApiError
     from jupyterlab_leap_buckets.jobs import Job
     from jupyterlab_leap_buckets.places import Place
-    from jupyterlab_leap_buckets.service import BucketService
 
     from .conftest import GCS, S3, gcs_get
 
-    service = BucketService(
+    service = build(
         LeapBuckets(
             username="demo",
             gcs_endpoint=GCS,
@@ -355,14 +355,14 @@ async def test_a_bad_copy_never_costs_the_object_it_was_to_replace(target_root, 
             root_overrides={"osn-inbox": {"deletable": "{username}/"}},  # so it may replace under demo/
         ),
         local_root=str(jp_root_dir),
-    )
+    ).service
     key = unique()
     (jp_root_dir / "new.bin").write_bytes(b"the new bytes")
     if target_root == "scratch":
         gcs_put(bucket, key + "old.bin", b"the old object")
     else:
         s3_client().put_object(Bucket=bucket, Key=key + "old.bin", Body=b"the old object")
-    local, root = service.local_store(str(jp_root_dir)), service.root(target_root)
+    local, root = service.local, service.root(target_root)
     source = Place(local, None, "new.bin")
     target = Place(service.store(root), root, key + "old.bin", [])
     info = await local.head("new.bin")
