@@ -9,10 +9,9 @@ import sys
 
 from . import disk_writer_process as protocol
 
-# Files the process writes side by side. On this machine's local disk, where writing is
-# the kernel's CPU time, four were no faster than one (medians for 10,000 files: 6.58 and
-# 6.09 s against 6.26 and 6.55 s, in two series); a network filesystem, where each create
-# waits on the network, may want more.
+# Files the process writes side by side: one, since on a local disk, where writing is the
+# kernel's CPU time, four were no faster (docs/benchmarks.md, "Sixth session"); a network
+# filesystem, where each create waits on the network, may want more.
 THREADS = int(os.environ.get("LEAP_BUCKETS_DISK_WRITER_THREADS", "1"))
 IDLE = 30.0  # seconds with nothing to write before the process is stopped
 PIPE_SIZE = 1024 * 1024  # Linux's default limit for an unprivileged process

@@ -21,9 +21,9 @@ from .storage.errors import Exists, SourceChanged
 
 CHUNK = 8 * 1024 * 1024
 SMALL = 256 * 1024  # files written whole at once: by the writer process, or in the event loop
-# Seconds a folder found inside the root is trusted before its path is resolved again.
-# Resolving a path costs an lstat per segment (a third of our own time per small file
-# downloaded, twice per file, measured with cProfile); a transfer writes many files into few folders.
+# Seconds a folder found inside the root is trusted before its path is resolved again:
+# resolving costs an lstat per segment, twice per file, a large share of a small file's
+# download (docs/benchmarks.md, "Third run"); a transfer writes many files into few folders.
 FOLDER_TRUST = 1.0
 # Small files downloaded to the disk are written by a child process (disk_writer.py) on
 # the other core; "0" writes them in the event loop instead (for comparing the two).

@@ -18,12 +18,12 @@ READ_AHEAD = 4  # pieces of one object read before they are asked for
 
 
 async def stream_copy(jobs, job, source, info, target, dest, if_absent=False):
-    # CRC32C costs a tenth of MD5 (0.02 s against 0.3 s for 256 MiB here), so MD5 is
-    # computed only where nothing else can be compared: the bytes read from a source
-    # without a CRC32C (S3, the disk), or an S3 target's ETag (MD5 only) when the source
-    # has no MD5 to expect there. A GCS object's own MD5 is what an S3 copy's ETag must
-    # match: compared end to end, it spares hashing every byte again (a third of the CPU
-    # a copy of 1,000 objects of 2 MiB from GCS to S3 took).
+    # CRC32C costs a tenth of MD5 (docs/benchmarks.md, "Checksums"), so MD5 is computed
+    # only where nothing else can be compared: the bytes read from a source without a
+    # CRC32C (S3, the disk), or an S3 target's ETag (MD5 only) when the source has no MD5
+    # to expect there. A GCS object's own MD5 is what an S3 copy's ETag must match:
+    # compared end to end, it spares hashing every byte again, much of such a
+    # copy's CPU (docs/benchmarks.md, "Seventh session").
     needs_md5 = not info.crc32c or (target.store.provider == "s3" and not info.md5)
     md5, crc = (hashlib.md5() if needs_md5 else None), google_crc32c.Checksum()
 

@@ -8,8 +8,8 @@ Memory bound: the server's process (this one: pytest-jupyter runs the server in 
 grow by less than GROWTH_BOUND (512 MiB) of resident memory over what it held before
 the jobs started, at its peak while all this runs, measured as VmHWM after resetting it
 (/proc/self/clear_refs) and sampled from VmRSS. Growth, not the whole: run after the rest
-of the suite the process starts at about 640 MiB (what earlier tests left), alone at 165.
-Measured: 165 -> 385-407 MiB alone, 637 -> 699 MiB after the suite. Its objects are small
+of the suite the process starts with what earlier tests left (the figures measured are in
+docs/benchmarks.md, "The load test's memory"). Its objects are small
 (at most 12 MiB) and each transfer holds at most 16 in flight, so a server that holds
 what it moves, not more, stays far below; one that buffered listings or whole objects of
 its 20 jobs would not.
