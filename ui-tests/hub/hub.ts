@@ -36,6 +36,8 @@ export async function logIn(page: Page, user: string): Promise<void> {
     () => typeof (window as any).jupyterapp === 'object'
   );
   await page.evaluate(() => (window as any).jupyterapp.started);
+  // The layout is restored after the start: a sidebar shown before may be hidden again.
+  await page.evaluate(() => (window as any).jupyterapp.restored);
 }
 
 export async function command(
@@ -62,9 +64,11 @@ export async function activate(page: Page, id: string): Promise<void> {
 }
 
 export async function openPanel(page: Page): Promise<Locator> {
-  await activate(page, 'leap-buckets-panel');
   const panel = page.locator('#leap-buckets-panel');
-  await expect(panel).toBeVisible();
+  await expect(async () => {
+    await activate(page, 'leap-buckets-panel');
+    await expect(panel).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30000 });
   await expect(panel.locator('.jp-LeapBuckets-row').first()).toBeVisible({
     timeout: 30000
   });
