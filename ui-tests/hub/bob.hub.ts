@@ -21,17 +21,19 @@ import {
   moveTo,
   openPanel,
   row,
+  saveSettings,
   sidebarTab,
   startDrag,
   toast,
   unique,
+  waitForLab,
   writeHomeFile
 } from './hub';
 
 const REFUSED_WRITE =
   /You can write only (under|inside) gs:\/\/leap-scratch\/bob\//;
 
-test("bob browses alice's folders; the panel refuses his writes, moves and deletes there with a message", async ({
+test("bob browses alice's folders; the panel refuses his writes, overwrites, moves and deletes there with a message", async ({
   page
 }) => {
   const before = await gcsState('alice/');
@@ -39,7 +41,23 @@ test("bob browses alice's folders; the panel refuses his writes, moves and delet
   const name = `${unique('bobs')}.txt`;
   writeHomeFile('bob', name, "bob's file, never to land in alice's folder\n");
 
+  writeHomeFile('bob', 'notes.txt', "bob's notes, named like alice's\n");
+
   await logIn(page, 'bob');
+  // Transfers overwrite what they meet without asking: a drop onto alice's notes.txt is
+  // then an overwrite request, refused as such.
+  await saveSettings(page, { onConflict: 'overwrite' });
+  const transfers: any[] = []; // what the panel asks of the server
+  page.on('request', request => {
+    if (
+      request.method() === 'POST' &&
+      request.url().includes('/user/bob/leap-buckets/api/transfers')
+    ) {
+      transfers.push(request.postDataJSON());
+    }
+  });
+  await page.reload();
+  await waitForLab(page);
   const panel = await openPanel(page);
   await expect(currentCrumb(panel)).toHaveText('bob');
   await panel.locator('.jp-LeapBuckets-crumb').first().click(); // the bucket's top
@@ -88,6 +106,26 @@ test("bob browses alice's folders; the panel refuses his writes, moves and delet
   await expect(
     toast(page, `gs://leap-scratch/alice/results/${name}`).first()
   ).toContainText(REFUSED_WRITE);
+
+  // An overwrite: bob's notes.txt dropped onto alice's results folder, which holds one.
+  const notes = await fileBrowserItem(page, 'notes.txt');
+  await startDrag(page, notes);
+  await moveTo(page, sidebarTab(page, 'leap-buckets-panel'));
+  await expect(panel).toBeVisible();
+  await moveTo(page, results);
+  await expect(results).toHaveClass(/jp-mod-dropTarget/);
+  await page.mouse.up();
+  await expect(
+    toast(page, 'gs://leap-scratch/alice/results/notes.txt').first()
+  ).toContainText(REFUSED_WRITE);
+  expect(transfers).toContainEqual(
+    expect.objectContaining({
+      source: { local: 'notes.txt' },
+      target: { root: 'scratch', path: 'alice/results/' },
+      conflict: 'overwrite'
+    })
+  );
+  await saveSettings(page, {});
 
   // No job touching alice/ was started (bob's server keeps his earlier jobs), and the
   // bucket, read directly, holds alice's objects unchanged.

@@ -29,6 +29,11 @@ export async function logIn(page: Page, user: string): Promise<void> {
   await page.locator('#login_submit').click();
   // The spawn-pending page follows the start and moves on by itself.
   await page.waitForURL(new RegExp(`/user/${user}/lab`), { timeout: 120000 });
+  await waitForLab(page);
+}
+
+/** JupyterLab started and its layout restored. */
+export async function waitForLab(page: Page): Promise<void> {
   await page
     .locator('#jupyterlab-splash')
     .waitFor({ state: 'detached', timeout: 120000 });
@@ -38,6 +43,21 @@ export async function logIn(page: Page, user: string): Promise<void> {
   await page.evaluate(() => (window as any).jupyterapp.started);
   // The layout is restored after the start: a sidebar shown before may be hidden again.
   await page.evaluate(() => (window as any).jupyterapp.restored);
+}
+
+/** Save the extension's settings for this user (then reload: they are read at start). */
+export async function saveSettings(
+  page: Page,
+  values: Record<string, unknown>
+): Promise<void> {
+  await page.evaluate(
+    raw =>
+      (window as any).jupyterapp.serviceManager.settings.save(
+        'jupyterlab-leap-buckets:plugin',
+        raw
+      ),
+    JSON.stringify(values)
+  );
 }
 
 export async function command(
