@@ -24,9 +24,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import emulator_config  # noqa: E402
 
-from jupyterlab_leap_buckets import deletes as deletes_module
-from jupyterlab_leap_buckets.jobs import JobStore
-from jupyterlab_leap_buckets.service import BucketService
+from jupyterlab_leap_buckets.build import build
 from jupyterlab_leap_buckets.storage.base import ObjectInfo
 
 OLD = datetime(2026, 1, 1, tzinfo=timezone.utc)  # created well before any plan
@@ -64,12 +62,11 @@ async def deleted(batch, prefix=None, after=None, check=True):
 async def measure(count: int) -> tuple:
     config = emulator_config(username="demo")
     state = Path(tempfile.mkdtemp())
-    jobs = JobStore(None)
-    service = BucketService(config, jobs=jobs, state_dir=state)
+    parts = build(config, state_dir=state, persist_jobs=False)
+    service, jobs, deletes = parts.service, parts.jobs, parts.deletes
     store = SyntheticStore(count)
     service.store = lambda root: store
     store.batch_size, store.delete_batch = 100, deleted
-    deletes = deletes_module.Deletes(service, jobs, state, state / "audit.jsonl")
     tracemalloc.start()
     started = time.perf_counter()
     plan = await deletes.plan({"root": "scratch", "path": "demo/big.zarr/"})

@@ -18,9 +18,7 @@ import aiohttp
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import emulator_config  # noqa: E402
 
-from jupyterlab_leap_buckets.deletes import Deletes
-from jupyterlab_leap_buckets.jobs import JobStore
-from jupyterlab_leap_buckets.service import BucketService
+from jupyterlab_leap_buckets.build import build
 
 # A running server has imported these when it first listed a bucket; the service imports
 # them lazily, so import them here, outside the timed part.
@@ -48,9 +46,8 @@ async def main(root: str, path: str, think: float = 0.0):
     count_requests()
     config = emulator_config(username="demo", root_overrides={"osn-inbox": {"deletable": "{username}/"}})
     state = Path(tempfile.mkdtemp())
-    jobs = JobStore(None)
-    service = BucketService(config, jobs=jobs, state_dir=state)
-    deletes = Deletes(service, jobs, state, state / "audit.jsonl")
+    parts = build(config, state_dir=state, persist_jobs=False)
+    jobs, deletes = parts.jobs, parts.deletes
     STARTED = time.perf_counter()
     plan = await deletes.plan({"root": root, "path": path})
     planned = time.perf_counter() - STARTED

@@ -1,4 +1,4 @@
-"""Run one transfer the way the server does (BucketService + start_transfer + a job),
+"""Run one transfer the way the server does (build + start_transfer + a job),
 in a process of its own so the benchmark can read its peak memory. Prints the transfer's
 seconds and CPU seconds (imports excluded: a running Jupyter server has them loaded) and
 the HTTP requests it made (every request of gcsfs and s3fs goes through aiohttp)."""
@@ -15,13 +15,12 @@ import aiohttp
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import emulator_config  # noqa: E402
 
-from jupyterlab_leap_buckets.jobs import JobStore
-from jupyterlab_leap_buckets.service import BucketService
+from jupyterlab_leap_buckets.build import build
 
 # A running server has imported these when it first listed a bucket; the service imports
 # them lazily, so import them here, outside the timed part.
 from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
-from jupyterlab_leap_buckets.transfers import start_transfer
+from jupyterlab_leap_buckets.transfer_start import start_transfer
 
 REQUESTS = 0
 
@@ -40,15 +39,15 @@ def count_requests():
 async def main(local_root: str, request: dict):
     count_requests()
     config = emulator_config(username="bench")
-    jobs = JobStore(None)
-    service = BucketService(config, local_root=local_root, jobs=jobs)
+    parts = build(config, local_root=local_root, persist_jobs=False)
+    service, jobs = parts.service, parts.jobs
     started, cpu_before = time.perf_counter(), cpu()
-    job = await start_transfer(service, jobs, local_root, request)
+    job = await start_transfer(service, jobs, request)
     await jobs.wait(job.id)
     seconds = time.perf_counter() - started
     # The disk writer's process ends here, and is waited for, so that its CPU time counts
     # in this process's (the benchmark reads it with wait4).
-    writer = service.local_store(local_root).writer  # None when it is turned off
+    writer = service.local.writer  # None when it is turned off
     ended = writer.stop() if writer else None
     if ended:
         ended.wait()
