@@ -88,7 +88,7 @@ class S3Store:
         try:
             out = await self.fs._call_s3("get_object", Bucket=self.bucket, Key=key, **condition)
         except (OSError, FileNotFoundError) as exc:
-            if version and ("Precondition" in str(exc) or isinstance(exc, FileNotFoundError)):
+            if version and (_precondition_failed(exc) or isinstance(exc, FileNotFoundError)):
                 raise SourceChanged(f"{key} no longer has ETag {version}") from None
             raise
         async with out["Body"] as body:
@@ -239,7 +239,7 @@ class S3Store:
                 **conditions,
             )
         except OSError as exc:
-            if "Precondition" in str(exc):
+            if _precondition_failed(exc):
                 raise SourceChanged(str(exc)) from None
             raise
 
@@ -248,6 +248,7 @@ class S3Store:
         begun = await asyncio.shield(call("create_multipart_upload", Bucket=target.bucket, Key=target_key))
         upload = {"Bucket": target.bucket, "Key": target_key, "UploadId": begun["UploadId"]}
         condition = {"CopySourceIfMatch": version} if version else {}
+        completing = False  # a 412 then is If-None-Match's (the target), before it the source's
         try:
             parts = []
             ranges = (
@@ -266,12 +267,13 @@ class S3Store:
                     **extra,
                 )
                 parts.append({"PartNumber": number, "ETag": out["CopyPartResult"]["ETag"]})
+            completing = True
             await call("complete_multipart_upload", MultipartUpload={"Parts": parts}, IfNoneMatch="*", **upload)
         except BaseException as exc:
             await asyncio.shield(self._abort_quietly(call, upload))
-            if isinstance(exc, FileExistsError):
+            if isinstance(exc, FileExistsError) or (completing and _precondition_failed(exc)):
                 raise Exists(target_key) from None
-            if isinstance(exc, OSError) and "Precondition" in str(exc):
+            if isinstance(exc, OSError) and _precondition_failed(exc):
                 raise SourceChanged(str(exc)) from None
             raise
 
@@ -302,3 +304,13 @@ def _info(item: dict) -> ObjectInfo:
     modified = item.get("LastModified")
     # S3 objects are immutable, so the last modification is the creation.
     return ObjectInfo(item["Key"], int(item["Size"]), modified, modified, etag, md5=md5.group(1) if md5 else None)
+
+
+def _precondition_failed(exc: BaseException) -> bool:
+    """The service refused a condition (HTTP 412). s3fs turns it into an OSError whose
+    text is the service's ("At least one of the pre-conditions you specified did not
+    hold" on AWS, Ceph and moto), so the code of the botocore error it wraps is read."""
+    response = getattr(exc.__cause__, "response", None) or {}
+    code = response.get("Error", {}).get("Code")
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code == "PreconditionFailed" or status == 412
