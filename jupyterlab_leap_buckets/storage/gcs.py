@@ -25,9 +25,8 @@ from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
-# Resumable-upload chunk: fewer, larger requests. Measured on fake-gcs-server, 256 MiB
-# takes 8.4 s in 8 MiB chunks, 5.4 s in 16, 3.6 s in 32 and 3.0 s in 64 MiB; gcsfs's own
-# put uses 50 MiB. 32 MiB keeps a large upload's memory at one chunk of that size.
+# Resumable-upload chunk: fewer, larger requests, with a large upload's memory at one
+# chunk (docs/benchmarks.md, "GCS upload chunks and composite parts").
 UPLOAD_CHUNK = 32 * 1024 * 1024
 STALL = 15.0  # seconds without a byte after which a request's try fails
 STREAM_TRIES = 4  # tries of a streamed GET before its first byte

@@ -17,9 +17,8 @@ byte crosses the network twice), and the parts are deleted in one batch request.
 - Compose joins at most COMPOSE_LIMIT objects per request; more parts are joined in
   rounds (1 GiB in 16 MiB parts takes three requests; 10 GiB, 21).
 
-Measured on fake-gcs-server (docs/benchmarks.md): the emulator recomputes MD5 and CRC32C
-over everything received so far at every resumable chunk, so a 1 GiB resumable upload
-hashes about 17 GiB there; in parts it hashes each byte twice.
+Parts also spare fake-gcs-server, which hashes everything received so far at every
+resumable chunk (docs/benchmarks.md, "GCS upload chunks and composite parts").
 """
 
 import asyncio
@@ -32,9 +31,8 @@ log = logging.getLogger(__name__)
 
 PARTS_FOLDER = ".leap-buckets-parts"
 COMPOSITE_FROM = 150 * 1024 * 1024
-# Measured with two 1 GiB files (docs/benchmarks.md): 32 MiB parts three at a time took
-# 19-22 s at 800 MiB of RSS, 16 MiB four at a time 22-32 s at 540 MiB, 8 MiB four at a
-# time 31 s at 350 MiB; the resumable upload before them 45-64 s at 525 MiB.
+# Part size and parallelism: the best time for the memory (docs/benchmarks.md, "GCS
+# upload chunks and composite parts").
 PART = 16 * 1024 * 1024  # a multiple of transfers.CHUNK, so pieces fill parts exactly
 PARTS_IN_FLIGHT = 4
 COMPOSE_LIMIT = 32  # the JSON API's limit of source objects per compose
