@@ -14,6 +14,12 @@ c.LeapBuckets.gcs_endpoint = f"http://127.0.0.1:{gcs_port}"  # anonymous, as the
 c.LeapBuckets.s3_endpoint = f"http://127.0.0.1:{s3_port}"  # replaces OSN's endpoint
 c.LeapBuckets.s3_key = "testing"
 c.LeapBuckets.s3_secret = "testing"
+# For the users' kernels, which inherit this environment, as in dev/jupyter_server_config.py:
+# the "Copy Python" snippets then run against the emulators (gcsfs's default class would
+# first ask each bucket its type over gRPC, which fake-gcs-server does not speak).
+os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 c.ServerApp.allow_root = True  # CI and these machines run as root
 c.LabApp.news_url = None  # no requests to the outside world
