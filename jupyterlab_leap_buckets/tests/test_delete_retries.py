@@ -116,6 +116,26 @@ async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
     return job
 
 
+async def _s3_delete_through(tmp_path, prefix, count, answers):
+    """Plan and delete `count` fresh objects under `prefix` in the OSN inbox (moto)
+    through a ThrottlingProxy whose first bulk requests get `answers`."""
+    client = s3_client()
+    keys = [f"{prefix}part-{i:04d}" for i in range(count)]
+    for key in keys:
+        client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=b"x")
+    time.sleep(1.1)  # moto's times have seconds only: a plan leaves out its own second
+    is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
+    config = {
+        "s3_key": "testing",
+        "s3_secret": "testing",
+        "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
+    }
+    async with ThrottlingProxy(S3, is_bulk, answers) as proxy:
+        config["s3_endpoint"] = proxy.url
+        job = await _plan_and_delete(config, tmp_path, "osn-inbox", prefix, prefix.split("/")[-2])
+    return client, keys, job, proxy
+
+
 async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_deleted(
     emulators, tmp_path, quick_retries
 ):
@@ -136,25 +156,7 @@ async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_
 
 async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_path, quick_retries):
     prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}/"
-    client = s3_client()
-    keys = [f"{prefix}part-{i:04d}" for i in range(40)]
-    for key in keys:
-        client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=b"x")
-    time.sleep(1.1)  # moto's times have seconds only: a plan leaves out its own second
-    is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
-    async with ThrottlingProxy(S3, is_bulk, [s3_all_keys_slow_down, s3_all_keys_slow_down]) as proxy:
-        job = await _plan_and_delete(
-            {
-                "s3_endpoint": proxy.url,
-                "s3_key": "testing",
-                "s3_secret": "testing",
-                "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
-            },
-            tmp_path,
-            "osn-inbox",
-            prefix,
-            prefix.split("/")[-2],
-        )
+    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 40, [s3_all_keys_slow_down] * 2)
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
     assert proxy.bulk_seen == 3 and proxy.passed_bulk == 1
@@ -170,25 +172,7 @@ async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys
     try. (botocore's `max_attempts: 1` means one *retry*: that was the S3 emulator-kill
     test's rare failure.)"""
     prefix = f"demo/once-{uuid.uuid4().hex[:6]}/"
-    client = s3_client()
-    keys = [f"{prefix}part-{i:04d}" for i in range(10)]
-    for key in keys:
-        client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=b"x")
-    time.sleep(1.1)  # moto's times have seconds only: a plan leaves out its own second
-    is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
-    async with ThrottlingProxy(S3, is_bulk, [whole_503]) as proxy:
-        job = await _plan_and_delete(
-            {
-                "s3_endpoint": proxy.url,
-                "s3_key": "testing",
-                "s3_secret": "testing",
-                "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
-            },
-            tmp_path,
-            "osn-inbox",
-            prefix,
-            prefix.split("/")[-2],
-        )
+    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 10, [whole_503])
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
     bulk = [i for i, what in enumerate(proxy.seen) if what == "bulk"]

@@ -6,6 +6,7 @@
  */
 import { pythonSnippet, storageOptions } from '../snippets';
 import { IRoot } from '../tokens';
+import { scratch } from './fakes';
 
 const demoInbox: IRoot = {
   id: 'osn-inbox',
@@ -20,19 +21,8 @@ const demoInbox: IRoot = {
   endpoint: 'http://127.0.0.1:5555',
   anonymous: false
 };
-const hubScratch: IRoot = {
-  id: 'scratch',
-  label: 'Scratch',
-  provider: 'gcs',
-  bucket: 'leap-scratch',
-  url: 'gs://leap-scratch/',
-  home: 'alice/',
-  writable: 'alice/',
-  deletable: 'alice/',
-  expiryDays: 7,
-  endpoint: null,
-  anonymous: false
-};
+// LEAP's scratch as the hub describes it: Google's own endpoint (null).
+const hubScratch: IRoot = scratch;
 
 describe('snippets follow the root', () => {
   it("names the S3 endpoint the server reports, not OSN's own", () => {
