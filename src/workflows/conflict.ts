@@ -41,12 +41,12 @@ export interface IConflictQuestion {
   message: string;
   choices: IConflictChoice[];
   /**
-   * The answer Enter gives (the dialog's default button). Skip, the one answer that
-   * changes nothing, as in the file managers people trust with their data: GNOME Files
-   * and KDE's Dolphin both set the two sides side by side and make replacing a deliberate
-   * act. Keep both is safe too but writes a second copy (in a bucket it costs money and
-   * a move then deletes the source), so it is not what a reflexive Enter should do;
-   * Overwrite destroys the existing item and is never the default.
+   * The answer Enter gives (the dialog's default button): Skip, the one answer that
+   * changes nothing. GNOME Files and KDE's Dolphin show the two sides' size and date
+   * side by side before anything is replaced, and so does this question; the default
+   * is chosen for a reflexive Enter: Keep both is safe for the existing item but writes
+   * a second copy (in a bucket it costs money, and a move then deletes its source), and
+   * Overwrite destroys the existing item, so it is never the default.
    */
   defaultPolicy: ConflictAnswer;
   existing: IConflictSide | null;
