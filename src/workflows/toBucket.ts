@@ -93,7 +93,8 @@ function what(paths: string[]): string {
 
 /**
  * The submenu's entries, one per writable root: its label (the root, and the folder when
- * it is not the home), the target folder, and a caption saying what it does or why not.
+ * it is not the home; why not, when it cannot act), the target folder, and a caption
+ * saying what it does or why not.
  */
 export function toBucketEntries(
   roots: IRoot[],
@@ -116,10 +117,12 @@ export function entryFor(
 ): IToBucketEntry {
   const why = whyNotToBucket(root, path, paths, mode);
   const verb = mode === 'move' ? 'Move' : 'Copy';
+  const label = path === root.home ? root.label : `${root.label}: ${path}`;
   return {
     root: root.id,
     path,
-    label: path === root.home ? root.label : `${root.label}: ${path}`,
+    // Menus show no captions: a disabled entry says why in its label.
+    label: why ? `${label} (${why.replace(/\.$/, '')})` : label,
     caption:
       why ||
       `${verb} ${what(paths)} to ${root.url}${path}` +
@@ -149,8 +152,7 @@ export async function sendToBucket(
   path?: string
 ): Promise<{ why: string; outcomes: ITransferOutcome[] }> {
   const root = roots.find(r => r.id === rootId);
-  const folder =
-    path ?? (root ? targetFolder(root, panel) : '');
+  const folder = path ?? (root ? targetFolder(root, panel) : '');
   const why = whyNotToBucket(root, folder, paths, mode);
   if (why) {
     return { why, outcomes: [] };
