@@ -111,7 +111,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       api,
       panel,
       transfers,
-      browser: () => browsers?.tracker.currentWidget ?? fileBrowser,
+      browsers,
+      fileBrowser,
       palette
     });
     springLoadSidebarTabs(app);

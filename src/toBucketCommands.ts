@@ -7,7 +7,7 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { FileBrowser } from '@jupyterlab/filebrowser';
+import { FileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Menu } from '@lumino/widgets';
 
@@ -35,8 +35,10 @@ export interface IToBucketOptions {
   api: IBucketsApi;
   panel: BucketPanel;
   transfers: TransferFlow;
-  /** The file browser whose selection the commands act on (the current one). */
-  browser: () => FileBrowser | null;
+  /** The file browsers; the commands act on the current one's selection. */
+  browsers: IFileBrowserFactory | null;
+  /** The default file browser, when there is no factory. */
+  fileBrowser: FileBrowser | null;
   palette: ICommandPalette | null;
 }
 
@@ -92,11 +94,24 @@ export class ToBucketCommands {
       this._fill();
       commands.notifyCommandChanged();
     });
+    // The palette's entries follow the file browsers' selections.
+    const watch = (browser: FileBrowser) =>
+      browser.selectionChanged.connect(() => {
+        commands.notifyCommandChanged(CommandIDs.copyToBucket);
+        commands.notifyCommandChanged(CommandIDs.moveToBucket);
+      });
+    const tracker = options.browsers?.tracker;
+    tracker?.forEach(watch);
+    tracker?.widgetAdded.connect((_, browser) => watch(browser));
+    if (!tracker && options.fileBrowser) {
+      watch(options.fileBrowser);
+    }
   }
 
   /** The file browser's selection, as local paths of the server's disk. */
   get selection(): string[] {
-    const browser = this.options.browser();
+    const { browsers, fileBrowser } = this.options;
+    const browser = browsers?.tracker.currentWidget ?? fileBrowser;
     return browser
       ? localPaths(Array.from(browser.selectedItems(), item => item.path))
       : [];
