@@ -8,6 +8,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { FileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { MenuSvg } from '@jupyterlab/ui-components';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Menu } from '@lumino/widgets';
 
@@ -76,7 +77,8 @@ export class ToBucketCommands {
       });
     }
     this._menus = MODES.map(([id, mode]) => {
-      const menu = new Menu({ commands });
+      // MenuSvg, as JupyterLab's own submenus: themed, with LabIcons.
+      const menu = new MenuSvg({ commands });
       menu.id = `jp-LeapBuckets-${mode}ToBucket`;
       menu.title.label = mode === 'move' ? 'Move to Bucket' : 'Copy to Bucket';
       menu.title.icon = bucketIcon;
