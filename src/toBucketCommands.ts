@@ -92,16 +92,17 @@ export class ToBucketCommands {
     });
     this._fill();
     const model = options.panel.model;
+    const changed = () => {
+      commands.notifyCommandChanged(CommandIDs.copyToBucket);
+      commands.notifyCommandChanged(CommandIDs.moveToBucket);
+    };
     model.changed.connect(() => {
       this._fill();
-      commands.notifyCommandChanged();
+      changed();
     });
     // The palette's entries follow the file browsers' selections.
     const watch = (browser: FileBrowser) =>
-      browser.selectionChanged.connect(() => {
-        commands.notifyCommandChanged(CommandIDs.copyToBucket);
-        commands.notifyCommandChanged(CommandIDs.moveToBucket);
-      });
+      browser.selectionChanged.connect(changed);
     const tracker = options.browsers?.tracker;
     tracker?.forEach(watch);
     tracker?.widgetAdded.connect((_, browser) => watch(browser));
@@ -203,7 +204,11 @@ export class ToBucketCommands {
   private _label(mode: TransferMode, args: IArgs): string {
     const verb = mode === 'move' ? 'Move' : 'Copy';
     if (args.root === undefined) {
-      return args.submenu ? 'Choose Folder…' : `${verb} to a Bucket Folder…`;
+      // Menus show no captions: a disabled entry says why in its label.
+      const why = args.submenu ? this._why(mode, args) : '';
+      return args.submenu
+        ? `Choose Folder…${why ? ` (${why.replace(/\.$/, '')})` : ''}`
+        : `${verb} to a Bucket Folder…`;
     }
     const label = this._entry(mode, args)?.label ?? args.root;
     return args.submenu ? label : `${verb} to ${label}`;

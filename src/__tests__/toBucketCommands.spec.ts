@@ -94,7 +94,13 @@ describe('Copy to Bucket / Move to Bucket commands', () => {
     expect(commands.label(CommandIDs.copyToBucket, args)).toBe(
       'Scratch (Select files or folders in the file browser to copy them)'
     );
+    expect(commands.label(CommandIDs.copyToBucket, { submenu: true })).toBe(
+      'Choose Folder… (Select files or folders in the file browser to copy them)'
+    );
     browser.selection = ['notebooks/run'];
+    expect(commands.label(CommandIDs.copyToBucket, { submenu: true })).toBe(
+      'Choose Folder…'
+    );
     expect(commands.isEnabled(CommandIDs.copyToBucket, args)).toBe(true);
     expect(commands.label(CommandIDs.moveToBucket, { root: 'scratch' })).toBe(
       'Move to Scratch'
