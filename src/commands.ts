@@ -39,6 +39,9 @@ export namespace CommandIDs {
   export const moveExpiring = 'leap-buckets:move-expiring-to-persistent';
   export const showTransfers = 'leap-buckets:show-transfers';
   export const showDetails = 'leap-buckets:show-details';
+  /** From JupyterLab's file browser (toBucketCommands.ts): args {root?, path?}. */
+  export const copyToBucket = 'leap-buckets:copy-to-bucket';
+  export const moveToBucket = 'leap-buckets:move-to-bucket';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';

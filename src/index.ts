@@ -4,7 +4,10 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
@@ -16,6 +19,7 @@ import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
 import { PersistentMoves } from './persistentMoves';
+import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
 import {
   FileBrowserDrops,
@@ -41,7 +45,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILayoutRestorer,
     IDefaultFileBrowser,
-    IStatusBar
+    IStatusBar,
+    IFileBrowserFactory
   ],
   activate: async (
     app: JupyterFrontEnd,
@@ -49,7 +54,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    browsers: IFileBrowserFactory | null
   ) => {
     const api = new BucketsApi();
     const model = new BucketBrowserModel(api);
@@ -76,11 +82,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
       describe
     });
     const panel = new BucketPanel({ model, jobs, transfers, uploads });
+    let toBucket: ToBucketCommands | null = null;
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
-        Notification.success(endMessage(job), { autoClose: 5000 });
+        const actions = toBucket?.resultActions(job) ?? [];
+        Notification.success(endMessage(job), {
+          autoClose: actions.length ? 10000 : 5000,
+          actions
+        });
         void model.refresh();
-        if (job.target && 'local' in job.target) {
+        const moved =
+          job.mode === 'move' && job.source && 'local' in job.source;
+        if ((job.target && 'local' in job.target) || moved) {
           void fileBrowser?.model.refresh();
         }
       } else if (job.state === 'failed') {
@@ -101,6 +114,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let expiring: ExpiringSoon | null = null;
     const moves = new PersistentMoves(panel, api, transfers, () => expiring);
     addCommands(app, panel, actions, moves, palette);
+    toBucket = new ToBucketCommands(app, {
+      api,
+      panel,
+      transfers,
+      browsers,
+      fileBrowser,
+      palette
+    });
     springLoadSidebarTabs(app);
     if (fileBrowser) {
       new FileBrowserDrops(fileBrowser, transfers);
