@@ -1,7 +1,7 @@
 /**
  * What the commands do: go to a URL, new folder, upload, rename, delete, copy URL or
- * Python, download to the workspace, move to persistent, details and the Zarr preview
- * (zarrPreviews.ts).
+ * Python, download to the workspace, details and the Zarr preview (zarrPreviews.ts);
+ * moving to persistent is persistentMoves.ts's.
  * Commands (commands.ts) only register these with their enablement rules
  * (commandRules.ts). The workflows (workflows/) hold the logic; this module gives them
  * their dialogs and notifications.
@@ -29,7 +29,6 @@ import { BucketPanel } from './widgets/panel';
 import { ZarrPreviews } from './zarrPreviews';
 import { planAndDelete } from './workflows/deletePlan';
 import { DetailsModel } from './workflows/details';
-import { moveToPersistent, whyNotMove } from './workflows/moveToPersistent';
 import { TransferFlow } from './workflows/transfer';
 import { UploadQueue } from './workflows/uploadQueue';
 
@@ -314,30 +313,6 @@ export class BucketActions {
       this.panel.transfers.toggle(true);
     } else if (outcome.state === 'expired' || outcome.state === 'failed') {
       Notification.error(outcome.message, { autoClose: false });
-    }
-  }
-
-  /** Why the selection cannot be moved to persistent; '' when it can. */
-  get whyNotMove(): string {
-    const model = this.panel.model;
-    return whyNotMove(model.roots, model.root, this.panel.listing.selection);
-  }
-
-  /** Move items of a root (the selection by default) to the persistent root. */
-  async moveToPersistent(
-    rootId = this.panel.model.root?.id ?? '',
-    paths = this.panel.listing.selection
-  ): Promise<void> {
-    const { why, outcomes } = await moveToPersistent(
-      this.options.transfers,
-      this.panel.model.roots,
-      rootId,
-      paths
-    );
-    if (why) {
-      Notification.warning(why, { autoClose: 5000 });
-    } else if (outcomes.some(o => o.job)) {
-      this.panel.transfers.toggle(true);
     }
   }
 

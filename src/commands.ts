@@ -18,6 +18,7 @@ import {
 import { BucketActions } from './actions';
 import { CommandRule } from './commandRules';
 import { bucketIcon } from './icons';
+import { PersistentMoves } from './persistentMoves';
 import { BucketPanel } from './widgets/panel';
 
 /** Command ids: `leap-buckets:<verb-noun>`. */
@@ -35,8 +36,12 @@ export namespace CommandIDs {
   export const copySnippet = 'leap-buckets:copy-snippet';
   export const downloadToWorkspace = 'leap-buckets:download-to-workspace';
   export const moveToPersistent = 'leap-buckets:move-to-persistent';
+  export const moveExpiring = 'leap-buckets:move-expiring-to-persistent';
   export const showTransfers = 'leap-buckets:show-transfers';
   export const showDetails = 'leap-buckets:show-details';
+  /** From JupyterLab's file browser (toBucketCommands.ts): args {root?, path?}. */
+  export const copyToBucket = 'leap-buckets:copy-to-bucket';
+  export const moveToBucket = 'leap-buckets:move-to-bucket';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';
@@ -45,6 +50,7 @@ export function addCommands(
   app: JupyterFrontEnd,
   panel: BucketPanel,
   actions: BucketActions,
+  moves: PersistentMoves,
   palette: ICommandPalette | null
 ): void {
   const { commands } = app;
@@ -149,16 +155,27 @@ export function addCommands(
     execute: () => actions.download()
   });
   commands.addCommand(CommandIDs.moveToPersistent, {
-    label: 'Move to Persistent',
+    label: 'Move to Persistent…',
     icon: copyIcon,
     caption: () =>
-      actions.whyNotMove ||
-      'Move the selection out of scratch, to the same place in your persistent home',
-    isEnabled: () => actions.whyNotMove === '',
+      moves.whyNotMove ||
+      'Move the selection out of scratch, to the same place in your persistent home (asks first)',
+    isEnabled: () => moves.whyNotMove === '',
     isVisible: () =>
       panel.model.root?.expiryDays !== null &&
       panel.model.root?.expiryDays !== undefined,
-    execute: () => actions.moveToPersistent()
+    execute: () => moves.move()
+  });
+  // The expiring-soon notification's action, reachable once the notification is gone.
+  commands.addCommand(CommandIDs.moveExpiring, {
+    label: 'Move Expiring Items to Persistent…',
+    icon: copyIcon,
+    caption: () =>
+      moves.whyNotMoveExpiring ||
+      'Move what in your scratch home expires soon to your persistent home (asks first)',
+    isEnabled: () => moves.whyNotMoveExpiring === '',
+    execute: args =>
+      moves.moveExpiring(typeof args.root === 'string' ? args.root : undefined)
   });
   commands.addCommand(CommandIDs.showTransfers, {
     label: 'Show Bucket Transfers',
@@ -189,6 +206,7 @@ export function addCommands(
     CommandIDs.copySnippet,
     CommandIDs.downloadToWorkspace,
     CommandIDs.moveToPersistent,
+    CommandIDs.moveExpiring,
     CommandIDs.showTransfers,
     CommandIDs.showDetails,
     CommandIDs.previewZarr

@@ -1,12 +1,16 @@
 /**
  * The expiring-soon warning: when the panel starts and then periodically, ask the server
  * what in the user's home of each expiring root goes within the threshold, and say so in
- * one notification, with actions to show those items and to move them to persistent.
+ * one notification (what is past its date as "due now"), with actions to show those
+ * items and to move them to persistent (which asks first). The last answer is kept, so
+ * the move stays reachable as a command once the notification is gone.
  */
 import { Notification } from '@jupyterlab/apputils';
+import { ISignal, Signal } from '@lumino/signaling';
 
 import { IBucketsApi } from './api';
-import { IRoot } from './tokens';
+import { expiringMessage } from './expiryRules';
+import { IExpiring, IRoot } from './tokens';
 
 export interface IExpiringSoonOptions {
   api: IBucketsApi;
@@ -15,11 +19,21 @@ export interface IExpiringSoonOptions {
   /** The threshold in hours (from the settings). */
   hours: () => number;
   show: (root: IRoot, days: number) => void;
-  move: (root: IRoot, paths: string[]) => void;
+  move: (root: IRoot, items: IExpiring['items']) => void;
 }
 
 export class ExpiringSoon {
   constructor(private readonly options: IExpiringSoonOptions) {}
+
+  /** Emitted after each check of a root. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** What the last check found expiring in each root's home, by root id. */
+  get found(): ReadonlyMap<string, { root: IRoot; items: IExpiring['items'] }> {
+    return this._found;
+  }
 
   /** Check now, then every `minutes` (0: never again). */
   start(minutes: number): void {
@@ -54,19 +68,15 @@ export class ExpiringSoon {
         Notification.dismiss(previous);
         this._shown.delete(root.id);
       }
+      this._found.delete(root.id);
       if (!answer.items.length) {
+        this._changed.emit();
         continue;
       }
-      const names = answer.items.map(item =>
-        item.path.slice(root.home.length).replace(/\/$/, '')
-      );
-      const listed =
-        names.slice(0, 3).join(', ') +
-        (names.length > 3 ? ` and ${names.length - 3} more` : '');
-      const message =
-        `${names.length} item${names.length > 1 ? 's' : ''} in your ${root.label} home ` +
-        `(${root.url}${root.home}) expire within ${threshold} hours: ${listed}.`;
-      const paths = answer.items.map(item => item.path);
+      const items = answer.items;
+      this._found.set(root.id, { root, items });
+      this._changed.emit();
+      const message = expiringMessage(root, items, threshold, Date.now());
       const id = Notification.warning(message, {
         autoClose: false,
         actions: [
@@ -75,8 +85,8 @@ export class ExpiringSoon {
             callback: () => show(root, Math.max(1, Math.ceil(threshold / 24)))
           },
           {
-            label: 'Move to persistent',
-            callback: () => move(root, paths),
+            label: 'Move to persistent…',
+            callback: () => move(root, items),
             displayType: 'accent'
           }
         ]
@@ -91,4 +101,9 @@ export class ExpiringSoon {
 
   private _timer = 0;
   private _shown = new Map<string, string>();
+  private _found = new Map<
+    string,
+    { root: IRoot; items: IExpiring['items'] }
+  >();
+  private _changed = new Signal<this, void>(this);
 }

@@ -74,3 +74,62 @@ export function expiresWithin(
 ): boolean {
   return !!expires && Date.parse(expires) - now <= days * DAY;
 }
+
+/**
+ * When something expires, in words: "due now" once past its date (the bucket may delete
+ * it any time), else "expires in 11 hours" / "in 3 days"; "no expiry known" without one.
+ */
+export function expiryWords(
+  expires: string | null | undefined,
+  now: number
+): string {
+  const left = expires ? Date.parse(expires) - now : NaN;
+  if (Number.isNaN(left)) {
+    return 'no expiry known';
+  }
+  if (left <= 0) {
+    return 'due now';
+  }
+  const hours = Math.max(1, Math.floor(left / HOUR));
+  if (left < DAY) {
+    return `expires in ${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  const days = Math.floor(left / DAY);
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * The expiring-soon warning: what in the home is past its date ("due now") and what
+ * expires within the threshold, a few names each.
+ */
+export function expiringMessage(
+  root: { label: string; url: string; home: string },
+  items: { path: string; expires: string }[],
+  hours: number,
+  now: number
+): string {
+  const names = (list: typeof items) => {
+    const all = list.map(i =>
+      i.path.slice(root.home.length).replace(/\/$/, '')
+    );
+    return (
+      all.slice(0, 3).join(', ') +
+      (all.length > 3 ? ` and ${all.length - 3} more` : '')
+    );
+  };
+  const count = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+  const due = items.filter(i => Date.parse(i.expires) <= now);
+  const soon = items.filter(i => !due.includes(i));
+  const parts: string[] = [];
+  if (due.length) {
+    parts.push(
+      `${count(due.length)} past ${due.length === 1 ? 'its' : 'their'} deletion date, due now: ${names(due)}`
+    );
+  }
+  if (soon.length) {
+    parts.push(
+      `${count(soon.length)} expire${soon.length === 1 ? 's' : ''} within ${hours} hours: ${names(soon)}`
+    );
+  }
+  return `In your ${root.label} home (${root.url}${root.home}): ${parts.join('; ')}.`;
+}

@@ -4,17 +4,22 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
-import { BucketsApi } from './api';
+import { BucketsApi, IBucketsApi } from './api';
 import { BucketActions, ZarrOpenWith } from './actions';
 import { addCommands, CommandIDs } from './commands';
 import { ExpiringSoon } from './expiringSoon';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
+import { PersistentMoves } from './persistentMoves';
+import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
 import {
   FileBrowserDrops,
@@ -23,6 +28,7 @@ import {
 import { askConflict } from './widgets/conflictDialog';
 import { BucketPanel } from './widgets/panel';
 import { TransfersStatus } from './widgets/statusItem';
+import { DescribePlace } from './workflows/conflict';
 import { ConflictSetting, TransferFlow } from './workflows/transfer';
 import { UploadQueue } from './workflows/uploadQueue';
 
@@ -39,7 +45,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ILayoutRestorer,
     IDefaultFileBrowser,
-    IStatusBar
+    IStatusBar,
+    IFileBrowserFactory
   ],
   activate: async (
     app: JupyterFrontEnd,
@@ -47,7 +54,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    browsers: IFileBrowserFactory | null
   ) => {
     const api = new BucketsApi();
     const model = new BucketBrowserModel(api);
@@ -58,24 +66,34 @@ const plugin: JupyterFrontEndPlugin<void> = {
       error: (message: string) =>
         void Notification.error(message, { autoClose: false })
     };
+    const describe = describePlace(api, app);
     const transfers = new TransferFlow({
       start: request => jobs.startTransfer(request),
       ask: askConflict,
-      report
+      report,
+      describe
     });
     const uploads = new UploadQueue({
       upload: (file, target, conflict, onStart, onSent) =>
         jobs.upload(file, target, conflict, onStart, onSent),
       cancelJob: id => jobs.cancel(id),
       ask: askConflict,
-      report
+      report,
+      describe
     });
     const panel = new BucketPanel({ model, jobs, transfers, uploads });
+    let toBucket: ToBucketCommands | null = null;
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
-        Notification.success(endMessage(job), { autoClose: 5000 });
+        const actions = toBucket?.resultActions(job) ?? [];
+        Notification.success(endMessage(job), {
+          autoClose: actions.length ? 10000 : 5000,
+          actions
+        });
         void model.refresh();
-        if (job.target && 'local' in job.target) {
+        const moved =
+          job.mode === 'move' && job.source && 'local' in job.source;
+        if ((job.target && 'local' in job.target) || moved) {
           void fileBrowser?.model.refresh();
         }
       } else if (job.state === 'failed') {
@@ -93,7 +111,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
       uploads,
       fileBrowser
     });
-    addCommands(app, panel, actions, palette);
+    let expiring: ExpiringSoon | null = null;
+    const moves = new PersistentMoves(panel, api, transfers, () => expiring);
+    addCommands(app, panel, actions, moves, palette);
+    toBucket = new ToBucketCommands(app, {
+      api,
+      panel,
+      transfers,
+      browsers,
+      fileBrowser,
+      palette
+    });
     springLoadSidebarTabs(app);
     if (fileBrowser) {
       new FileBrowserDrops(fileBrowser, transfers);
@@ -115,7 +143,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let defaultRoot = '';
     let expiringSoonHours = 24;
     let checkMinutes = 60;
-    const expiring = new ExpiringSoon({
+    expiring = new ExpiringSoon({
       api,
       roots: () => model.roots,
       hours: () => expiringSoonHours,
@@ -125,8 +153,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
           .open(root.id, root.home)
           .then(() => (model.expiringWithin = days));
       },
-      move: (root, paths) => void actions.moveToPersistent(root.id, paths)
+      move: root => void moves.moveExpiring(root.id)
     });
+    expiring.changed.connect(() => app.commands.notifyCommandChanged());
     if (settingRegistry) {
       try {
         const settings = await settingRegistry.load(plugin.id);
@@ -146,7 +175,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
             .composite as number;
           if (minutes !== checkMinutes) {
             checkMinutes = minutes;
-            expiring.every(minutes);
+            expiring?.every(minutes);
           }
         };
         apply();
@@ -159,6 +188,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
     expiring.start(checkMinutes);
   }
 };
+
+/**
+ * One side of a conflict for the question: a bucket item's details (a folder's total),
+ * a workspace item's size and time from Jupyter's contents API.
+ */
+function describePlace(api: IBucketsApi, app: JupyterFrontEnd): DescribePlace {
+  return async place => {
+    if ('root' in place) {
+      const details = await api.details(place.root, place.path);
+      const folder = details.objects !== undefined;
+      return {
+        size: (folder ? details.bytes : details.size) ?? null,
+        modified: details.modified,
+        approximate: folder && !!details.approximate
+      };
+    }
+    const model = await app.serviceManager.contents.get(place.local, {
+      content: false
+    });
+    return { size: model.size ?? null, modified: model.last_modified ?? null };
+  };
+}
 
 /** One line on how a job ended. */
 function endMessage(job: IJob): string {

@@ -1,4 +1,4 @@
-import { DeletePlanBody } from '../widgets/deleteDialog';
+import { DeletePlanBody, deleteDialogOptions } from '../widgets/deleteDialog';
 import { DeletePlanModel } from '../workflows/deletePlan';
 import { IDeletePlan } from '../tokens';
 import { deletePlan as plan } from './fakes';
@@ -67,5 +67,32 @@ describe('DeletePlanBody', () => {
     );
     expect(new DeletePlanBody(file).node.querySelector('input')).toBeNull();
     expect(file.confirmed).toBe(true);
+  });
+
+  it('starts a single file on Cancel, so Delete then Enter does not delete it', () => {
+    const file = model(
+      plan({
+        type: 'file',
+        zarr: false,
+        path: 'demo/a.nc',
+        objects: 1,
+        sample: ['demo/a.nc']
+      })
+    );
+    expect(file.focus).toBe('cancel');
+    const options = deleteDialogOptions(file);
+    expect(options.buttons.map(b => b.label)).toEqual(['Cancel', 'Delete']);
+    expect(options.buttons[options.defaultButton].label).toBe('Cancel');
+    expect(options.buttons[options.defaultButton].accept).toBe(false);
+    expect(options.focusNodeSelector).toBe('');
+  });
+
+  it('starts a folder or store in the name to type; Enter there deletes once it is right', () => {
+    const store = model(plan());
+    expect(store.focus).toBe('name');
+    const options = deleteDialogOptions(store);
+    expect(options.focusNodeSelector).toBe('input');
+    expect(options.buttons[options.defaultButton].label).toBe('Delete');
+    expect(store.confirmed).toBe(false); // the button stays off until the name is typed
   });
 });

@@ -1,4 +1,10 @@
-import { expiresWithin, expiryBadge, expiryTooltip } from '../expiryRules';
+import {
+  expiresWithin,
+  expiringMessage,
+  expiryBadge,
+  expiryTooltip,
+  expiryWords
+} from '../expiryRules';
 import { sortEntries } from '../format';
 import { IEntry } from '../tokens';
 
@@ -76,5 +82,54 @@ describe('expiresWithin and sorting by expiry', () => {
       { key: 'expires', ascending: true }
     );
     expect(sorted.map(e => e.name)).toEqual(['c', 'a', 'b']);
+  });
+});
+
+describe('the expiring-soon words', () => {
+  const root = {
+    label: 'Scratch',
+    url: 'gs://leap-scratch/',
+    home: 'alice/'
+  };
+
+  it('says "due now" once past the date, else how long is left', () => {
+    expect(expiryWords(at(-48), NOW)).toBe('due now');
+    expect(expiryWords(at(0), NOW)).toBe('due now');
+    expect(expiryWords(at(0.5), NOW)).toBe('expires in 1 hour');
+    expect(expiryWords(at(11.9), NOW)).toBe('expires in 11 hours');
+    expect(expiryWords(at(30), NOW)).toBe('expires in 1 day');
+    expect(expiryWords(null, NOW)).toBe('no expiry known');
+  });
+
+  it('the warning puts what is past its date as due now, apart from what expires within the threshold', () => {
+    const message = expiringMessage(
+      root,
+      [
+        { path: 'alice/results/', expires: at(-20) },
+        { path: 'alice/ocean.zarr/', expires: at(3) },
+        { path: 'alice/a.nc', expires: at(12) }
+      ],
+      24,
+      NOW
+    );
+    expect(message).toBe(
+      'In your Scratch home (gs://leap-scratch/alice/): 1 item past its deletion date, ' +
+        'due now: results; 2 items expire within 24 hours: ocean.zarr, a.nc.'
+    );
+  });
+
+  it('names three items and counts the rest', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'].map(n => ({
+      path: `alice/${n}`,
+      expires: at(-1)
+    }));
+    expect(expiringMessage(root, items, 24, NOW)).toBe(
+      'In your Scratch home (gs://leap-scratch/alice/): 5 items past their deletion date, due now: a, b, c and 2 more.'
+    );
+    expect(
+      expiringMessage(root, [{ path: 'alice/x', expires: at(2) }], 24, NOW)
+    ).toBe(
+      'In your Scratch home (gs://leap-scratch/alice/): 1 item expires within 24 hours: x.'
+    );
   });
 });

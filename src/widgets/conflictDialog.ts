@@ -1,25 +1,45 @@
 /**
- * The conflict question (workflows/transfer.ts) as a dialog: one button per choice,
- * Overwrite as a warning.
+ * The conflict question (workflows/conflict.ts) as a dialog: the server's sentence, both
+ * sides by size and modified time, what Overwrite replaces, and one button per choice.
+ * The question decides the default button (Enter; never Overwrite); this only renders.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { Dialog } from '@jupyterlab/apputils';
+import { Widget } from '@lumino/widgets';
 
-import { AskConflict } from '../workflows/transfer';
+import {
+  AskConflict,
+  defaultChoiceIndex,
+  IConflictQuestion
+} from '../workflows/conflict';
+
+/** The dialog's buttons: Cancel, then one per choice, Overwrite as a warning. */
+export function conflictButtons(question: IConflictQuestion): Dialog.IButton[] {
+  return [
+    Dialog.cancelButton(),
+    ...question.choices.map(choice =>
+      (choice.destructive ? Dialog.warnButton : Dialog.okButton)({
+        label: choice.label,
+        actions: [choice.policy],
+        caption: choice.destructive ? question.overwriteNote : ''
+      })
+    )
+  ];
+}
+
+/** The default button's index among `conflictButtons` (after Cancel). */
+export function conflictDefaultButton(question: IConflictQuestion): number {
+  return 1 + defaultChoiceIndex(question);
+}
 
 export const askConflict: AskConflict = async question => {
-  const result = await showDialog({
+  const dialog = new Dialog({
     title: question.title,
-    body: question.message,
-    buttons: [
-      Dialog.cancelButton(),
-      ...question.choices.map(choice =>
-        (choice.destructive ? Dialog.warnButton : Dialog.okButton)({
-          label: choice.label,
-          actions: [choice.policy]
-        })
-      )
-    ]
+    body: new ConflictBody(question),
+    buttons: conflictButtons(question),
+    defaultButton: conflictDefaultButton(question)
   });
+  dialog.addClass('jp-LeapBuckets-conflictDialog');
+  const result = await dialog.launch();
   if (!result.button.accept) {
     return null;
   }
@@ -28,3 +48,25 @@ export const askConflict: AskConflict = async question => {
     null
   );
 };
+
+/** The body: the message, the two sides, and what Overwrite replaces. */
+export class ConflictBody extends Widget {
+  constructor(question: IConflictQuestion) {
+    super();
+    this.addClass('jp-LeapBuckets-conflict');
+    const message = document.createElement('p');
+    message.textContent = question.message;
+    const sides = document.createElement('ul');
+    sides.className = 'jp-LeapBuckets-conflictSides';
+    for (const [key, text] of Object.entries(question.sides)) {
+      const item = document.createElement('li');
+      item.dataset.side = key;
+      item.textContent = text;
+      sides.appendChild(item);
+    }
+    const note = document.createElement('p');
+    note.className = 'jp-LeapBuckets-conflictOverwrite';
+    note.textContent = question.overwriteNote;
+    this.node.append(message, sides, note);
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The delete confirmation: it renders a DeletePlanModel (workflows/deletePlan.ts), which
  * holds the plan, follows its counts and decides when the user has confirmed. For
- * folders and stores the name must be typed before the Delete button wakes up.
+ * folders and stores the name must be typed before the Delete button wakes up; for a
+ * file the focus starts on Cancel, so Enter does not delete.
  */
 import { Dialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
@@ -12,14 +13,27 @@ import { DeletePlanModel } from '../workflows/deletePlan';
 const TYPE_LABEL = { file: 'File', folder: 'Folder', zarr: 'Zarr store' };
 const TYPE_IN_TITLE = { file: 'file', folder: 'folder', zarr: 'Zarr store' };
 
+/** The buttons (Cancel, Delete), which is the default, and where the focus starts. */
+export function deleteDialogOptions(model: DeletePlanModel): {
+  buttons: Dialog.IButton[];
+  defaultButton: number;
+  focusNodeSelector: string;
+} {
+  const name = model.focus === 'name';
+  return {
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
+    defaultButton: name ? 1 : 0,
+    focusNodeSelector: name ? 'input' : ''
+  };
+}
+
 /** Show the plan; resolves true when the user pressed Delete (the model says if confirmed). */
 export async function confirmDelete(model: DeletePlanModel): Promise<boolean> {
   const body = new DeletePlanBody(model);
   const dialog = new Dialog({
     title: `Delete ${TYPE_IN_TITLE[model.plan.type]} ${model.confirmText}?`,
     body,
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
-    focusNodeSelector: 'input'
+    ...deleteDialogOptions(model)
   });
   dialog.addClass('jp-LeapBuckets-deleteDialog');
   const result = await dialog.launch();

@@ -48,6 +48,16 @@ export class DeletePlanModel {
     return needsTypedName(this._plan.type);
   }
 
+  /**
+   * What the dialog's focus starts on and Enter does. A folder or store is confirmed by
+   * typing its name, a deliberate act: the focus is in the name, and Enter there deletes
+   * once the name is right. A file needs no typed name, so the focus starts on Cancel and
+   * Enter cancels: Delete then a reflexive Enter must not destroy it.
+   */
+  get focus(): 'name' | 'cancel' {
+    return this.needsTypedName ? 'name' : 'cancel';
+  }
+
   /** What the user has typed so far. */
   get typed(): string {
     return this._typed;

@@ -13,48 +13,31 @@ import {
   Place,
   TransferMode
 } from '../tokens';
+import {
+  AskConflict,
+  ConflictAnswer,
+  conflictQuestion,
+  DescribePlace,
+  IConflictSides,
+  landingPlace,
+  readSides
+} from './conflict';
+
+export {
+  AskConflict,
+  ConflictAnswer,
+  conflictQuestion,
+  IConflictChoice,
+  IConflictQuestion
+} from './conflict';
 
 /** What to do when a transfer or upload would land on something (a setting). */
-export type ConflictSetting = 'ask' | Exclude<ConflictPolicy, 'fail'>;
-
-/** One answer of the conflict question: its button's label and the policy it sends. */
-export interface IConflictChoice {
-  label: string;
-  policy: Exclude<ConflictPolicy, 'fail'>;
-  /** Overwriting destroys: its button is a warning. */
-  destructive: boolean;
-}
-
-/** The question asked when something is already where a transfer or upload goes. */
-export interface IConflictQuestion {
-  title: string;
-  /** The server's sentence saying what is in the way. */
-  message: string;
-  choices: IConflictChoice[];
-}
-
-/** Asks the user; resolves with the chosen policy, or null when they cancelled. */
-export type AskConflict = (
-  question: IConflictQuestion
-) => Promise<Exclude<ConflictPolicy, 'fail'> | null>;
+export type ConflictSetting = 'ask' | ConflictAnswer;
 
 /** Says things to the user (notifications in the app). */
 export interface IReporter {
   info(message: string): void;
   error(message: string): void;
-}
-
-/** The question for the server's conflict message. */
-export function conflictQuestion(message: string): IConflictQuestion {
-  return {
-    title: 'Already there',
-    message,
-    choices: [
-      { label: 'Skip', policy: 'skip', destructive: false },
-      { label: 'Keep both', policy: 'rename', destructive: false },
-      { label: 'Overwrite', policy: 'overwrite', destructive: true }
-    ]
-  };
 }
 
 /** The policy of a first request: 'fail' when the user is to be asked, else the setting. */
@@ -76,13 +59,14 @@ export function isAskableConflict(
  * One request, asked again with the user's answer when it meets a conflict. Resolves with
  * what `send` resolved with, or null when the user cancelled (or chose "Skip" and
  * `sendSkip` is false: a single file skipped need not be sent at all); other errors are
- * thrown.
+ * thrown. `sides` reads both sides of the conflict for the question, once it is asked.
  */
 export async function withConflictQuestion<T>(
   send: (conflict: ConflictPolicy) => Promise<T>,
   setting: ConflictSetting,
   ask: AskConflict,
-  sendSkip = true
+  sendSkip = true,
+  sides: () => Promise<IConflictSides> = Private.noSides
 ): Promise<{ result: T; conflict: ConflictPolicy } | null> {
   let conflict = firstPolicy(setting);
   for (;;) {
@@ -92,7 +76,7 @@ export async function withConflictQuestion<T>(
       if (!isAskableConflict(error, conflict)) {
         throw error;
       }
-      const answer = await ask(conflictQuestion(error.message));
+      const answer = await ask(conflictQuestion(error.message, await sides()));
       if (!answer || (answer === 'skip' && !sendSkip)) {
         return null;
       }
@@ -117,6 +101,8 @@ export interface ITransferDeps {
   start(request: ITransferRequest): Promise<IJob>;
   ask: AskConflict;
   report: IReporter;
+  /** Read one side of a conflict, for the question (none: sizes and times unknown). */
+  describe?: DescribePlace;
 }
 
 /** Starts transfers as server jobs, asking the user on conflicts. */
@@ -162,7 +148,10 @@ export class TransferFlow {
       const answer = await withConflictQuestion(
         conflict => this.deps.start({ source, target, mode, conflict }),
         this.onConflict,
-        this.deps.ask
+        this.deps.ask,
+        true,
+        () =>
+          readSides(this.deps.describe, landingPlace(source, target), source)
       );
       if (!answer) {
         outcome.declined = true;
@@ -182,6 +171,10 @@ export class TransferFlow {
 }
 
 namespace Private {
+  export async function noSides(): Promise<IConflictSides> {
+    return { existing: null, incoming: null };
+  }
+
   export function rootOf(place: Place): string {
     return 'root' in place ? place.root : '';
   }

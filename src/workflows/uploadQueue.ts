@@ -9,6 +9,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ConflictPolicy, IJob } from '../tokens';
 import { IDroppedFile } from '../uploads';
+import { DescribePlace, readSides } from './conflict';
 import {
   AskConflict,
   ConflictSetting,
@@ -49,6 +50,8 @@ export interface IUploadDeps {
   cancelJob(id: string): Promise<void>;
   ask: AskConflict;
   report: IReporter;
+  /** Read the existing object of a conflict, for the question (none: unknown). */
+  describe?: DescribePlace;
   parallel?: number;
 }
 
@@ -176,7 +179,13 @@ export class UploadQueue {
           ),
         this.onConflict,
         question => this._askInTurn(question),
-        false
+        false,
+        () =>
+          readSides(
+            this.deps.describe,
+            { root: item.target.root, path: item.target.path + item.name },
+            Private.side(file)
+          )
       );
       if (!answer) {
         // Cancelling the question, or "Skip", leaves the file out.
@@ -223,4 +232,16 @@ export class UploadQueue {
   private _running = 0;
   private _lastId = 0;
   private _changed = new Signal<this, void>(this);
+}
+
+namespace Private {
+  /** What a desktop file says of itself: its size and, for a File, when it changed. */
+  export function side(file: Blob & { name: string; lastModified?: number }) {
+    return {
+      size: file.size,
+      modified: file.lastModified
+        ? new Date(file.lastModified).toISOString()
+        : null
+    };
+  }
 }

@@ -69,11 +69,13 @@ test('a warning says what expires within a day, and Move to persistent moves it'
   page
 }) => {
   const toast = page.locator('.Toastify__toast', {
-    hasText: 'expire within 24 hours'
+    hasText: 'within 24 hours'
   });
   await expect(toast).toBeVisible({ timeout: 15000 });
   await expect(toast).toContainText('results');
   await expect(toast).toContainText('ocean.zarr');
+  // results/ holds summary.csv, 8 days old: past its date, so "due now".
+  await expect(toast).toContainText('due now: results');
 
   const name = `keep-me-${Date.now().toString(36)}.txt`;
   const upload = `${GCS}/upload/storage/v1/b/leap-scratch/o?uploadType=media&name=${encodeURIComponent(`demo/${name}`)}`;
@@ -84,8 +86,18 @@ test('a warning says what expires within a day, and Move to persistent moves it'
   await toolbarButton(panel, 'leap-buckets:refresh').click();
   await row(panel, `demo/${name}`).click({ button: 'right' });
   await page
-    .locator('.lm-Menu-item', { hasText: 'Move to Persistent' })
+    .locator('.lm-Menu-item', { hasText: 'Move to Persistent…' })
     .click();
+  // It asks first: the item, its size, and where it goes.
+  const dialog = page.locator('.jp-LeapBuckets-moveDialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator(`li[data-path="demo/${name}"]`)).toHaveText(
+    `${name} — 13 B, expires in 6 days`
+  );
+  await expect(dialog.locator('[data-fact="destination"]')).toHaveText(
+    'gs://leap-persistent/demo/'
+  );
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
   const job = panel.locator('.jp-LeapBuckets-job', { hasText: name }).first();
   await expect(job).toHaveAttribute('data-state', 'done', { timeout: 30000 });
   const inPersistent = await fetch(
