@@ -73,7 +73,16 @@ test('the conflict question defaults to Skip, names both sides, and overwrites o
   await expect(source).toBeVisible();
 
   const dropOnPersistent = async () => {
-    await startDrag(page, source);
+    // The listing may re-render under the pointer (a refresh, the expiry check): the
+    // drag starts again on the fresh row.
+    await expect(async () => {
+      try {
+        await startDrag(page, source);
+      } catch (error) {
+        await page.mouse.up();
+        throw error;
+      }
+    }).toPass({ timeout: 15000 });
     const chip = panel.locator(
       '.jp-LeapBuckets-dropRoot[data-root="persistent"]'
     );
