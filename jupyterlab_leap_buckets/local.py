@@ -268,6 +268,31 @@ class LocalStore:
             raise SourceChanged(f"{key} was changed after it was copied")
         await asyncio.to_thread(path.unlink)
 
+    def remove_emptied_folders(self, prefix: str) -> int:
+        """After a folder's files were all moved away: remove the folders under `prefix`
+        (and `prefix` itself) that are now empty, deepest first, as `mv` leaves nothing
+        behind. Only empty folders go (os.rmdir refuses any other, atomically, so a file
+        written meanwhile keeps its folder); links are never followed nor removed; the
+        root folder itself never goes. Returns how many were removed."""
+        base = self.resolve(prefix)
+        if base == self.root or base.is_symlink() or not base.is_dir():
+            return 0
+        removed = 0
+        for folder, dirs, _files in os.walk(base, topdown=False, followlinks=False):
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if not os.path.islink(path):
+                    removed += _rmdir_if_empty(path)
+        return removed + _rmdir_if_empty(str(base))
+
+
+def _rmdir_if_empty(path: str) -> int:
+    try:
+        os.rmdir(path)
+        return 1
+    except OSError:  # not empty (a file kept or written meanwhile), or gone already
+        return 0
+
 
 def identity(found: os.stat_result) -> str:
     """A file's version: which file (device, inode) and its content's last change."""

@@ -148,6 +148,9 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
         jobs.progress(job)
         if in_flight:
             await asyncio.gather(*in_flight)
+        if mode == "move" and source.root is None and source.path.endswith("/") and not job.objectsFailed:
+            # Every file moved: the folders they leave empty go too, as with `mv`.
+            await asyncio.to_thread(source.store.remove_emptied_folders, source.path)
         jobs.progress(job)
     except asyncio.CancelledError:
         # Cancelled: what is in flight is cancelled and ends (its partial uploads

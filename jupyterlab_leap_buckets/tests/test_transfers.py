@@ -89,6 +89,41 @@ async def test_workspace_disk_to_bucket_and_back(post, finish, jp_root_dir):
     assert not [p for p in (jp_root_dir / "back").rglob("*leap-partial*")]
 
 
+async def test_moving_a_workspace_folder_leaves_no_emptied_folders(post, finish, jp_root_dir):
+    """As `mv`: once every file of a workspace folder is moved, its folders go too; a
+    folder that still holds a file (skipped: the name was taken) stays with it."""
+    name = f"mv-{uuid.uuid4().hex[:6]}"
+    data = jp_root_dir / name
+    (data / "sub" / "deeper").mkdir(parents=True)
+    (data / "sub" / "deeper" / "x.txt").write_text("x")
+    (data / "a.txt").write_text("a")
+    dest = unique()
+    status, job = await post(
+        {"source": {"local": f"{name}/"}, "target": {"root": "scratch", "path": dest}, "mode": "move"}
+    )
+    assert status == 202, job
+    assert (await finish(job))["state"] == "done"
+    assert not data.exists()
+    assert gcs_objects("leap-scratch", dest) == {dest + f"{name}/a.txt": b"a", dest + f"{name}/sub/deeper/x.txt": b"x"}
+
+    (data / "sub").mkdir(parents=True)
+    (data / "sub" / "y.txt").write_text("y")
+    (data / "a.txt").write_text("a, again")  # its name is taken at the target: skipped
+    status, job = await post(
+        {
+            "source": {"local": f"{name}/"},
+            "target": {"root": "scratch", "path": dest},
+            "mode": "move",
+            "conflict": "skip",
+        }
+    )
+    assert status == 202, job
+    job = await finish(job)
+    assert job["state"] == "done" and job["objectsSkipped"] == 1, job
+    assert sorted(p.relative_to(data).as_posix() for p in data.rglob("*")) == ["a.txt"]
+    assert gcs_get("leap-scratch", dest + f"{name}/sub/y.txt") == b"y"
+
+
 async def test_move_deletes_the_source_after_the_copy(post, finish):
     src = unique() + "moved.txt"
     gcs_put("leap-scratch", src, b"move me")
