@@ -79,6 +79,14 @@ async function main() {
       throw new Error('the listing holds rows outside demo/');
     }
     console.log('panel: lists demo/');
+    // A plugin that failed to activate, or an error thrown by the extension's code, fails
+    // the check even when the listing shows (one part may need a newer JupyterLab).
+    const broken = notes.filter(note =>
+      /failed to activate|page error|jupyterlab-leap-buckets/i.test(note)
+    );
+    if (broken.some(note => /error/i.test(note))) {
+      throw new Error(`the extension reported errors: ${broken.join(' | ')}`);
+    }
   } finally {
     for (const note of notes) {
       console.log(note);

@@ -100,9 +100,13 @@ export class ToBucketCommands {
       this._fill();
       changed();
     });
-    // The palette's entries follow the file browsers' selections.
+    // The palette's entries follow the file browsers' selections. FileBrowser's
+    // selectionChanged signal is newer than JupyterLab 4.4 (which this extension
+    // supports): there, menus and the palette ask isEnabled when they open.
     const watch = (browser: FileBrowser) =>
-      browser.selectionChanged.connect(changed);
+      (
+        browser as Partial<Pick<FileBrowser, 'selectionChanged'>>
+      ).selectionChanged?.connect(changed);
     const tracker = options.browsers?.tracker;
     tracker?.forEach(watch);
     tracker?.widgetAdded.connect((_, browser) => watch(browser));
