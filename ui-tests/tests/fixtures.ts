@@ -112,3 +112,22 @@ export async function screenshotBothThemes(
   await what.screenshot({ path: `screenshots/${name}-dark.png` });
   await page.theme.setLightTheme();
 }
+
+/** JupyterLab's own file browser, shown at `folder` of the workspace. */
+export async function fileBrowserAt(page: any, folder: string) {
+  await sidebarTab(page, 'filebrowser').click();
+  const browser = page.locator('#filebrowser');
+  await expect(browser).toBeVisible();
+  await page.evaluate(async (dir: string) => {
+    await (window as any).jupyterapp.commands.execute(
+      'filebrowser:go-to-path',
+      { path: dir, dontShowBrowser: true }
+    );
+  }, folder);
+  return browser;
+}
+
+/** An item of the file browser's listing, by its (unique) name. */
+export function fbItem(browser: any, name: string) {
+  return browser.locator('.jp-DirListing-item', { hasText: name });
+}

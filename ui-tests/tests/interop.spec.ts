@@ -9,7 +9,9 @@ import {
   sidebarTab,
   startDrag,
   test,
-  WORKSPACE
+  WORKSPACE,
+  fbItem,
+  fileBrowserAt
 } from './fixtures';
 
 /**
@@ -19,23 +21,6 @@ import {
 
 function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-}
-
-async function fileBrowserAt(page: any, folder: string) {
-  await sidebarTab(page, 'filebrowser').click();
-  const browser = page.locator('#filebrowser');
-  await expect(browser).toBeVisible();
-  await page.evaluate(async (dir: string) => {
-    await (window as any).jupyterapp.commands.execute(
-      'filebrowser:go-to-path',
-      { path: dir, dontShowBrowser: true }
-    );
-  }, folder);
-  return browser;
-}
-
-function fbItem(browser: any, name: string) {
-  return browser.locator('.jp-DirListing-item', { hasText: name }); // names here are unique
 }
 
 test('a file dragged from the file browser onto a panel folder (its breadcrumb) is copied there', async ({

@@ -7,9 +7,10 @@ import {
   openPanel,
   row,
   screenshotBothThemes,
-  sidebarTab,
   test,
-  WORKSPACE
+  WORKSPACE,
+  fbItem,
+  fileBrowserAt
 } from './fixtures';
 
 /**
@@ -28,23 +29,6 @@ function localFolder(name: string): string {
   fs.writeFileSync(path.join(dir, 'a.txt'), 'first file\n');
   fs.writeFileSync(path.join(dir, 'sub', 'b.txt'), 'second file, deeper\n');
   return dir;
-}
-
-async function fileBrowserAt(page: any, folder: string) {
-  await sidebarTab(page, 'filebrowser').click();
-  const browser = page.locator('#filebrowser');
-  await expect(browser).toBeVisible();
-  await page.evaluate(async (dir: string) => {
-    await (window as any).jupyterapp.commands.execute(
-      'filebrowser:go-to-path',
-      { path: dir, dontShowBrowser: true }
-    );
-  }, folder);
-  return browser;
-}
-
-function fbItem(browser: any, name: string) {
-  return browser.locator('.jp-DirListing-item', { hasText: name }); // names here are unique
 }
 
 /** fake-gcs-server's own JSON API: a check independent of our server. */
