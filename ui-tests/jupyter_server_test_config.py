@@ -1,6 +1,7 @@
 """JupyterLab for the Galata tests: Galata's settings, then the project's dev settings
 (the extension pointed at the local emulators, under the hub-like base URL /user/demo/)."""
 
+import os
 import pathlib
 
 from jupyterlab.galata import configure_jupyter_server
@@ -12,4 +13,4 @@ exec(compile(dev_config.read_text(), str(dev_config), "exec"))  # noqa: S102 - o
 
 # Galata drives the page without a token, as its own configuration expects.
 c.IdentityProvider.token = ""  # noqa: F821
-c.ServerApp.port = 8888  # noqa: F821
+c.ServerApp.port = int(os.environ.get("LEAP_BUCKETS_LAB_PORT", "8888"))  # noqa: F821

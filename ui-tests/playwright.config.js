@@ -5,6 +5,9 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// Another port lets a second checkout (a git worktree) run its own JupyterLab beside this one.
+const port = process.env.LEAP_BUCKETS_LAB_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   timeout: 90000,
@@ -12,7 +15,7 @@ module.exports = {
   workers: 1,
   use: {
     ...baseConfig.use,
-    baseURL: 'http://127.0.0.1:8888/user/demo',
+    baseURL: `http://127.0.0.1:${port}/user/demo`,
     trace: 'off',
     video: 'off',
     launchOptions: {
@@ -28,7 +31,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://127.0.0.1:8888/user/demo/lab',
+    url: `http://127.0.0.1:${port}/user/demo/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }
