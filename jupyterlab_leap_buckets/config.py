@@ -148,6 +148,30 @@ class LeapBuckets(Configurable):
         "deleted, skipped, failed, start, end). Default: <state_dir>/deletes.jsonl.",
     ).tag(config=True)
 
+    gcp_project = Unicode(
+        "leap-pangeo",
+        help="The Google Cloud project that a handed-off job (Storage Transfer Service, Storage batch "
+        "operations) runs in and is billed to: LEAP's by default.",
+    ).tag(config=True)
+
+    handoff_objects = Int(
+        1_000_000,
+        help="From this many objects, the panel offers to hand a GCS delete or GCS-to-GCS transfer to "
+        "Google's own services (POST handoff/...), beside running it here.",
+    ).tag(config=True)
+
+    handoff_bytes = Int(
+        1024**4,
+        help="From this many bytes (1 TiB by default), the panel offers the hand-off as well.",
+    ).tag(config=True)
+
+    handoff_prices = Dict(
+        default_value={"classAPer1000": 0.005, "batchOperationsPerMillion": None},
+        help="USD prices the hand-off's estimate uses: Class A operations per 1,000 (Standard storage's "
+        "list price), and Storage batch operations per million objects (None: not estimated, and the "
+        "estimate says so).",
+    ).tag(config=True)
+
     def resolved_username(self) -> str:
         return self.username or os.environ.get("JUPYTERHUB_USER", "")
 

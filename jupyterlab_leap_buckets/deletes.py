@@ -164,9 +164,10 @@ class Deletes:
 
     # -- delete -----------------------------------------------------------------------
 
-    def start(self, body: dict, identity=None) -> Job:
-        """Run a confirmed plan as a job. `identity`: who asked (the Jupyter user),
-        written to the audit log beside the plan's owner (the hub username)."""
+    def take(self, body: dict, purpose: str = "delete") -> Plan:
+        """The confirmed plan `body` names, used up: POST delete runs it, POST handoff/delete
+        writes it as a manifest. Refused unless it is this user's, unexpired, unused, and
+        confirmed with the last segment of its path."""
         token, confirm = body.get("plan"), body.get("confirm")
         if not isinstance(token, str) or not token:
             raise bad_request("Send the 'plan' token from POST delete/plan, and 'confirm'.")
@@ -182,8 +183,20 @@ class Deletes:
         if confirm != name:
             raise ApiError(400, "confirm-mismatch", f"Type the name {name!r} exactly to confirm deleting {plan.url}.")
         guard.check(guard.DELETE, plan.root, plan.path, named=True)  # the configuration may have changed
-        self.jobs.check_room()  # a refused job must not use up the plan
+        if purpose == "delete":
+            self.jobs.check_room()  # a refused job must not use up the plan
         plan.used, plan.confirmed = True, time.monotonic()
+        return plan
+
+    def release(self, plan: Plan):
+        """Forget a plan used for something other than a delete job (its spool goes)."""
+        self._discard(plan)
+        self.plans.pop(plan.token, None)
+
+    def start(self, body: dict, identity=None) -> Job:
+        """Run a confirmed plan as a job. `identity`: who asked (the Jupyter user),
+        written to the audit log beside the plan's owner (the hub username)."""
+        plan = self.take(body)
         job = self.jobs.start(
             "delete",
             f"Delete {plan.url}",

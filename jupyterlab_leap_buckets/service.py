@@ -36,6 +36,8 @@ class BucketService:
                 for root in self.roots
             ],
             "notice": None if self.username else NO_USERNAME,
+            # From these sizes the panel offers to hand a GCS job to Google (POST handoff/...).
+            "handoff": {"objects": self.config.handoff_objects, "bytes": self.config.handoff_bytes},
         }
 
     def root(self, root_id) -> Root:
