@@ -211,6 +211,8 @@ async def handoff_transfer(service, body: dict) -> dict:
     mode, conflict = body.get("mode", "copy"), body.get("conflict", "skip")
     if mode not in MODES:
         raise bad_request(f"'mode' is one of {', '.join(MODES)}, not {mode!r}.")
+    if conflict not in ("fail", "rename", *OVERWRITE_WHEN):
+        raise bad_request(f"'conflict' is one of skip, update or overwrite, not {conflict!r}.")
     source = parse_place(service, body.get("source"), "source")
     target = parse_place(service, body.get("target"), "target")
     if source.root is None or target.root is None or {source.root.provider, target.root.provider} != {"gcs"}:
@@ -306,9 +308,9 @@ async def handoff_delete(service, deletes, body: dict) -> dict:
 
 
 def _count(body: dict, name: str):
-    value = body.get(name)
-    if value is None:
+    if name not in body:
         return None
+    value = body[name]
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise bad_request(f"'{name}' is a whole number (what the transfer's listing counted), or left out.")
     return value
