@@ -69,12 +69,16 @@ def settle():
 
 
 def emulator_config(**extra):
-    """The extension's configuration pointed at the emulators `scripts/stack up` starts."""
+    """The extension's configuration pointed at the emulators `scripts/stack up` starts (through
+    the proxies when a --network profile is applied)."""
+    from network import tool_endpoints
+
     from jupyterlab_leap_buckets.config import LeapBuckets
 
+    endpoints = tool_endpoints()  # through Toxiproxy under --network
     return LeapBuckets(
-        gcs_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}",
-        s3_endpoint=f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}",
+        gcs_endpoint=endpoints["gcs"],
+        s3_endpoint=endpoints["s3"],
         s3_key="testing",
         s3_secret="testing",
         **extra,

@@ -24,7 +24,7 @@ from jupyterlab_leap_buckets.build import build
 # them lazily, so import them here, outside the timed part.
 from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
 
-COUNT = {"requests": 0, "first_delete": None}
+COUNT = {"requests": 0, "first_delete": None, "flight": 0, "inflight": 0}
 STARTED = time.perf_counter()
 
 
@@ -36,7 +36,12 @@ def count_requests():
         text = str(url)
         if COUNT["first_delete"] is None and (method == "DELETE" or "/batch/" in text or "?delete" in text):
             COUNT["first_delete"] = time.perf_counter() - STARTED
-        return await original(self, method, url, *args, **kwargs)
+        COUNT["flight"] += 1
+        COUNT["inflight"] = max(COUNT["inflight"], COUNT["flight"])
+        try:
+            return await original(self, method, url, *args, **kwargs)
+        finally:
+            COUNT["flight"] -= 1
 
     aiohttp.ClientSession._request = counted
 
@@ -66,6 +71,7 @@ async def main(root: str, path: str, think: float = 0.0):
                 "plan_seconds": planned,
                 "first_delete": COUNT["first_delete"],
                 "requests": COUNT["requests"],
+                "inflight": COUNT["inflight"],
                 "objects": job.objectsDone,
                 "after_confirm": after_confirm,
             }

@@ -29,6 +29,7 @@ import boto3
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import network  # noqa: E402
 from common import measure  # noqa: E402
 
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
@@ -36,47 +37,61 @@ S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 GCS = f"http://127.0.0.1:{GCS_PORT}"
 S3 = f"http://127.0.0.1:{S3_PORT}"
 PY = sys.executable
-RCLONE = [
-    "rclone",
-    "--checkers",
-    "16",
-    "--transfers",
-    "16",
-    "--gcs-anonymous",
-    "--gcs-endpoint",
-    f"{GCS}/storage/v1/",
-    "--s3-provider",
-    "Other",
-    "--s3-endpoint",
-    S3,
-    "--s3-access-key-id",
-    "testing",
-    "--s3-secret-access-key",
-    "testing",
-]
+
+
+def rclone_cmd() -> list:
+    """rclone with 16 checkers and transfers, reaching the services where the tools do
+    (network.tool_endpoints: through the proxies under --network)."""
+    ep = network.tool_endpoints()
+    return [
+        "rclone",
+        "--checkers",
+        "16",
+        "--transfers",
+        "16",
+        "--gcs-anonymous",
+        "--gcs-endpoint",
+        f"{ep['gcs']}/storage/v1/",
+        "--s3-provider",
+        "Other",
+        "--s3-endpoint",
+        ep["s3"],
+        "--s3-access-key-id",
+        "testing",
+        "--s3-secret-access-key",
+        "testing",
+    ]
+
+
 FSSPEC = """
 import json, sys, time, aiohttp
-count, first, started = [0], [None], [0.0]
+count, first, started, flight, most = [0], [None], [0.0], [0], [0]
 original = aiohttp.ClientSession._request
 async def counted(self, method, url, *a, **k):
     count[0] += 1
     text = str(url)
     if first[0] is None and (method == "DELETE" or "/batch/" in text or "?delete" in text):
         first[0] = time.perf_counter() - started[0]
-    return await original(self, method, url, *a, **k)
+    flight[0] += 1
+    most[0] = max(most[0], flight[0])
+    try:
+        return await original(self, method, url, *a, **k)
+    finally:
+        flight[0] -= 1
 aiohttp.ClientSession._request = counted
 kind, path = sys.argv[1], sys.argv[2]
 if kind == "gcs":
     import gcsfs.core
-    fs = gcsfs.core.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:GCS_PORT")
+    fs = gcsfs.core.GCSFileSystem(token="anon", endpoint_url=sys.argv[3])
 else:
     import s3fs
-    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url="http://127.0.0.1:S3_PORT",
+    fs = s3fs.S3FileSystem(key="testing", secret="testing", endpoint_url=sys.argv[3],
                            client_kwargs={"region_name": "us-east-1"})
 started[0] = time.perf_counter()
 fs.rm(path, recursive=True)
-print(json.dumps({"seconds": time.perf_counter() - started[0], "requests": count[0], "first_delete": first[0]}))
-""".replace("GCS_PORT", str(GCS_PORT)).replace("S3_PORT", str(S3_PORT))
+print(json.dumps({"seconds": time.perf_counter() - started[0], "requests": count[0], "first_delete": first[0],
+                  "inflight": most[0]}))
+"""
 
 
 def zarr_keys(prefix: str, n: int) -> list:
@@ -139,6 +154,7 @@ def run(cmd, env=None) -> dict:
         "first_delete": said.get("first_delete"),
         "plan_seconds": said.get("plan_seconds"),
         "after_confirm": said.get("after_confirm"),
+        "inflight": said.get("inflight"),
         "rss": rss,
         "err": err,
     }
@@ -146,7 +162,7 @@ def run(cmd, env=None) -> dict:
 
 def rclone_counted(remote) -> tuple:
     """Requests and seconds to the first delete of `rclone purge`, from its header dump."""
-    out = run(RCLONE + ["purge", "--dump", "headers", "--log-format", "date,time,microseconds", remote])
+    out = run(rclone_cmd() + ["purge", "--dump", "headers", "--log-format", "date,time,microseconds", remote])
     requests = out["err"].count("HTTP REQUEST")
     lines = out["err"].splitlines()
     times, first = [], None
@@ -179,15 +195,30 @@ def main():
         help="rclone-count: a second rclone run, with its headers dumped, to count requests; "
         "ours-think: ours confirmed --think seconds after the plan answered (not run unless named)",
     )
+    parser.add_argument(
+        "--network",
+        choices=sorted(network.PROFILES),
+        help="every tool through Toxiproxy with this profile (network.py)",
+    )
     parser.add_argument("--think", type=float, default=5.0, help="seconds ours-think waits before confirming")
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per tool, in rotated order; each tool's fastest counts"
     )
     args = parser.parse_args()
     run_id = uuid.uuid4().hex[:6]
-    print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
+    if args.network:
+        network.apply(args.network)
+    try:
+        bench(args, run_id)
+    finally:
+        if args.network:
+            network.clear()
+
+
+def bench(args, run_id):
+    print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT}); {network.describe(args.network)}")
     print(
-        f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'1st del s':>9}"
+        f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'in flight':>9} {'1st del s':>9}"
         f" {'peak MiB':>9}  notes"
     )
     summary = []
@@ -202,6 +233,9 @@ def main():
                 if rank:
                     results[tool] = r["seconds"]
                 per = f"{r['requests'] / n:8.4f}" if r.get("requests") is not None else f"{'-':>8}"
+                # rclone's own count is not visible: its setting (--checkers/--transfers 16).
+                unknown = "16 (set)" if tool.startswith("rclone") else "-"
+                flight = f"{r['inflight']:9d}" if r.get("inflight") is not None else f"{unknown:>9}"
                 first = f"{r['first_delete']:9.2f}" if r.get("first_delete") is not None else f"{'-':>9}"
                 note = ""
                 if r.get("think") is not None:
@@ -210,7 +244,7 @@ def main():
                     after = r["first_delete"] - r["plan_seconds"]
                     note = f"  plan {r['plan_seconds']:.2f} s; first delete {after:.2f} s after confirm"
                 print(
-                    f"{n:8d} {provider:<8} {tool:<10} {r['seconds']:8.2f} {per} {first} {r['rss']:9.0f}{note}",
+                    f"{n:8d} {provider:<8} {tool:<10} {r['seconds']:8.2f} {per} {flight} {first} {r['rss']:9.0f}{note}",
                     flush=True,
                 )
 
@@ -237,12 +271,12 @@ def main():
             def fsspec(rep, *, prefix=prefix, provider=provider, n=n, bucket=bucket):
                 store = f"{prefix}fsspec-{rep}.zarr"
                 seed(provider, store + "/", n)
-                return run([PY, "-c", FSSPEC, provider, f"{bucket}/{store}"])
+                return run([PY, "-c", FSSPEC, provider, f"{bucket}/{store}", network.tool_endpoints()[provider]])
 
             def rclone(rep, *, prefix=prefix, provider=provider, n=n, remote=remote, bucket=bucket):
                 store = f"{prefix}rclone-{rep}.zarr"
                 seed(provider, store + "/", n)
-                timed = run(RCLONE + ["purge", f"{remote}{bucket}/{store}"])
+                timed = run(rclone_cmd() + ["purge", f"{remote}{bucket}/{store}"])
                 requests, first = None, None
                 if "rclone-count" in args.tools and rep == 0:
                     seed(provider, prefix + "rclone-counted.zarr/", n)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import network  # noqa: E402
 from common import measure, settle  # noqa: E402
 
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
@@ -36,25 +37,33 @@ SCALES = {
     "full": [("small", 10_000, 64 * KiB), ("medium", 1_000, 2 * MiB), ("large", 2, 1024 * MiB)],
 }
 PY = sys.executable
-RCLONE = [
-    "rclone",
-    "--transfers",
-    "16",
-    "--checkers",
-    "16",
-    "--gcs-anonymous",
-    "--gcs-endpoint",
-    f"http://127.0.0.1:{GCS_PORT}/storage/v1/",
-    "--s3-provider",
-    "Other",
-    "--s3-endpoint",
-    f"http://127.0.0.1:{S3_PORT}",
-    "--s3-access-key-id",
-    "testing",
-    "--s3-secret-access-key",
-    "testing",
-]
-GCSFS = f"""
+
+
+def rclone_cmd() -> list:
+    """rclone with 16 transfers and checkers, reaching the services where the tools do
+    (through the proxies under --network)."""
+    ep = network.tool_endpoints()
+    return [
+        "rclone",
+        "--transfers",
+        "16",
+        "--checkers",
+        "16",
+        "--gcs-anonymous",
+        "--gcs-endpoint",
+        f"{ep['gcs']}/storage/v1/",
+        "--s3-provider",
+        "Other",
+        "--s3-endpoint",
+        ep["s3"],
+        "--s3-access-key-id",
+        "testing",
+        "--s3-secret-access-key",
+        "testing",
+    ]
+
+
+GCSFS = """
 import json, resource, sys, time, aiohttp, gcsfs.core as g
 count = [0]
 original = aiohttp.ClientSession._request
@@ -62,13 +71,13 @@ async def counted(self, *a, **k):
     count[0] += 1
     return await original(self, *a, **k)
 aiohttp.ClientSession._request = counted
-fs = g.GCSFileSystem(token="anon", endpoint_url="http://127.0.0.1:{GCS_PORT}")
+fs = g.GCSFileSystem(token="anon", endpoint_url=sys.argv[4])
 def cpu():
     u = resource.getrusage(resource.RUSAGE_SELF)
     return u.ru_utime + u.ru_stime
 started, cpu_before = time.perf_counter(), cpu()
 getattr(fs, sys.argv[1])(sys.argv[2], sys.argv[3], recursive=True)
-print(json.dumps({{"seconds": time.perf_counter() - started, "requests": count[0], "cpu": cpu() - cpu_before}}))
+print(json.dumps({"seconds": time.perf_counter() - started, "requests": count[0], "cpu": cpu() - cpu_before}))
 """
 
 
@@ -86,11 +95,11 @@ def run(cmd, env=None) -> tuple:
 
 def rclone(*args, count=True) -> tuple:
     """Timed run, then (if `count`) a second run with `--dump headers` to count its requests."""
-    seconds, rss, _, cpu, emulators = run(RCLONE + list(args))
+    seconds, rss, _, cpu, emulators = run(rclone_cmd() + list(args))
     if not count:
         return seconds, rss, None, cpu, emulators
     target = args[-1].rstrip("/") + "-counted"
-    err = measure(RCLONE + ["--dump", "headers", *args[:-1], target]).err
+    err = measure(rclone_cmd() + ["--dump", "headers", *args[:-1], target]).err
     return seconds, rss, err.count("HTTP REQUEST"), cpu, emulators
 
 
@@ -151,10 +160,33 @@ def main():
         default=1,
         help="runs per tool and direction, in rotated order; each tool's fastest counts",
     )
+    parser.add_argument(
+        "--network",
+        choices=sorted(network.PROFILES),
+        help="every tool through Toxiproxy with this profile (network.py)",
+    )
     args = parser.parse_args()
+    global GCSFS_AT
+    if args.network:
+        network.apply(args.network)
+    GCSFS_AT = network.tool_endpoints()["gcs"]
+    try:
+        bench(args)
+    finally:
+        if args.network:
+            network.clear()
+
+
+GCSFS_AT = None  # gcsfs's endpoint: the emulator, or its proxy under --network
+
+
+def bench(args):
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
-    print(f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT})")
+    print(
+        f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT}); "
+        f"{network.describe(args.network)}"
+    )
     print(
         f"{'set':<8} {'direction':<10} {'tool':<12} {'seconds':>8} {'MiB/s':>8} {'req/obj':>8} {'peak MiB':>9}"
         f" {'CPU s':>7} {'emul. CPU s':>11}"
@@ -228,7 +260,7 @@ def main():
                 (
                     "gcsfs",
                     lambda rep, data=data, base=base, name=name: run(
-                        [PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}"]
+                        [PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}", GCSFS_AT]
                     ),
                 ),
             ],
@@ -259,7 +291,12 @@ def main():
                         "copy", f":gcs:{source}", str(fresh(rep, "rclone")), count=rep == 0
                     ),
                 ),
-                ("gcsfs", lambda rep, source=source: run([PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs"))])),
+                (
+                    "gcsfs",
+                    lambda rep, source=source: run(
+                        [PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs")), GCSFS_AT]
+                    ),
+                ),
             ],
         )
         shutil.rmtree(work / "down" / run_id, ignore_errors=True)
