@@ -1,4 +1,5 @@
-"""S3-compatible storage (OSN's Ceph pod, moto in tests) through s3fs.
+"""S3-compatible storage (OSN's Ceph pod; moto and versitygw in tests, docs/s3-servers.md)
+through s3fs.
 
 For paging with a cursor we call s3fs's `_call_s3` (one ListObjectsV2 request, with
 s3fs's session, credentials and retries). Uploads are multipart: the object appears only
@@ -219,7 +220,7 @@ class S3Store:
         """A copy inside the service, of the source only while it has ETag `version`
         (SourceChanged). Onto any name: one CopyObject (up to COPY_LIMIT). With
         `if_absent`, onto a free name only (Exists): CopyObject's If-None-Match is not
-        honoured everywhere (moto ignores it), so the copy is made as a multipart upload
+        honoured everywhere (moto and versitygw ignore it), so the copy is made as a multipart upload
         of parts copied by the service (UploadPartCopy) whose completion carries
         If-None-Match: *, which moto, AWS and Ceph check. Three requests instead of one."""
         if size is None or (size > COPY_LIMIT and not if_absent):
