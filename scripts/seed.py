@@ -1,6 +1,7 @@
 """Seed the emulators with LEAP-like data: the demo user's and another user's folders in
 scratch and persistent, real Zarr v2 and v3 stores written by zarr-python, a folder of
-2,600 objects, files of several sizes and ages, and the OSN buckets.
+2,600 objects, files of several sizes and ages, and the OSN buckets, in both S3 servers
+(moto, and versitygw where it runs: the tests run the S3 ones against each).
 
 Run by `scripts/stack seed` on freshly started, empty emulators."""
 
@@ -22,6 +23,8 @@ import zarr
 REPO = pathlib.Path(__file__).resolve().parents[1]
 GCS = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_GCS_PORT', '4443')}"
 S3 = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_S3_PORT', '5555')}"
+# versitygw's port, as scripts/stack chooses it (7070 plus the S3 port's distance from 5555)
+VERSITY = f"http://127.0.0.1:{os.environ.get('LEAP_BUCKETS_VERSITY_PORT') or 7070 + int(S3.rsplit(':', 1)[1]) - 5555}"
 GCS_ROOT = pathlib.Path(
     os.environ.get("LEAP_BUCKETS_GCS_ROOT") or REPO / ".stack" / "gcs"
 )  # fake-gcs-server's filesystem backend
@@ -30,13 +33,18 @@ MiB = 1024 * 1024
 
 http = requests.Session()
 http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
-s3 = boto3.client(
-    "s3",
-    endpoint_url=S3,
-    aws_access_key_id="testing",
-    aws_secret_access_key="testing",
-    region_name="us-east-1",
-)
+
+
+def s3_client(endpoint):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
+
+
 counts = {}
 
 
@@ -47,10 +55,10 @@ def gcs_put(bucket, name, data):
     counts[bucket] = counts.get(bucket, 0) + 1
 
 
-def s3_put(bucket, name, data, public):
+def s3_put(s3, label, bucket, name, data, public):
     extra = {"ACL": "public-read"} if public else {}
     s3.put_object(Bucket=bucket, Key=name, Body=data, **extra)
-    counts[bucket] = counts.get(bucket, 0) + 1
+    counts[label + bucket] = counts.get(label + bucket, 0) + 1
 
 
 def backdate(bucket, name, age: timedelta):
@@ -158,7 +166,7 @@ def seed_gcs():
     backdate("leap-persistent", "demo/environment.yml", timedelta(days=90))
 
 
-def seed_s3():
+def seed_s3(s3, label=""):
     for bucket in ("leap-pangeo-inbox", "leap-pangeo-manual", "leap-pangeo-pipeline"):
         s3.create_bucket(Bucket=bucket)
     # The OSN data buckets are public: everyone reads them anonymously.
@@ -175,14 +183,14 @@ def seed_s3():
             ],
         }
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
-    inbox = lambda name, data: s3_put("leap-pangeo-inbox", name, data, False)  # noqa: E731
+    inbox = lambda name, data: s3_put(s3, label, "leap-pangeo-inbox", name, data, False)  # noqa: E731
     inbox("demo/from-hpc/run.log", b"pushed from the HPC centre\n")
     put_store(inbox, "demo/from-hpc/output.zarr/", zarr_files(2, "ocean"))
-    manual = lambda name, data: s3_put("leap-pangeo-manual", name, data, True)  # noqa: E731
+    manual = lambda name, data: s3_put(s3, label, "leap-pangeo-manual", name, data, True)  # noqa: E731
     put_store(manual, "CMIP6/tas.zarr/", zarr_files(3, "climatology"))
     manual("CMIP6/README.md", b"Hand-curated CMIP6 subsets.\n")
     manual("README.md", b"LEAP manual uploads (read-only).\n")
-    pipe = lambda name, data: s3_put("leap-pangeo-pipeline", name, data, True)  # noqa: E731
+    pipe = lambda name, data: s3_put(s3, label, "leap-pangeo-pipeline", name, data, True)  # noqa: E731
     put_store(pipe, "era5/surface.zarr/", zarr_files(2, "surface", consolidated=True))
     pipe("era5/catalog.json", b'{"datasets": ["surface.zarr"]}\n')
     pipe("logs/2026-11-01.txt", b"feedstock run ok\n")
@@ -191,6 +199,12 @@ def seed_s3():
 if __name__ == "__main__":
     started = time.time()
     seed_gcs()
-    seed_s3()
+    seed_s3(s3_client(S3))
+    try:
+        requests.get(VERSITY, timeout=2)
+    except requests.ConnectionError:
+        print(f"seed: no versitygw at {VERSITY} (scripts/stack up starts it): its buckets are not seeded")
+    else:
+        seed_s3(s3_client(VERSITY), "versitygw:")
     summary = ", ".join(f"{bucket} {n}" for bucket, n in sorted(counts.items()))
     print(f"seed: {summary} objects in {time.time() - started:.0f} s")

@@ -52,9 +52,10 @@ class Store(Protocol):
     async def read(self, key: str, start: int, end: int) -> bytes:
         """Bytes [start, end) of the object."""
 
-    async def stream(self, key: str, size: int, chunk: int, version=None):
+    async def stream(self, key: str, size: int, chunk: int, version=None, start=None):
         """The object's `size` bytes in pieces of `chunk`, from one request (or one open
-        file); a body that ends early or runs long raises."""
+        file); a body that ends early or runs long raises. With `start` (buckets only:
+        the object route's `Range`), the `size` bytes from there, from one ranged request."""
 
     async def walk(self, prefix: str):
         """Every object under `prefix`, recursively, page by page (an async iterator)."""

@@ -100,9 +100,10 @@ class GcsStore:
     async def read(self, key, start, end) -> bytes:
         return await self.fs._cat_file(f"{self.bucket}/{key}", start=start, end=end)
 
-    async def stream(self, key, size, chunk, version=None):
-        """The object's bytes from one GET, in pieces of `chunk` bytes; with `version`
-        (a generation), of that generation only (SourceChanged when it is gone).
+    async def stream(self, key, size, chunk, version=None, start=None):
+        """The object's bytes from one GET, in pieces of `chunk` bytes; with `start`, the
+        `size` bytes from there, as one ranged GET; with `version` (a generation), of
+        that generation only (SourceChanged when it is gone).
 
         gcsfs's public API reads ranges (one request per block); a download of a large
         object in 8 MiB ranges ran at 0.58 of rclone's single streaming request
@@ -112,11 +113,12 @@ class GcsStore:
         url = self.fs.url(f"{self.bucket}/{key}", generation=version)
         # Retried as gcsfs retries its own requests, but only until the first piece is
         # handed on: a connection lost or a 5xx answer before that is tried again.
+        ranged = {"Range": f"bytes={start}-{start + size - 1}"} if start is not None else None
         sent = False
         for attempt in range(STREAM_TRIES):
             try:
                 async with self.fs.session.get(
-                    url, headers=self.fs._get_headers(None), timeout=self.fs.requests_timeout
+                    url, headers=self.fs._get_headers(ranged), timeout=self.fs.requests_timeout
                 ) as r:
                     if r.status == 404 and version:
                         raise SourceChanged(f"generation {version} of {key} is gone")

@@ -1,6 +1,11 @@
 """Fixtures: a Jupyter server with the extension, pointed at the real emulators that
-`scripts/stack up && scripts/stack seed` started (fake-gcs-server and moto's S3 server),
-and independent clients to check what our server says against."""
+`scripts/stack up && scripts/stack seed` started (fake-gcs-server, moto's S3 server and
+versitygw, a second S3 server), and independent clients to check what our server says
+against.
+
+A test that takes the `s3_server` fixture runs once against each S3 server: its Jupyter
+server's S3 endpoint, `S3_NOW` and `s3_client()` are that server's while it runs
+(docs/s3-servers.md says where they differ). Every other test uses moto."""
 
 import asyncio
 import json
@@ -18,6 +23,10 @@ GCS_PORT = int(os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443"))
 S3_PORT = int(os.environ.get("LEAP_BUCKETS_S3_PORT", "5555"))
 GCS = f"http://127.0.0.1:{GCS_PORT}"
 S3 = f"http://127.0.0.1:{S3_PORT}"
+# versitygw's port as scripts/stack chooses it: 7070 plus the S3 port's distance from 5555
+VERSITY_PORT = int(os.environ.get("LEAP_BUCKETS_VERSITY_PORT") or 7070 + S3_PORT - 5555)
+S3_SERVERS = {"moto": S3, "versitygw": f"http://127.0.0.1:{VERSITY_PORT}"}
+_s3_now = {"endpoint": S3}  # the S3 server of the running test (s3_server)
 
 # faults.py's fixtures (Toxiproxy, fault records) are a plugin, not imports.
 pytest_plugins = ["pytest_jupyter.jupyter_server", "jupyterlab_leap_buckets.tests.faults"]
@@ -40,6 +49,31 @@ def emulators():
             f"emulators not answering at {missing}: run `scripts/stack up && scripts/stack seed`",
             pytrace=False,
         )
+
+
+@pytest.fixture(params=list(S3_SERVERS))
+def s3_server(request, emulators):
+    """The name of the S3 server this run of the test uses ("moto" or "versitygw");
+    parametrize it indirectly to choose one."""
+    endpoint = S3_SERVERS[request.param]
+    if not _answers(endpoint):
+        pytest.fail(f"{request.param} not answering at {endpoint}: run `scripts/stack up && scripts/stack seed`")
+    _s3_now["endpoint"] = endpoint
+    yield request.param
+    _s3_now["endpoint"] = S3
+
+
+def s3_now() -> str:
+    """The S3 endpoint of the running test: moto's, or s3_server's."""
+    return _s3_now["endpoint"]
+
+
+def s3_overrides(request) -> dict:
+    """The extension's S3 endpoint for a test that takes `s3_server`, else nothing."""
+    if "s3_server" not in request.fixturenames:
+        return {}
+    request.getfixturevalue("s3_server")
+    return {"s3_endpoint": s3_now()}
 
 
 def extension_config(**overrides) -> dict:
@@ -73,8 +107,8 @@ def new_files(request, monkeypatch):
 
 
 @pytest.fixture
-def jp_server_config(tmp_path):
-    return extension_config(state_dir=str(tmp_path / "leap-state"))
+def jp_server_config(tmp_path, request):
+    return extension_config(state_dir=str(tmp_path / "leap-state"), **s3_overrides(request))
 
 
 @pytest.fixture
@@ -164,10 +198,11 @@ def gcs_get(bucket: str, name: str) -> bytes:
     return response.content
 
 
-def s3_client():
+def s3_client(endpoint=None):
+    """boto3 on `endpoint`, by default the running test's S3 server (s3_now)."""
     return boto3.client(
         "s3",
-        endpoint_url=S3,
+        endpoint_url=endpoint or s3_now(),
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         region_name="us-east-1",

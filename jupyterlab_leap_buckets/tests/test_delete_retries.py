@@ -13,7 +13,7 @@ from aiohttp import web
 
 from jupyterlab_leap_buckets.storage import bulk_delete
 
-from .conftest import GCS, S3, gcs_independent_keys, gcs_put, s3_client
+from .conftest import GCS, gcs_independent_keys, gcs_put, s3_client, s3_now
 
 
 class ThrottlingProxy:
@@ -38,7 +38,8 @@ class ThrottlingProxy:
             if self.answers:
                 return self.answers.pop(0)(body)
             self.passed_bulk += 1
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        # Host as the client sent it: S3 signs it (SigV4), and versitygw checks the signature.
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
         async with aiohttp.ClientSession(auto_decompress=False) as session:
             async with session.request(
                 request.method, self.upstream + request.path_qs, headers=headers, data=body
@@ -117,8 +118,8 @@ async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
 
 
 async def _s3_delete_through(tmp_path, prefix, count, answers):
-    """Plan and delete `count` fresh objects under `prefix` in the OSN inbox (moto)
-    through a ThrottlingProxy whose first bulk requests get `answers`."""
+    """Plan and delete `count` fresh objects under `prefix` in the OSN inbox (of the
+    test's S3 server) through a ThrottlingProxy whose first bulk requests get `answers`."""
     client = s3_client()
     keys = [f"{prefix}part-{i:04d}" for i in range(count)]
     for key in keys:
@@ -130,7 +131,7 @@ async def _s3_delete_through(tmp_path, prefix, count, answers):
         "s3_secret": "testing",
         "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
     }
-    async with ThrottlingProxy(S3, is_bulk, answers) as proxy:
+    async with ThrottlingProxy(s3_now(), is_bulk, answers) as proxy:
         config["s3_endpoint"] = proxy.url
         job = await _plan_and_delete(config, tmp_path, "osn-inbox", prefix, prefix.split("/")[-2])
     return client, keys, job, proxy
@@ -154,7 +155,7 @@ async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_
     assert gcs_independent_keys("leap-scratch", prefix.rstrip("/") + "-old/") == [prefix.rstrip("/") + "-old/keep.txt"]
 
 
-async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_path, quick_retries):
+async def test_s3_delete_objects_answered_slow_down_are_retried(s3_server, tmp_path, quick_retries):
     prefix = f"demo/throttled-{uuid.uuid4().hex[:6]}/"
     client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 40, [s3_all_keys_slow_down] * 2)
     assert job.state == "done", (job.error, job.failed)
@@ -164,7 +165,7 @@ async def test_s3_delete_objects_answered_slow_down_are_retried(emulators, tmp_p
 
 
 async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys_are_listed_again(
-    emulators, tmp_path, quick_retries
+    s3_server, tmp_path, quick_retries
 ):
     """A DeleteObjects answered 503 (or cut) may have been applied: sent again blindly
     (botocore's own retries), it would delete objects written at its keys meanwhile. So

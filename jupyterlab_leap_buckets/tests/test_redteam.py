@@ -112,7 +112,7 @@ async def test_upload_overwrite_replaces_someone_elses_inbox_object(send, finish
 # inbox key before the user's last PUT is replaced. The  window is as long as the user wants: the PUTs are theirs to
 # time
 @pytest.mark.parametrize("conflict", ["fail", "rename"])
-async def test_upload_replaces_an_inbox_object_written_after_it_started(send, finish, conflict):
+async def test_upload_replaces_an_inbox_object_written_after_it_started(s3_server, send, finish, conflict):
     folder = unique("someone-else/")
     s3 = s3_client()
     if conflict == "rename":
@@ -138,7 +138,7 @@ async def test_upload_replaces_an_inbox_object_written_after_it_started(send, fi
 # in it. Fix: head the target before CopyObject is not  enough (race); copy to a temporary key and use a conditional
 # PutObject/multipart complete,  or refuse S3-side copies into prefixes without deletes unless the service is known to
 # honour the header
-async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(post, finish):
+async def test_s3_server_copy_into_the_inbox_replaces_someone_elses_object(s3_server, post, finish):
     s3 = s3_client()
     source = unique("demo/")
     s3.put_object(Bucket=INBOX, Key=source + "table.csv", Body=b"demo's table")
@@ -482,7 +482,7 @@ async def test_a_plan_for_a_file_deletes_only_that_file(send, finish):
 
 
 @pytest.mark.parametrize("conflict", ["fail", "skip", "rename"])
-async def test_concurrent_copies_to_one_inbox_key_replace_nothing_and_report_truly(post, finish, conflict):
+async def test_concurrent_copies_to_one_inbox_key_replace_nothing_and_report_truly(s3_server, post, finish, conflict):
     """Two copies (GCS -> S3, streamed) to the same new inbox key at once."""
     folder = unique()
     gcs_put(SCRATCH, folder + "one/data.bin", b"1" * 100_000)

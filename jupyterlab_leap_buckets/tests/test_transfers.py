@@ -56,7 +56,7 @@ async def test_zarr_store_gcs_to_osn(post, finish):
     assert {k.replace("demo/", dest, 1): v for k, v in source.items()} == landed
 
 
-async def test_folder_osn_to_gcs_and_within_s3(post, finish):
+async def test_folder_osn_to_gcs_and_within_s3(s3_server, post, finish):
     dest = unique()
     await copy(post, finish, {"root": "osn-pipeline", "path": "era5/"}, {"root": "scratch", "path": dest})
     source = s3_objects("leap-pangeo-pipeline", "era5/")
@@ -307,7 +307,7 @@ async def test_jobs_are_listed(post, finish, api):
     assert status == 404 and body["error"]["code"] == "not-found"
 
 
-async def test_large_object_to_s3_goes_multipart_and_lands_whole(post, finish):
+async def test_large_object_to_s3_goes_multipart_and_lands_whole(s3_server, post, finish):
     dest = unique("")
     await copy(
         post, finish, {"root": "scratch", "path": "demo/results/run-002.nc"}, {"root": "osn-inbox", "path": dest}
