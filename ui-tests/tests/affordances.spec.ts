@@ -18,8 +18,18 @@ import {
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
+/** A 2x2 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEUlEQVR4nGP4z8DwH4QZYAwAR8oH+WdZbrcAAAAASUVORK5CYII=',
+  'base64'
+);
+
 /** Write an object with fake-gcs-server's own API (not through our server). */
-async function put(key: string, body: string, bucket = 'leap-scratch') {
+async function put(
+  key: string,
+  body: string | Buffer,
+  bucket = 'leap-scratch'
+) {
   const url = `${GCS}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(key)}`;
   expect((await fetch(url, { method: 'POST', body })).ok).toBe(true);
 }
@@ -247,6 +257,7 @@ test('double-click opens text in JupyterLab, previews CSV and images, and shows 
   await put(`${folder}notes.md`, '# Notes\n\nthe ensemble ran\n');
   await put(`${folder}table.csv`, 'run,"mean, K"\n1,280.5\n2,281.0\n');
   await put(`${folder}field.nc`, 'CDF\u0001');
+  await put(`${folder}plot.png`, PNG);
   const panel = await openPanel(page);
   await openFolder(panel, folder);
 
@@ -254,6 +265,12 @@ test('double-click opens text in JupyterLab, previews CSV and images, and shows 
   const preview = page.locator('.jp-LeapBuckets-filePreview');
   await expect(preview.locator('th')).toHaveText(['run', 'mean, K']);
   await expect(preview.locator('tr')).toHaveCount(3);
+
+  await row(panel, `${folder}plot.png`).dblclick();
+  const image = page.locator('.jp-LeapBuckets-filePreview img[alt="plot.png"]');
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(2);
 
   await row(panel, `${folder}notes.md`).dblclick();
   const editor = page.locator('.jp-FileEditor .cm-content');
