@@ -17,8 +17,10 @@ import {
   rules,
   whyNotName
 } from './commandRules';
+import { FileOpeners } from './fileOpeners';
 import { parentPath } from './format';
 import { JobsModel } from './jobs';
+import { openWith } from './openRules';
 import { SlowNotice } from './slowNotice';
 import { pythonSnippet } from './snippets';
 import { IEntry } from './tokens';
@@ -52,6 +54,9 @@ export class BucketActions {
     private readonly options: IActionsOptions
   ) {
     this._previews = new ZarrPreviews(app, options.api, () =>
+      options.fileBrowser ? options.fileBrowser.model.path : ''
+    );
+    this._files = new FileOpeners(app, options.api, () =>
       options.fileBrowser ? options.fileBrowser.model.path : ''
     );
     panel.listing.opened.connect((_, entry) => void this.open(entry));
@@ -89,7 +94,10 @@ export class BucketActions {
     return why !== '';
   }
 
-  /** Open an entry: a folder opens in the panel, a store per the setting, a file's details. */
+  /**
+   * Open an entry: a folder opens in the panel, a store per the setting; a notebook or
+   * text file in JupyterLab, an image or CSV in a preview, other files their details.
+   */
   async open(entry: IEntry): Promise<void> {
     if (
       entry.type === 'directory' ||
@@ -99,7 +107,13 @@ export class BucketActions {
     } else if (entry.type === 'zarr') {
       this.preview(entry);
     } else {
-      await this.showDetails(entry);
+      const kind = openWith(entry);
+      const root = this.panel.model.root;
+      if (kind === 'details' || !root) {
+        await this.showDetails(entry);
+      } else {
+        await this._files.open(root, entry, kind);
+      }
     }
   }
 
@@ -223,12 +237,38 @@ export class BucketActions {
       return;
     }
     const parent = parentPath(entry.path);
-    await this.options.transfers.transfer(
+    const [outcome] = await this.options.transfers.transfer(
       [{ root: root!.id, path: entry.path }],
       { root: root!.id, path: parent + newName },
       false,
       'move'
     );
+    if (outcome?.job) {
+      const job = await this.options.jobs.whenEnded(outcome.job.id);
+      if (job.state === 'done') {
+        await this._selectIn(root!.id, parent, parent + newName);
+      }
+    }
+  }
+
+  /**
+   * Select `path` once the listing of `folder` shows it (after a rename: the item the
+   * user just named stays the selected one), unless the user has gone elsewhere.
+   */
+  private async _selectIn(
+    rootId: string,
+    folder: string,
+    path: string
+  ): Promise<void> {
+    const model = this.panel.model;
+    if (model.root?.id !== rootId || model.path !== folder) {
+      return;
+    }
+    await model.refresh();
+    const found = await model.findEntry(path);
+    if (found && model.root?.id === rootId && model.path === folder) {
+      this.panel.listing.select([found.path]);
+    }
   }
 
   async copyUrl(): Promise<void> {
@@ -325,6 +365,7 @@ export class BucketActions {
   }
 
   private _previews: ZarrPreviews;
+  private _files: FileOpeners;
 }
 
 namespace Private {

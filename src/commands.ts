@@ -11,8 +11,7 @@ import {
   linkIcon,
   newFolderIcon,
   pythonIcon,
-  refreshIcon,
-  searchIcon
+  refreshIcon
 } from '@jupyterlab/ui-components';
 
 import { BucketActions } from './actions';
@@ -75,7 +74,8 @@ export function addCommands(
   commands.addCommand(CommandIDs.goToUrl, {
     label: 'Go to a Bucket URL…',
     caption: 'Open a pasted gs:// or s3:// address in the root that shows it',
-    icon: searchIcon,
+    // A link, not a magnifier: it opens an address, it does not search.
+    icon: linkIcon,
     execute: args =>
       actions.goToUrl(typeof args.url === 'string' ? args.url : undefined)
   });

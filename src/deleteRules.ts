@@ -44,3 +44,27 @@ export function confirmName(path: string): string {
 export function needsTypedName(type: 'file' | 'folder' | 'zarr'): boolean {
   return type !== 'file';
 }
+
+/** The hidden object that keeps an empty folder (items.py's FOLDER_MARKER). */
+export const FOLDER_MARKER = '.keep';
+
+/**
+ * What the dialog lists of a plan's sample: the keys a user would recognise (folder
+ * markers left out: they are deleted and counted, but the user never saw them), how
+ * many markers the sample held (the objects count says so), and how many objects the
+ * sample does not name.
+ */
+export function sampleView(plan: { objects: number; sample: string[] }): {
+  shown: string[];
+  markers: number;
+  more: number;
+} {
+  const shown = plan.sample.filter(
+    key => key.split('/').pop() !== FOLDER_MARKER
+  );
+  return {
+    shown,
+    markers: plan.sample.length - shown.length,
+    more: Math.max(0, plan.objects - plan.sample.length)
+  };
+}

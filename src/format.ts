@@ -120,3 +120,52 @@ export function parentPath(path: string): string {
   const cut = trimmed.lastIndexOf('/');
   return cut < 0 ? '' : trimmed.slice(0, cut + 1);
 }
+
+/** Names this short are never cut: they fit the narrowest sidebar. */
+const SHORT_NAME = 12;
+/** Characters of the name's stem kept beside the extension after the "…". */
+const TAIL_STEM = 5;
+
+/**
+ * A name split for truncation in the middle: the row shows `head` (cut with "…" when
+ * the column is narrow) then `tail` (always whole), so `part-00001.nc` … `part-02599.nc`
+ * read "part-…00001.nc" … "part-…02599.nc" and stay told apart. `tail` is the
+ * extension with the last few characters of the stem; "" for short names.
+ */
+export function splitName(name: string): { head: string; tail: string } {
+  if (name.length <= SHORT_NAME) {
+    return { head: name, tail: '' };
+  }
+  const dot = name.lastIndexOf('.');
+  // An extension is a short, space-free ending after a dot that is not the first char.
+  const ext =
+    dot > 0 && name.length - dot <= 10 && !/\s/.test(name.slice(dot))
+      ? name.slice(dot)
+      : '';
+  const stem = name.slice(0, name.length - ext.length);
+  const keep = Math.min(TAIL_STEM, Math.max(0, stem.length - 1));
+  const cut = stem.length - keep;
+  return { head: name.slice(0, cut), tail: name.slice(cut) };
+}
+
+/**
+ * The listing's item count: "2,600 items" once every page is in, "1,000+ items so
+ * far" while more pages wait, and with the expiry filter on, how many of the loaded
+ * items it shows.
+ */
+export function countText(options: {
+  shown: number;
+  loaded: number;
+  complete: boolean;
+  filtered: boolean;
+}): string {
+  const { shown, loaded, complete, filtered } = options;
+  const n = (count: number) => count.toLocaleString('en-US');
+  const items = (count: number) => (count === 1 ? 'item' : 'items');
+  if (filtered) {
+    return complete
+      ? `${n(shown)} of ${n(loaded)} ${items(loaded)}`
+      : `${n(shown)} of ${n(loaded)}+ items so far`;
+  }
+  return complete ? `${n(shown)} ${items(shown)}` : `${n(shown)}+ items so far`;
+}

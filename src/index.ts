@@ -21,6 +21,7 @@ import { formatSize } from './format';
 import { PersistentMoves } from './persistentMoves';
 import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
+import { jobSentence } from './transferRules';
 import {
   FileBrowserDrops,
   springLoadSidebarTabs
@@ -59,6 +60,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const api = new BucketsApi();
     const model = new BucketBrowserModel(api);
+    const urlOf = (id: string) => model.roots.find(r => r.id === id)?.url;
     const jobs = new JobsModel(api);
     const report = {
       info: (message: string) =>
@@ -86,7 +88,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
         const actions = toBucket?.resultActions(job) ?? [];
-        Notification.success(endMessage(job), {
+        Notification.success(endMessage(job, urlOf), {
           autoClose: actions.length ? 10000 : 5000,
           actions
         });
@@ -97,9 +99,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           void fileBrowser?.model.refresh();
         }
       } else if (job.state === 'failed') {
-        Notification.error(`${job.label}: ${job.error?.message ?? 'failed'}`, {
-          autoClose: false
-        });
+        Notification.error(jobSentence(job, urlOf), { autoClose: false });
       }
     });
     app.shell.add(panel, 'left', { rank: 110 });
@@ -212,9 +212,12 @@ function describePlace(api: IBucketsApi, app: JupyterFrontEnd): DescribePlace {
 }
 
 /** One line on how a job ended. */
-function endMessage(job: IJob): string {
+function endMessage(
+  job: IJob,
+  urlOf: (root: string) => string | undefined
+): string {
   if (job.kind !== 'delete') {
-    return `${job.label}: done.`;
+    return jobSentence(job, urlOf);
   }
   const kept = job.objectsSkipped
     ? `; ${job.objectsSkipped} kept because they changed after the plan`

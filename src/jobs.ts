@@ -103,6 +103,23 @@ export class JobsModel {
     void this._poll.refresh();
   }
 
+  /** The job once it has ended (at once if it already has). */
+  whenEnded(id: string): Promise<IJob> {
+    const known = this._jobs.find(job => job.id === id);
+    if (known && !isActive(known)) {
+      return Promise.resolve(known);
+    }
+    return new Promise(resolve => {
+      const onEnded = (_: this, job: IJob) => {
+        if (job.id === id) {
+          this._ended.disconnect(onEnded);
+          resolve(job);
+        }
+      };
+      this._ended.connect(onEnded);
+    });
+  }
+
   async cancel(id: string): Promise<void> {
     await this.api.cancelJob(id);
     await this.refresh();

@@ -63,6 +63,18 @@ export class BucketBrowserModel {
   get hasMore(): boolean {
     return this._cursor !== null;
   }
+  /** Every page of the open folder is loaded. */
+  get complete(): boolean {
+    return this._cursor === null && !this._loading && !this._error;
+  }
+  /** `loadAll` is paging through to the folder's end. */
+  get loadingAll(): boolean {
+    return this._loadingAll;
+  }
+  /** How many loaded entries the listing would show without the expiry filter. */
+  get unfilteredCount(): number {
+    return this._unfiltered;
+  }
   get sort(): ISortState {
     return this._sort;
   }
@@ -203,6 +215,39 @@ export class BucketBrowserModel {
   }
 
   /**
+   * Page in until the folder is complete (End in the listing goes to the real last
+   * item). Stops when the user goes elsewhere, on an error, or on `stopLoadingAll`;
+   * resolves true when every page is in.
+   */
+  async loadAll(): Promise<boolean> {
+    const generation = this._generation;
+    this._loadingAll = true;
+    this._changed.emit();
+    try {
+      while (
+        this._loadingAll &&
+        generation === this._generation &&
+        this._cursor !== null &&
+        !this._error
+      ) {
+        // A page the listing asked for may be on its way: wait for it, not beside it.
+        await (this._pending ?? this._fetch(generation, this._cursor));
+      }
+    } finally {
+      if (generation === this._generation) {
+        this._loadingAll = false;
+        this._changed.emit();
+      }
+    }
+    return generation === this._generation && this.complete;
+  }
+
+  /** Stop a `loadAll` after the page on its way (Escape). */
+  stopLoadingAll(): void {
+    this._loadingAll = false;
+  }
+
+  /**
    * The entry at `path` (a file, or a folder with or without its slash) in the open
    * folder, loading further pages until it shows: at most `maxPages` of them, so a name
    * that is not there does not page through a folder of millions.
@@ -252,6 +297,7 @@ export class BucketBrowserModel {
     this._view = [];
     this._cursor = null;
     this._expiryQueue = [];
+    this._loadingAll = false;
     if (rootId !== this._expiryRoot) {
       this._expiry = null;
       this._within = null;
@@ -261,7 +307,18 @@ export class BucketBrowserModel {
     await this._fetch(this._generation, null);
   }
 
-  private async _fetch(
+  private _fetch(generation: number, cursor: string | null): Promise<void> {
+    const pending = this._fetchPage(generation, cursor);
+    this._pending = pending;
+    void pending.finally(() => {
+      if (this._pending === pending) {
+        this._pending = null;
+      }
+    });
+    return pending;
+  }
+
+  private async _fetchPage(
     generation: number,
     cursor: string | null
   ): Promise<void> {
@@ -315,6 +372,7 @@ export class BucketBrowserModel {
     let visible = this._showHidden
       ? this._loaded
       : this._loaded.filter(entry => !entry.name.startsWith('.'));
+    this._unfiltered = visible.length;
     if (this._within !== null && this._expiry) {
       // Folders show once their earliest expiry is known: ask for all of them.
       this.requestFolderExpiry(
@@ -354,6 +412,9 @@ export class BucketBrowserModel {
   private _expiryAsked = new Set<string>();
   private _expiryQueue: [string, string][] = [];
   private _expiryRunning = 0;
+  private _loadingAll = false;
+  private _pending: Promise<void> | null = null;
+  private _unfiltered = 0;
 }
 
 export namespace BucketBrowserModel {

@@ -2,7 +2,7 @@
  * Pure rules for transfers: copy or move, where a drop lands, and how progress reads.
  */
 import { formatSize } from './format';
-import { IJob, TransferMode } from './tokens';
+import { IJob, Place, TransferMode } from './tokens';
 
 /**
  * Within one root a drop moves, across roots it copies; holding the modifier (Ctrl, or
@@ -75,4 +75,67 @@ export function progressText(job: IJob): string {
   ]
     .filter(Boolean)
     .join(', ');
+}
+
+/**
+ * A place in users' words: a bucket item by its URL, a workspace path as "the
+ * workspace", "the workspace folder data/" or "data/a.nc in the workspace" (the
+ * server's labels say `local:`, which users do not know).
+ */
+export function placeWords(
+  place: Place | { upload: string },
+  urlOf: (root: string) => string | undefined
+): string {
+  if ('upload' in place) {
+    return place.upload;
+  }
+  if ('root' in place) {
+    return `${urlOf(place.root) ?? `${place.root}:`}${place.path}`;
+  }
+  const path = place.local.replace(/^\/+/, '');
+  if (path === '') {
+    return 'the workspace';
+  }
+  return path.endsWith('/')
+    ? `the workspace folder ${path}`
+    : `${path} in the workspace`;
+}
+
+/** The server's label with `local:<path>` worded as placeWords does. */
+function labelWords(label: string): string {
+  return label.replace(/local:(\S*)/g, (_, path: string) =>
+    placeWords({ local: path === '/' ? '' : path }, () => undefined)
+  );
+}
+
+/**
+ * How a job ended, in one sentence for its notification: "Copied 3 items from
+ * gs://leap-scratch/alice/run/ to the workspace folder data/." or "Could not move …:
+ * <why>". Deletes and jobs without places keep the server's label (worded).
+ */
+export function jobSentence(
+  job: IJob,
+  urlOf: (root: string) => string | undefined
+): string {
+  const why = job.error?.message ?? 'failed';
+  if (job.kind !== 'transfer' || !job.source || !job.target) {
+    const label = labelWords(job.label);
+    return job.state === 'failed' ? `${label}: ${why}` : `${label}: done.`;
+  }
+  const upload = 'upload' in job.source;
+  const from = placeWords(job.source, urlOf);
+  const to = placeWords(job.target, urlOf);
+  if (job.state === 'failed') {
+    const verb = upload ? 'upload' : job.mode === 'move' ? 'move' : 'copy';
+    return `Could not ${verb} ${from} to ${to}: ${why}`;
+  }
+  const verb = upload ? 'Uploaded' : job.mode === 'move' ? 'Moved' : 'Copied';
+  const n = job.objectsDone;
+  const items = `${n.toLocaleString('en-US')} ${n === 1 ? 'item' : 'items'}`;
+  const skipped = job.objectsSkipped
+    ? `; ${job.objectsSkipped.toLocaleString('en-US')} already there, skipped`
+    : '';
+  return upload
+    ? `${verb} ${from} to ${to}${skipped}.`
+    : `${verb} ${items} from ${from} to ${to}${skipped}.`;
 }

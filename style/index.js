@@ -1,2 +1,3 @@
 import './base.css';
 import './folderPicker.css';
+import './filePreview.css';

@@ -30,6 +30,28 @@ describe('DeletePlanBody', () => {
     ).toEqual(['.zgroup', 't/0', `… and ${(1198).toLocaleString()} more`]);
   });
 
+  it('does not list the hidden folder marker, and says the count includes it', () => {
+    const body = new DeletePlanBody(
+      model(
+        plan({
+          path: 'demo/empty-ish/',
+          type: 'folder',
+          zarr: false,
+          objects: 2,
+          sample: ['demo/empty-ish/.keep', 'demo/empty-ish/a.txt']
+        })
+      )
+    );
+    expect(
+      Array.from(body.node.querySelectorAll('.jp-LeapBuckets-deleteSample li'))
+        .filter(li => !(li as HTMLElement).hidden)
+        .map(li => li.textContent)
+    ).toEqual(['a.txt']);
+    expect(body.node.querySelector('[data-fact="objects"]')!.textContent).toBe(
+      '2, including 1 hidden folder marker (.keep)'
+    );
+  });
+
   it('says the counts are still growing while the server lists', async () => {
     const m = model(plan({ complete: false, objects: 1000 }));
     const body = new DeletePlanBody(m);

@@ -1,4 +1,5 @@
 import {
+  sampleView,
   canDelete,
   confirmName,
   needsTypedName,
@@ -62,5 +63,25 @@ describe('confirmName', () => {
     expect(needsTypedName('zarr')).toBe(true);
     expect(needsTypedName('folder')).toBe(true);
     expect(needsTypedName('file')).toBe(false);
+  });
+});
+
+describe('sampleView (what the delete dialog lists)', () => {
+  it('leaves folder markers out of the sample, and counts them for the objects line', () => {
+    expect(
+      sampleView({
+        objects: 3,
+        sample: ['alice/d/.keep', 'alice/d/a.nc', 'alice/d/sub/.keep']
+      })
+    ).toEqual({ shown: ['alice/d/a.nc'], markers: 2, more: 0 });
+  });
+
+  it('names as "more" only what the sample does not hold', () => {
+    expect(
+      sampleView({ objects: 12, sample: ['alice/d/.keep', 'alice/d/a'] })
+    ).toEqual({ shown: ['alice/d/a'], markers: 1, more: 10 });
+    expect(sampleView({ objects: 1, sample: ['alice/x.keep'] }).shown).toEqual([
+      'alice/x.keep'
+    ]);
   });
 });

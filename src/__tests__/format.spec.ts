@@ -1,5 +1,7 @@
 import {
   breadcrumbs,
+  countText,
+  splitName,
   formatRelative,
   formatSize,
   parentPath,
@@ -107,5 +109,56 @@ describe('breadcrumbs and parentPath', () => {
     expect(parentPath('demo/run1/')).toBe('demo/');
     expect(parentPath('demo/')).toBe('');
     expect(parentPath('')).toBe('');
+  });
+});
+
+describe('splitName (truncation in the middle)', () => {
+  it.each([
+    ['README.md', 'README.md', ''],
+    ['part-00001.nc', 'part-', '00001.nc'],
+    ['part-02599.txt', 'part-', '02599.txt'],
+    ['ocean_temperature_2020.zarr', 'ocean_temperature', '_2020.zarr'],
+    [
+      'a-very-long-name-without-extension',
+      'a-very-long-name-without-exte',
+      'nsion'
+    ],
+    // A "extension" with a space in it is part of the name.
+    [
+      'notes from the run.final version',
+      'notes from the run.final ve',
+      'rsion'
+    ],
+    ['.hidden-configuration', '.hidden-configur', 'ation']
+  ])('%p -> %p + %p', (name, head, tail) => {
+    expect(splitName(name)).toEqual({ head, tail });
+    expect(splitName(name).head + splitName(name).tail).toBe(name);
+  });
+
+  it('keeps every name of a part-NNNNN series told apart by its tail', () => {
+    const names = Array.from(
+      { length: 2600 },
+      (_, i) => `part-${String(i).padStart(5, '0')}.nc`
+    );
+    expect(new Set(names.map(n => splitName(n).tail)).size).toBe(2600);
+  });
+});
+
+describe('countText', () => {
+  const text = (
+    shown: number,
+    complete: boolean,
+    filtered = false,
+    loaded = shown
+  ) => countText({ shown, loaded, complete, filtered });
+  it.each([
+    [text(0, true), '0 items'],
+    [text(1, true), '1 item'],
+    [text(2600, true), '2,600 items'],
+    [text(1000, false), '1,000+ items so far'],
+    [text(12, true, true, 2600), '12 of 2,600 items'],
+    [text(3, false, true, 1000), '3 of 1,000+ items so far']
+  ])('%p', (got, want) => {
+    expect(got).toBe(want);
   });
 });

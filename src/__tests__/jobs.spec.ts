@@ -51,4 +51,25 @@ describe('JobsModel', () => {
     expect(ended).toEqual(['new']);
     model.dispose();
   });
+
+  it('resolves whenEnded once the job it waits for ends, not another', async () => {
+    const server = new SlowListing();
+    const model = new JobsModel(server.api);
+    await model.startTransfer({} as any);
+    let ended: IJob | null = null;
+    void model.whenEnded('new').then(j => (ended = j));
+    server.answers = [[job('new', 'running'), job('other', 'done')]];
+    const first = model.refresh();
+    server.release();
+    await first;
+    expect(ended).toBeNull();
+    server.answers = [[job('new', 'done')]];
+    const second = model.refresh();
+    server.release();
+    await second;
+    await Promise.resolve();
+    expect(ended).toMatchObject({ id: 'new', state: 'done' });
+    expect(await model.whenEnded('new')).toMatchObject({ state: 'done' });
+    model.dispose();
+  });
 });

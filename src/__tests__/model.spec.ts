@@ -157,6 +157,52 @@ describe('BucketBrowserModel', () => {
     expect(model.hasMore).toBe(true);
   });
 
+  it('loads through to the last page for End, saying so meanwhile, and joins a page already on its way', async () => {
+    const api = new FakeApi(many);
+    const model = new BucketBrowserModel(api, { pageSize: 10 });
+    await model.initialize();
+    await model.cd('demo/many/');
+    expect(model.complete).toBe(false);
+    const seen: boolean[] = [];
+    model.changed.connect(() => seen.push(model.loadingAll));
+    const prefetch = model.loadMore(); // the listing's prefetch, already sent
+    expect(await model.loadAll()).toBe(true);
+    await prefetch;
+    expect(model.entries.map(e => e.path)).toEqual(many);
+    expect(model.complete).toBe(true);
+    expect(model.loadingAll).toBe(false);
+    expect(seen).toContain(true);
+    // Each page asked for once: the prefetch's page was not asked for again beside it.
+    const cursors = api.calls
+      .filter(c => c.path === 'demo/many/')
+      .map(c => c.cursor);
+    expect(cursors).toEqual([null, 'demo/many/f009', 'demo/many/f019']);
+  });
+
+  it('stops loading through when told, or when the user goes elsewhere', async () => {
+    const api = new FakeApi(many);
+    const model = new BucketBrowserModel(api, { pageSize: 10 });
+    await model.initialize();
+    await model.cd('demo/many/');
+    const all = model.loadAll();
+    model.stopLoadingAll();
+    expect(await all).toBe(false);
+    expect(model.entries).toHaveLength(20); // the page on its way, no more
+    const again = model.loadAll();
+    void model.cd('demo/');
+    expect(await again).toBe(false);
+    expect(model.path).toBe('demo/');
+  });
+
+  it('counts what the expiry filter leaves out', async () => {
+    const model = new BucketBrowserModel(
+      new FakeApi(['demo/.keep', 'demo/a', 'demo/b'])
+    );
+    await model.initialize();
+    expect(model.unfilteredCount).toBe(2); // the hidden marker is not counted
+    expect(model.entries).toHaveLength(2);
+  });
+
   it('forgets loaded pages when the folder changes', async () => {
     const api = new FakeApi([...many, 'demo/x.txt']);
     const model = new BucketBrowserModel(api, { pageSize: 10 });

@@ -2,6 +2,8 @@ import {
   formatRate,
   fractionDone,
   isActive,
+  jobSentence,
+  placeWords,
   progressText,
   timeLeft,
   transferMode
@@ -110,6 +112,70 @@ describe('job progress', () => {
     expect(timeLeft(job(listing))).toBe('');
     expect(progressText(job({ ...listing, state: 'cancelled' }))).toBe(
       '3 of 1000 objects, 1.2 MB of 5.0 MB'
+    );
+  });
+});
+
+describe('job sentences say "the workspace", not local:', () => {
+  const urlOf = (root: string) =>
+    root === 'scratch' ? 'gs://leap-scratch/' : undefined;
+  it.each([
+    [{ local: '' }, 'the workspace'],
+    [{ local: 'data/' }, 'the workspace folder data/'],
+    [{ local: 'data/a.nc' }, 'data/a.nc in the workspace'],
+    [{ root: 'scratch', path: 'alice/run/' }, 'gs://leap-scratch/alice/run/'],
+    [{ upload: 'a.nc' }, 'a.nc']
+  ])('%p -> %p', (place, words) => {
+    expect(placeWords(place, urlOf)).toBe(words);
+  });
+
+  it('words a finished copy, move, failure and upload', () => {
+    const copy = job({
+      state: 'done',
+      objectsDone: 3,
+      source: { root: 'scratch', path: 'alice/run/' },
+      target: { local: 'data/' },
+      mode: 'copy'
+    });
+    expect(jobSentence(copy, urlOf)).toBe(
+      'Copied 3 items from gs://leap-scratch/alice/run/ to the workspace folder data/.'
+    );
+    expect(
+      jobSentence(
+        {
+          ...copy,
+          mode: 'move',
+          objectsDone: 1,
+          objectsSkipped: 2,
+          source: { local: 'data/a.nc' },
+          target: { root: 'scratch', path: 'alice/' }
+        },
+        urlOf
+      )
+    ).toBe(
+      'Moved 1 item from data/a.nc in the workspace to gs://leap-scratch/alice/; 2 already there, skipped.'
+    );
+    expect(
+      jobSentence(
+        {
+          ...copy,
+          state: 'failed',
+          error: { code: 'conflict', message: 'It is there already.' }
+        },
+        urlOf
+      )
+    ).toBe(
+      'Could not copy gs://leap-scratch/alice/run/ to the workspace folder data/: It is there already.'
+    );
+  });
+
+  it('rewords local: in the labels of jobs without places', () => {
+    const old = job({
+      state: 'done',
+      label: 'Copy gs://leap-scratch/a to local:notes/'
+    });
+    expect(jobSentence(old, urlOf)).toBe(
+      'Copy gs://leap-scratch/a to the workspace folder notes/: done.'
     );
   });
 });

@@ -7,6 +7,7 @@
 import { Dialog } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
+import { sampleView } from '../deleteRules';
 import { formatSize } from '../format';
 import { DeletePlanModel } from '../workflows/deletePlan';
 
@@ -66,7 +67,7 @@ export class DeletePlanBody extends Widget {
     const sample = document.createElement('ul');
     sample.className = 'jp-LeapBuckets-deleteSample';
     const base = plan.path.endsWith('/') ? plan.path : '';
-    for (const key of plan.sample) {
+    for (const key of sampleView(plan).shown) {
       const item = document.createElement('li');
       item.textContent = base ? key.slice(base.length) : key;
       sample.appendChild(item);
@@ -111,7 +112,12 @@ export class DeletePlanBody extends Widget {
     const fact = (key: string) =>
       this._facts.querySelector<HTMLElement>(`[data-fact="${key}"]`)!;
     const counting = plan.complete ? '' : ' so far, still counting…';
-    fact('objects').textContent = `${plan.objects.toLocaleString()}${counting}`;
+    const { markers, more } = sampleView(plan);
+    const marked = markers
+      ? `, including ${markers} hidden folder marker${markers === 1 ? '' : 's'} (.keep)`
+      : '';
+    fact('objects').textContent =
+      `${plan.objects.toLocaleString()}${marked}${counting}`;
     fact('bytes').textContent = `${formatSize(plan.bytes)}${counting}`;
     const expiry = fact('expiry');
     expiry.textContent = plan.earliestExpiry
@@ -120,7 +126,6 @@ export class DeletePlanBody extends Widget {
     expiry.hidden = !plan.earliestExpiry;
     (expiry.previousElementSibling as HTMLElement).hidden =
       !plan.earliestExpiry;
-    const more = plan.objects - plan.sample.length;
     this._more.textContent =
       more > 0 || !plan.complete
         ? `… and ${more.toLocaleString()} more${plan.complete ? '' : ' (counting)'}`

@@ -1,7 +1,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { parentPath } from '../format';
+import { countText, parentPath } from '../format';
 import { BucketBrowserModel } from '../model';
 import { keyTarget, RowSelection } from '../selection';
 import { IEntry, SortKey } from '../tokens';
@@ -58,7 +58,11 @@ export class Listing extends Widget {
     this._status.className = 'jp-LeapBuckets-status';
     this._spacer.appendChild(this._rows);
     this._content.append(this._spacer, this._status);
-    this.node.append(this._header, this._content);
+    // How big the folder is, always in sight (the status line scrolls with the rows).
+    this._count = document.createElement('div');
+    this._count.className = 'jp-LeapBuckets-count';
+    this._count.setAttribute('aria-live', 'polite');
+    this.node.append(this._header, this._content, this._count);
     model.changed.connect(this._onModelChanged, this);
   }
 
@@ -244,7 +248,12 @@ export class Listing extends Widget {
     const key = event.key;
     const accel = event.ctrlKey || event.metaKey;
     const target = keyTarget(key, sel.focus, entries.length);
-    if (target >= 0) {
+    if (key === 'End' && this.model.hasMore && !event.shiftKey) {
+      // The last loaded row is not the folder's last: page through to the real one.
+      void this._goToEnd();
+    } else if (key === 'Escape' && this.model.loadingAll) {
+      this.model.stopLoadingAll();
+    } else if (target >= 0) {
       sel.moveTo(entries, target, event.shiftKey);
       this._scrollIntoView(target);
     } else if (key === 'Enter' && entries[sel.focus]) {
@@ -268,6 +277,19 @@ export class Listing extends Widget {
       return; // not ours: let JupyterLab have it
     }
     event.preventDefault();
+    this._render();
+  }
+
+  /** End in a folder with pages still to load: load them all, then select the last row. */
+  private async _goToEnd(): Promise<void> {
+    const where = this._where;
+    const complete = await this.model.loadAll();
+    const entries = this.model.entries;
+    if (!complete || where !== this._where || !entries.length) {
+      return; // stopped, failed (the panel shows the error) or the user went elsewhere
+    }
+    this._sel.moveTo(entries, entries.length - 1, false);
+    this._scrollIntoView(entries.length - 1);
     this._render();
   }
 
@@ -369,11 +391,26 @@ export class Listing extends Widget {
     } else if (!model.error && model.root && model.entries.length === 0) {
       text = 'This folder is empty.';
     } else if (model.hasMore) {
-      text = `${model.entries.length.toLocaleString()} items so far; scroll for more`;
+      text = 'More below: scroll on, or press End to load to the last item.';
     }
     this._status.textContent = text;
     this._status.classList.toggle('jp-mod-loading', model.loading);
     this._status.hidden = text === '';
+    const count =
+      model.root && !model.error && (model.entries.length || !model.loading)
+        ? countText({
+            shown: model.entries.length,
+            loaded: model.unfilteredCount,
+            complete: !model.hasMore,
+            filtered: model.expiringWithin !== null && model.expiry !== null
+          })
+        : '';
+    this._count.textContent = model.loadingAll
+      ? `Loading to the end… ${count}`
+      : count;
+    this._count.title = model.loadingAll ? 'Escape stops loading' : '';
+    this._count.classList.toggle('jp-mod-loading', model.loadingAll);
+    this._count.hidden = this._count.textContent === '';
   }
 
   private _header: HTMLElement;
@@ -381,6 +418,7 @@ export class Listing extends Widget {
   private _spacer: HTMLElement;
   private _rows: HTMLElement;
   private _status: HTMLElement;
+  private _count: HTMLElement;
   private _sel = new RowSelection();
   private _selectionKey = '';
   private _selectionChanged = new Signal<this, void>(this);

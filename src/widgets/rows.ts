@@ -5,7 +5,7 @@
 import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 
 import { expiryBadge, expiryTooltip } from '../expiryRules';
-import { formatRelative, formatSize } from '../format';
+import { formatRelative, formatSize, splitName } from '../format';
 import { zarrIcon } from '../icons';
 import { BucketBrowserModel } from '../model';
 import { IEntry } from '../tokens';
@@ -79,9 +79,23 @@ export function row(
     elementPosition: 'center'
   });
   name.appendChild(iconEl);
+  // Cut in the middle, not at the end: the head shrinks with an ellipsis while the
+  // tail (the end of the stem and the extension) stays, so part-00001 and part-00002
+  // still differ in a narrow sidebar. The full name is the row's tooltip.
+  const { head, tail } = splitName(entry.name);
   const text = document.createElement('span');
   text.className = 'jp-LeapBuckets-name';
-  text.textContent = entry.name;
+  text.setAttribute('aria-label', entry.name);
+  const headEl = document.createElement('span');
+  headEl.className = 'jp-LeapBuckets-nameHead';
+  headEl.textContent = head;
+  text.appendChild(headEl);
+  if (tail) {
+    const tailEl = document.createElement('span');
+    tailEl.className = 'jp-LeapBuckets-nameTail';
+    tailEl.textContent = tail;
+    text.appendChild(tailEl);
+  }
   name.appendChild(text);
   const size = document.createElement('span');
   size.className = 'jp-LeapBuckets-col-size';
