@@ -7,7 +7,7 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -88,8 +88,15 @@ class JobStore:
         except (OSError, ValueError):
             log.warning("leap-buckets: could not read %s; starting with no jobs", self.path)
             return
+        known = {f.name for f in fields(Job)}
         for data in saved:
-            job = Job(**data)
+            # A record written by another version of the extension (fields this one does not
+            # know, or lacks) is read for what it shares, never a reason to fail loading.
+            try:
+                job = Job(**{k: v for k, v in data.items() if k in known})
+            except (TypeError, AttributeError):
+                log.warning("leap-buckets: a job record in %s could not be read; it is left out", self.path)
+                continue
             if job.state in ACTIVE:
                 job.state = "failed"
                 job.endedAt = job.endedAt or now_iso()

@@ -26,6 +26,7 @@ import { pythonSnippet } from './snippets';
 import { IEntry } from './tokens';
 import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
 import { confirmDelete } from './widgets/deleteDialog';
+import { showHandoff } from './widgets/handoffDialog';
 import { showDetailsDialog } from './widgets/detailsDialog';
 import { BucketPanel } from './widgets/panel';
 import { ZarrPreviews } from './zarrPreviews';
@@ -339,18 +340,30 @@ export class BucketActions {
     }
     const { root, selection } = this.context;
     const { api, jobs } = this.options;
+    const at = this.panel.model.handoffAt;
     const outcome = await planAndDelete(
       {
         api,
         startDelete: (plan, confirm) => jobs.startDelete(plan, confirm),
         confirm: confirmDelete,
-        planning: Private.planningNotice
+        planning: Private.planningNotice,
+        // Only GCS deletes can go to Google's batch operations.
+        handoff:
+          at && root!.provider === 'gcs'
+            ? {
+                at,
+                prepare: (plan, confirm) => api.handoffDelete(plan, confirm)
+              }
+            : undefined
       },
       root!.id,
       selection[0].path
     );
     if (outcome.state === 'started') {
       this.panel.transfers.toggle(true);
+    } else if (outcome.state === 'handed-off') {
+      await showHandoff(outcome.handoff);
+      void this.panel.model.refresh(); // the manifest is new in the home
     } else if (outcome.state === 'expired' || outcome.state === 'failed') {
       Notification.error(outcome.message, { autoClose: false });
     }

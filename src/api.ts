@@ -13,6 +13,7 @@ import {
   IEntry,
   IExpiring,
   IFolderExpiry,
+  IHandoff,
   IJob,
   IListPage,
   IRootsReply,
@@ -40,6 +41,8 @@ export interface IBucketsApi {
   sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob>;
   planDelete(root: string, path: string): Promise<IDeletePlan>;
   startDelete(plan: string, confirm: string): Promise<IJob>;
+  /** Use a confirmed plan up as a Storage batch operations job's manifest (nothing deleted here). */
+  handoffDelete(plan: string, confirm: string): Promise<IHandoff>;
   getPlan(plan: string): Promise<IDeletePlan>;
   dropPlan(plan: string): Promise<void>;
   folderExpiry(root: string, path: string): Promise<IFolderExpiry>;
@@ -120,6 +123,14 @@ export class BucketsApi implements IBucketsApi {
   startDelete(plan: string, confirm: string): Promise<IJob> {
     return requestAPI<IJob>(
       'delete',
+      { method: 'POST', body: JSON.stringify({ plan, confirm }) },
+      this.settings
+    );
+  }
+
+  handoffDelete(plan: string, confirm: string): Promise<IHandoff> {
+    return requestAPI<IHandoff>(
+      'handoff/delete',
       { method: 'POST', body: JSON.stringify({ plan, confirm }) },
       this.settings
     );

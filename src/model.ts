@@ -13,6 +13,7 @@ import {
   IEntry,
   IExpiryPolicy,
   IFolderExpiry,
+  IHandoffThreshold,
   IRoot,
   ISortState,
   SortKey
@@ -44,6 +45,11 @@ export class BucketBrowserModel {
   get user(): string | null {
     return this._user;
   }
+  /** From what size a GCS job is offered to Google's own services (null: never). */
+  get handoffAt(): IHandoffThreshold | null {
+    return this._handoffAt;
+  }
+
   get notice(): string | null {
     return this._notice;
   }
@@ -160,6 +166,7 @@ export class BucketBrowserModel {
       this._roots = reply.roots;
       this._user = reply.user;
       this._notice = reply.notice ?? null;
+      this._handoffAt = reply.handoff ?? null;
     } catch (error) {
       this._fail(error);
       return;
@@ -395,6 +402,7 @@ export class BucketBrowserModel {
   private _roots: IRoot[] = [];
   private _user: string | null = null;
   private _notice: string | null = null;
+  private _handoffAt: IHandoffThreshold | null = null;
   private _root: IRoot | null = null;
   private _path = '';
   private _loaded: IEntry[] = [];

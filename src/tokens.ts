@@ -32,6 +32,30 @@ export interface IRootsReply {
   roots: IRoot[];
   /** A sentence to show when writing is off (e.g. the username is unknown). */
   notice?: string | null;
+  /** From how many objects or bytes a GCS job is offered to Google (POST handoff/...). */
+  handoff?: IHandoffThreshold;
+}
+
+export interface IHandoffThreshold {
+  objects: number;
+  bytes: number;
+}
+
+/** A job prepared for Google's own services (Storage Transfer Service, batch operations). */
+export interface IHandoff {
+  service: string;
+  name: string;
+  request: { method: string; url: string; body: unknown };
+  gcloud: string;
+  cost: {
+    lines: { what: string; usd: number | null }[];
+    totalUsd: number | null;
+    note: string;
+  };
+  objects: number | null;
+  bytes: number | null;
+  manifest: string | null;
+  follow: string;
 }
 
 export interface IEntry {

@@ -1,3 +1,4 @@
 import './base.css';
 import './folderPicker.css';
 import './filePreview.css';
+import './handoff.css';

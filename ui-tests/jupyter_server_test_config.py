@@ -14,3 +14,7 @@ exec(compile(dev_config.read_text(), str(dev_config), "exec"))  # noqa: S102 - o
 # Galata drives the page without a token, as its own configuration expects.
 c.IdentityProvider.token = ""  # noqa: F821
 c.ServerApp.port = int(os.environ.get("LEAP_BUCKETS_LAB_PORT", "8888"))  # noqa: F821
+
+# The delete dialog offers the hand-off to Google from 1,000 objects here (1,000,000 by
+# default), so ui-tests/tests/handoff.spec.ts can try it on the seed's demo/many/ (2,600).
+c.LeapBuckets.handoff_objects = 1000  # noqa: F821

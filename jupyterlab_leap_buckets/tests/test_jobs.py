@@ -23,6 +23,21 @@ def test_running_jobs_come_back_interrupted_never_done(tmp_path):
     assert again["a1"]["state"] == "failed" and again["a1"]["objectsDone"] == 3
 
 
+def test_records_of_another_version_never_stop_the_extension_from_loading(tmp_path):
+    """A jobs.json written by a newer version (a field this one does not know) or a broken
+    record: the rest is read, the extension loads (it used to fail with a TypeError)."""
+    path = tmp_path / "jobs.json"
+    saved = [
+        {"id": "n1", "kind": "transfer", "label": "Copy x", "state": "done", "objectsDone": 1, "resumedFrom": "a"},
+        {"id": "bad", "kind": "transfer"},  # no label or state
+        {"id": "ok", "kind": "delete", "label": "Delete y", "state": "failed"},
+    ]
+    path.write_text(json.dumps(saved))
+    store = JobStore(path)
+    assert store.get("n1").state == "done" and store.get("ok").state == "failed"
+    assert {job.id for job in store.list()} == {"n1", "ok"}
+
+
 def test_finished_jobs_are_saved(tmp_path):
     path = tmp_path / "jobs.json"
 

@@ -89,6 +89,7 @@ class FakeApi implements IBucketsApi {
   sendChunk = notUsed;
   planDelete = notUsed;
   startDelete = notUsed;
+  handoffDelete = notUsed;
   getPlan = notUsed;
   dropPlan = notUsed;
   folderExpiry = notUsed;

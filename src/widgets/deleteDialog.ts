@@ -9,27 +9,53 @@ import { Widget } from '@lumino/widgets';
 
 import { sampleView } from '../deleteRules';
 import { formatSize } from '../format';
+import { handoffTitle } from '../handoffRules';
 import { DeletePlanModel } from '../workflows/deletePlan';
 
 const TYPE_LABEL = { file: 'File', folder: 'Folder', zarr: 'Zarr store' };
 const TYPE_IN_TITLE = { file: 'file', folder: 'folder', zarr: 'Zarr store' };
 
-/** The buttons (Cancel, Delete), which is the default, and where the focus starts. */
+/** The hand-off button's class (it is shown, enabled and titled as the plan allows). */
+export const HANDOFF_BUTTON = 'jp-LeapBuckets-handoffButton';
+
+/**
+ * The buttons (Cancel, [Hand off to Google…], Delete), which is the default, and where the
+ * focus starts. The hand-off button is never the default: it is a deliberate click.
+ */
 export function deleteDialogOptions(model: DeletePlanModel): {
   buttons: Dialog.IButton[];
   defaultButton: number;
   focusNodeSelector: string;
 } {
   const name = model.focus === 'name';
+  const handoff = model.mayHandOff
+    ? [
+        Dialog.okButton({
+          label: 'Hand off to Google…',
+          className: HANDOFF_BUTTON,
+          displayType: 'default'
+        })
+      ]
+    : [];
+  const buttons = [
+    Dialog.cancelButton(),
+    ...handoff,
+    Dialog.warnButton({ label: 'Delete' })
+  ];
   return {
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })],
-    defaultButton: name ? 1 : 0,
+    buttons,
+    defaultButton: name ? buttons.length - 1 : 0,
     focusNodeSelector: name ? 'input' : ''
   };
 }
 
-/** Show the plan; resolves true when the user pressed Delete (the model says if confirmed). */
-export async function confirmDelete(model: DeletePlanModel): Promise<boolean> {
+/**
+ * Show the plan; resolves true when the user pressed Delete, 'handoff' for the hand-off
+ * button (the model says if confirmed).
+ */
+export async function confirmDelete(
+  model: DeletePlanModel
+): Promise<boolean | 'handoff'> {
   const body = new DeletePlanBody(model);
   const dialog = new Dialog({
     title: `Delete ${TYPE_IN_TITLE[model.plan.type]} ${model.confirmText}?`,
@@ -38,7 +64,10 @@ export async function confirmDelete(model: DeletePlanModel): Promise<boolean> {
   });
   dialog.addClass('jp-LeapBuckets-deleteDialog');
   const result = await dialog.launch();
-  return result.button.accept && model.confirmed;
+  if (!result.button.accept || !model.confirmed) {
+    return false;
+  }
+  return result.button.className.includes(HANDOFF_BUTTON) ? 'handoff' : true;
 }
 
 export class DeletePlanBody extends Widget {
@@ -137,6 +166,15 @@ export class DeletePlanBody extends Widget {
       ?.querySelector<HTMLButtonElement>('.jp-mod-warn');
     if (button) {
       button.disabled = !this.model.confirmed;
+    }
+    const handoff = this.node
+      .closest('.jp-Dialog')
+      ?.querySelector<HTMLButtonElement>(`.${HANDOFF_BUTTON}`);
+    if (handoff) {
+      const state = this.model.handoff;
+      handoff.hidden = state === 'hidden';
+      handoff.disabled = state !== 'ready';
+      handoff.title = handoffTitle(state);
     }
   }
 

@@ -10,8 +10,9 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { IBucketsApi } from '../api';
 import { confirmName, needsTypedName } from '../deleteRules';
+import { HandoffState, handoffState, mayOfferHandoff } from '../handoffRules';
 import { ApiError } from '../request';
-import { IDeletePlan, IJob } from '../tokens';
+import { IDeletePlan, IHandoff, IHandoffThreshold, IJob } from '../tokens';
 
 /** How often a plan whose listing is still under way is asked for again (ms). */
 export const FOLLOW_INTERVAL = 500;
@@ -23,7 +24,9 @@ export class DeletePlanModel {
   constructor(
     plan: IDeletePlan,
     private readonly api: PlanApi,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** From what size the delete may go to Google's batch operations (null: never). */
+    readonly handoffAt: IHandoffThreshold | null = null
   ) {
     this._plan = plan;
     this._expiresAt = now() + plan.tokenSecondsLeft * 1000;
@@ -72,6 +75,16 @@ export class DeletePlanModel {
   /** Whether the user has confirmed what they must (typed the exact name, if asked). */
   get confirmed(): boolean {
     return !this.needsTypedName || this._typed === this.confirmText;
+  }
+
+  /** Whether the dialog carries a hand-off button (fixed when it opens). */
+  get mayHandOff(): boolean {
+    return mayOfferHandoff(this._plan, this.handoffAt);
+  }
+
+  /** What the hand-off button does now (as the counts grow and the name is typed). */
+  get handoff(): HandoffState {
+    return handoffState(this._plan, this.handoffAt, this.confirmed);
   }
 
   /** When the plan's token stops being accepted (ms since the epoch, this clock). */
@@ -127,6 +140,8 @@ export class DeletePlanModel {
 
 export type DeleteOutcome =
   | { state: 'started'; job: IJob }
+  /** Prepared for Google's batch operations: nothing deleted here. */
+  | { state: 'handed-off'; handoff: IHandoff }
   | { state: 'declined' }
   | { state: 'expired'; message: string }
   /** The server refused to plan (already told through `planning`). */
@@ -138,8 +153,16 @@ export interface IDeleteDeps {
   api: PlanApi;
   /** Start the confirmed plan as a job (JobsModel.startDelete, which tracks it). */
   startDelete(plan: string, confirm: string): Promise<IJob>;
-  /** Show the plan and resolve true once the user confirmed (the delete dialog). */
-  confirm(model: DeletePlanModel): Promise<boolean>;
+  /**
+   * Show the plan and resolve true once the user confirmed (the delete dialog), or
+   * 'handoff' when they chose to hand the delete to Google instead.
+   */
+  confirm(model: DeletePlanModel): Promise<boolean | 'handoff'>;
+  /** For a GCS root that offers it: the threshold, and the call that prepares it. */
+  handoff?: {
+    at: IHandoffThreshold;
+    prepare(plan: string, confirm: string): Promise<IHandoff>;
+  };
   /**
    * Called as planning starts with the item's name; the function it returns is called
    * when the plan came (null) or failed (the error's sentence).
@@ -167,7 +190,8 @@ export async function planAndDelete(
     model = new DeletePlanModel(
       await deps.api.planDelete(root, path),
       deps.api,
-      deps.now
+      deps.now,
+      deps.handoff?.at ?? null
     );
   } catch (error) {
     const message = (error as Error).message;
@@ -176,7 +200,7 @@ export async function planAndDelete(
   }
   planned?.(null);
   void model.follow(deps.followInterval);
-  let confirmed: boolean;
+  let confirmed: boolean | 'handoff';
   try {
     confirmed = await deps.confirm(model);
   } finally {
@@ -191,6 +215,16 @@ export async function planAndDelete(
     return { state: 'expired', message: expiredMessage(name) };
   }
   try {
+    if (confirmed === 'handoff' && deps.handoff && model.handoff === 'ready') {
+      return {
+        state: 'handed-off',
+        handoff: await deps.handoff.prepare(model.plan.plan, model.confirmText)
+      };
+    }
+    if (confirmed === 'handoff') {
+      await model.drop();
+      return { state: 'declined' };
+    }
     return {
       state: 'started',
       job: await deps.startDelete(model.plan.plan, model.confirmText)
