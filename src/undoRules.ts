@@ -12,6 +12,12 @@ import { canDelete } from './deleteRules';
 import { formatSize, parentPath } from './format';
 import { IDetails, IJob, IRoot, ITransferRequest } from './tokens';
 
+/**
+ * The most objects a move may have for Undo: what the server counts for a folder's
+ * details (DETAILS_SCAN_LIMIT in items.py); past it a change could go unseen.
+ */
+export const UNDO_MAX_OBJECTS = 20000;
+
 /** What is at the moved place: enough to tell whether anything changed there. */
 export interface IMovedState {
   objects: number;
@@ -52,6 +58,9 @@ export function whyNoUndo(job: IJob, roots: IRoot[]): string {
   }
   if (job.objectsFailed || job.objectsSkipped) {
     return 'Part of the move was skipped or failed, so moving it back would not restore what was there.';
+  }
+  if (job.objectsDone > UNDO_MAX_OBJECTS) {
+    return `Undo checks at most ${UNDO_MAX_OBJECTS.toLocaleString('en-US')} objects for changes, and this move had more.`;
   }
   if (job.conflict !== 'fail' && job.conflict !== 'rename') {
     // skip or overwrite: the move went into something already there (or replaced it).

@@ -71,6 +71,13 @@ describe('whyNoUndo: which finished moves offer Undo', () => {
     expect(whyNoUndo(moved({ conflict: undefined }), roots)).not.toBe('');
   });
 
+  it('offers none for more objects than can be checked for changes', () => {
+    expect(whyNoUndo(moved({ objectsDone: 20000 }), roots)).toBe('');
+    expect(whyNoUndo(moved({ objectsDone: 20001 }), roots)).toBe(
+      'Undo checks at most 20,000 objects for changes, and this move had more.'
+    );
+  });
+
   it('offers none to or from the workspace disk', () => {
     expect(
       whyNoUndo(moved({ source: { local: 'data/run1/' } }), roots)

@@ -1,14 +1,20 @@
 import type { Locator, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import {
   GCS,
   expect,
+  fbItem,
+  fileBrowserAt,
   moveTo,
   openPanel,
   row,
+  sidebarTab,
   startDrag,
   test,
-  toolbarButton
+  toolbarButton,
+  WORKSPACE
 } from './fixtures';
 
 /**
@@ -63,6 +69,17 @@ async function pick(page: Page, from: Locator) {
   }).toPass({ timeout: 15000 });
 }
 
+/** Where an element's top is (measured again if the rows re-render meanwhile). */
+async function topOf(what: Locator): Promise<number> {
+  let y = NaN;
+  await expect(async () => {
+    const box = await what.boundingBox({ timeout: 1000 });
+    expect(box).not.toBeNull();
+    y = box!.y;
+  }).toPass({ timeout: 15000 });
+  return y;
+}
+
 /** Screenshots of a page region in both themes, for what overlaps the panel. */
 async function shotBothThemes(
   page: any,
@@ -85,12 +102,14 @@ test('a drag over a folder says "Move to …" and which key copies, and nothing 
   const folder = row(panel, 'demo/results/');
   await expect(folder).toBeVisible();
   const crumbs = panel.locator('.jp-LeapBuckets-breadcrumbs');
-  const before = {
-    row: (await folder.boundingBox())!.y,
-    crumbs: (await crumbs.boundingBox())!.y
-  };
+  const source = row(panel, 'demo/README.md');
+  // As startDrag does, before measuring (again if the rows re-render meanwhile).
+  await expect(() => source.scrollIntoViewIfNeeded({ timeout: 2000 })).toPass({
+    timeout: 15000
+  });
+  const before = { row: await topOf(folder), crumbs: await topOf(crumbs) };
 
-  await pick(page, row(panel, 'demo/README.md'));
+  await pick(page, source);
   const strip = panel.locator('.jp-LeapBuckets-dropRoots');
   await expect(strip).toBeVisible();
   await expect(strip).toContainText('Drop on a root to copy there:');
@@ -98,8 +117,8 @@ test('a drag over a folder says "Move to …" and which key copies, and nothing 
     'Hold Ctrl to move'
   );
   // The strip lies over the switcher and toolbar: the crumbs and rows stay put.
-  expect((await folder.boundingBox())!.y).toBe(before.row);
-  expect((await crumbs.boundingBox())!.y).toBe(before.crumbs);
+  expect(await topOf(folder)).toBe(before.row);
+  expect(await topOf(crumbs)).toBe(before.crumbs);
   const stripBox = (await strip.boundingBox())!;
   expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(before.crumbs + 1);
 
@@ -365,4 +384,53 @@ test("another user's folder is marked not yours: no drops, moves out become copi
   expect(await read('leap-scratch', 'other-user/hello.txt')).toBe(
     "not demo's\n"
   );
+});
+
+test("the label also tells drags between the panel and JupyterLab's file browser", async ({
+  page
+}) => {
+  const name = `fb-${Date.now().toString(36)}`;
+  fs.mkdirSync(path.join(WORKSPACE, 'notebooks', name));
+  try {
+    const panel = await openPanel(page);
+    const browser = await fileBrowserAt(page, '/notebooks');
+    const folder = fbItem(browser, name);
+    await expect(folder).toBeVisible({ timeout: 15000 });
+    await sidebarTab(page, 'leap-buckets-panel').click();
+
+    // A panel row over a file browser folder: copied to the disk unless Ctrl moves it.
+    await pick(page, row(panel, 'demo/README.md'));
+    await moveTo(page as any, sidebarTab(page, 'filebrowser'));
+    await expect(browser).toBeVisible();
+    await moveTo(page as any, folder);
+    await expect(folder).toHaveClass(/jp-LeapBuckets-fileBrowserDrop/);
+    await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
+      `Copy to the workspace folder notebooks/${name}/`
+    );
+    await expect(label(page).locator('.jp-LeapBuckets-dropHint')).toHaveText(
+      'Hold Ctrl to move'
+    );
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+
+    // A file browser item over a panel folder: the label rides on its drag image.
+    await startDrag(page as any, folder);
+    await moveTo(page as any, sidebarTab(page, 'leap-buckets-panel'));
+    await expect(panel).toBeVisible();
+    const results = row(panel, 'demo/results/');
+    await moveTo(page as any, results);
+    await expect(results).toHaveClass(/jp-mod-dropTarget/);
+    await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
+      'Copy to Scratch: demo/results/'
+    );
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    expect(fs.readdirSync(path.join(WORKSPACE, 'notebooks', name))).toEqual([]);
+    expect(await keys('leap-scratch', `demo/results/${name}`)).toEqual([]);
+  } finally {
+    fs.rmSync(path.join(WORKSPACE, 'notebooks', name), {
+      recursive: true,
+      force: true
+    });
+  }
 });
