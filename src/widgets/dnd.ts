@@ -167,6 +167,17 @@ export class DropHandler {
         true
       );
     }
+    // A drag that ends without a drop here (Escape, or let go where nothing takes it)
+    // sends no leave event: the highlight goes once the button is up.
+    window.addEventListener(
+      'pointerup',
+      () => {
+        if (this._last) {
+          window.setTimeout(() => this._clear());
+        }
+      },
+      true
+    );
   }
 
   handleEvent(event: Event): void {
@@ -223,7 +234,9 @@ export class DropHandler {
   }
 
   private _onKey(event: KeyboardEvent): void {
-    if (this._last && (event.key === 'Control' || event.key === 'Alt')) {
+    if (this._last && event.key === 'Escape') {
+      this._clear(); // Lumino cancels the drag
+    } else if (this._last && (event.key === 'Control' || event.key === 'Alt')) {
       const { sources, place } = this._last;
       showDropLabel(this._plan(sources, place, holdsModifier(event)));
     }

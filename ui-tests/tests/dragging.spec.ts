@@ -10,6 +10,7 @@ import {
   moveTo,
   openPanel,
   row,
+  screenshotBothThemes,
   sidebarTab,
   startDrag,
   test,
@@ -204,6 +205,7 @@ test('a folder dropped on a folder moves, and Undo moves it back as it was', asy
       `demo/notes/${name}/b.txt`
     ]);
 
+    await screenshotBothThemes(page as any, done, 'undo-offered');
     await done.locator('button', { hasText: 'Undo' }).click();
     await expect(
       page.locator('.Toastify__toast', {
@@ -252,6 +254,7 @@ test('Undo is refused, and says why, once the moved object has changed', async (
     await expect(refused).toContainText(
       'Nothing was moved back or overwritten.'
     );
+    await screenshotBothThemes(page as any, refused, 'undo-refused');
     // Nothing moved: the newer version stays where it is, nothing at the old place.
     await page.waitForTimeout(1000);
     expect(await read('leap-scratch', `demo/notes/${name}`)).toBe('newer!!!');
@@ -425,6 +428,7 @@ test("the label also tells drags between the panel and JupyterLab's file browser
     );
     await page.keyboard.press('Escape');
     await page.mouse.up();
+    await expect(panel.locator('.jp-mod-dropTarget')).toHaveCount(0);
     expect(fs.readdirSync(path.join(WORKSPACE, 'notebooks', name))).toEqual([]);
     expect(await keys('leap-scratch', `demo/results/${name}`)).toEqual([]);
   } finally {
