@@ -1,13 +1,10 @@
-import type { Locator, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import {
-  GCS,
   expect,
   fbItem,
   fileBrowserAt,
-  moveTo,
   openPanel,
   row,
   screenshotBothThemes,
@@ -17,84 +14,24 @@ import {
   toolbarButton,
   WORKSPACE
 } from './fixtures';
+import {
+  keys,
+  label,
+  over,
+  pick,
+  put,
+  read,
+  remove,
+  shotBothThemes,
+  topOf
+} from './dragHelpers';
 
 /**
- * Dragging (issue 21, items 2 and 8): the drag image says what a drop does and which key
- * switches; a finished move offers Undo, refused once what it moved has changed; places
- * the user cannot write in are marked, refuse drops and say why their menu items are off.
- * What lands where is checked through fake-gcs-server's own API, not through the panel.
+ * Dragging (issue 21, item 2): the drag image says what a drop does and which key
+ * switches, and nothing shifts under the pointer; a finished move offers Undo, which is
+ * refused once what it moved has changed. What lands where is checked through
+ * fake-gcs-server's own API, not through the panel.
  */
-
-async function put(bucket: string, key: string, body: string) {
-  const url = `${GCS}/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(key)}`;
-  expect((await fetch(url, { method: 'POST', body })).ok).toBe(true);
-}
-
-/** An object's bytes as text; null when absent. */
-async function read(bucket: string, key: string): Promise<string | null> {
-  const response = await fetch(
-    `${GCS}/storage/v1/b/${bucket}/o/${encodeURIComponent(key)}?alt=media`
-  );
-  return response.status === 404 ? null : await response.text();
-}
-
-/** The keys under a prefix, sorted. */
-async function keys(bucket: string, prefix: string): Promise<string[]> {
-  const response = await fetch(
-    `${GCS}/storage/v1/b/${bucket}/o?prefix=${encodeURIComponent(prefix)}`
-  );
-  const items = ((await response.json()).items ?? []) as { name: string }[];
-  return items.map(item => item.name).sort();
-}
-
-async function remove(bucket: string, prefix: string) {
-  for (const key of await keys(bucket, prefix)) {
-    await fetch(`${GCS}/storage/v1/b/${bucket}/o/${encodeURIComponent(key)}`, {
-      method: 'DELETE'
-    });
-  }
-}
-
-/** Start dragging `from` (again, if the listing re-rendered under the pointer). */
-async function pick(page: Page, from: Locator) {
-  await expect(async () => {
-    try {
-      await startDrag(page as any, from);
-    } catch (error) {
-      await page.mouse.up();
-      throw error;
-    }
-    await expect(page.locator('body > .lm-mod-drag-image')).toBeVisible({
-      timeout: 1000
-    });
-  }).toPass({ timeout: 15000 });
-}
-
-/** Where an element's top is (measured again if the rows re-render meanwhile). */
-async function topOf(what: Locator): Promise<number> {
-  let y = NaN;
-  await expect(async () => {
-    const box = await what.boundingBox({ timeout: 1000 });
-    expect(box).not.toBeNull();
-    y = box!.y;
-  }).toPass({ timeout: 15000 });
-  return y;
-}
-
-/** Screenshots of a page region in both themes, for what overlaps the panel. */
-async function shotBothThemes(
-  page: any,
-  clip: { x: number; y: number; width: number; height: number },
-  name: string
-) {
-  await page.screenshot({ path: `screenshots/${name}-light.png`, clip });
-  await page.theme.setDarkTheme();
-  await page.screenshot({ path: `screenshots/${name}-dark.png`, clip });
-  await page.theme.setLightTheme();
-}
-
-const label = (page: Page) =>
-  page.locator('body > .lm-mod-drag-image .jp-LeapBuckets-dropLabel');
 
 test('a drag over a folder says "Move to …" and which key copies, and nothing moves under it', async ({
   page
@@ -123,7 +60,7 @@ test('a drag over a folder says "Move to …" and which key copies, and nothing 
   const stripBox = (await strip.boundingBox())!;
   expect(stripBox.y + stripBox.height).toBeLessThanOrEqual(before.crumbs + 1);
 
-  await moveTo(page as any, folder);
+  await over(page, folder);
   await expect(folder).toHaveClass(/jp-mod-dropTarget/);
   await expect(label(page)).toHaveAttribute('data-mode', 'move');
   await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
@@ -156,15 +93,12 @@ test('a drag over a folder says "Move to …" and which key copies, and nothing 
   );
 
   // Over the root chip: a copy to another root.
-  await moveTo(page as any, strip.locator('[data-root="persistent"]'));
+  await over(page, strip.locator('[data-root="persistent"]'));
   await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
     'Copy to Persistent: demo/'
   );
   // Over the folder the row is in already: refused, nothing lights up.
-  await moveTo(
-    page as any,
-    panel.locator('.jp-LeapBuckets-crumb.jp-mod-current')
-  );
+  await over(page, panel.locator('.jp-LeapBuckets-crumb.jp-mod-current'));
   await expect(label(page)).toHaveAttribute('data-mode', 'none');
   await expect(label(page)).toContainText('README.md is already in demo/.');
   await expect(panel.locator('.jp-mod-dropTarget')).toHaveCount(0);
@@ -189,7 +123,7 @@ test('a folder dropped on a folder moves, and Undo moves it back as it was', asy
     await expect(source).toBeVisible();
 
     await pick(page, source);
-    await moveTo(page as any, row(panel, 'demo/notes/'));
+    await over(page, row(panel, 'demo/notes/'));
     await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
       'Move to demo/notes/'
     );
@@ -233,7 +167,7 @@ test('Undo is refused, and says why, once the moved object has changed', async (
     const panel = await openPanel(page);
     await toolbarButton(panel, 'leap-buckets:refresh').click();
     await pick(page, row(panel, `demo/${name}`));
-    await moveTo(page as any, row(panel, 'demo/notes/'));
+    await over(page, row(panel, 'demo/notes/'));
     await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
       'Move to demo/notes/'
     );
@@ -265,130 +199,6 @@ test('Undo is refused, and says why, once the moved object has changed', async (
   }
 });
 
-test('a read-only root is marked, its rows take no drop, and its menu says why items are off', async ({
-  page
-}) => {
-  const panel = await openPanel(page);
-  const select = panel.locator('.jp-LeapBuckets-rootSelect');
-  await select.selectOption('osn-manual');
-  await expect(row(panel, 'CMIP6/')).toBeVisible();
-  const mark = panel.locator('.jp-LeapBuckets-accessMark');
-  await expect(mark).toBeVisible();
-  await expect(mark).toHaveAttribute('data-access', 'read-only');
-  await expect(mark).toHaveText('Read-only: browse and copy');
-  await expect(mark.locator('svg')).toBeVisible(); // the lock
-  // The switcher's "(read-only)" fits at the default sidebar width.
-  const room = await select.evaluate((el: HTMLSelectElement) => {
-    const style = getComputedStyle(el);
-    const context = document.createElement('canvas').getContext('2d')!;
-    context.font = `${style.fontSize} ${style.fontFamily}`;
-    const text = el.options[el.selectedIndex].text;
-    const arrow = 24; // the select's own arrow and padding
-    return {
-      text,
-      free: el.clientWidth - arrow - context.measureText(text).width
-    };
-  });
-  expect(room.text).toBe('OSN manual (read-only)');
-  expect(room.free).toBeGreaterThan(0);
-
-  await pick(page, row(panel, 'README.md'));
-  await moveTo(page as any, row(panel, 'CMIP6/'));
-  await expect(label(page)).toHaveAttribute('data-mode', 'none');
-  await expect(label(page)).toContainText(
-    'OSN manual is read-only: nothing can go here.'
-  );
-  await expect(row(panel, 'CMIP6/')).not.toHaveClass(/jp-mod-dropTarget/);
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          (document.querySelector('.lm-cursor-backdrop') as HTMLElement | null)
-            ?.style.cursor
-      )
-    )
-    .toBe('no-drop');
-  await page.mouse.up();
-  await expect(page.locator('body > .lm-mod-drag-image')).toHaveCount(0);
-
-  await row(panel, 'CMIP6/').click({ button: 'right' });
-  const menu = page.locator('.lm-Menu');
-  const rename = menu.locator('.lm-Menu-item', { hasText: 'Rename…' });
-  await expect(rename).toHaveClass(/lm-mod-disabled/);
-  await expect(rename).toContainText('Rename… (read-only)');
-  await expect(
-    menu.locator('.lm-Menu-item', { hasText: 'Delete…' })
-  ).toContainText('Delete… (read-only)');
-  await expect(
-    menu.locator('.lm-Menu-item', { hasText: 'New Bucket Folder…' })
-  ).toContainText('New Bucket Folder… (read-only)');
-  const box = (await panel.boundingBox())!;
-  await shotBothThemes(
-    page,
-    { x: box.x, y: box.y, width: box.width + 260, height: 430 },
-    'read-only-root'
-  );
-  await page.keyboard.press('Escape');
-});
-
-test("another user's folder is marked not yours: no drops, moves out become copies", async ({
-  page
-}) => {
-  const panel = await openPanel(page);
-  await panel
-    .locator('.jp-LeapBuckets-crumb', { hasText: 'gs://leap-scratch' })
-    .click();
-  const mark = panel.locator('.jp-LeapBuckets-accessMark');
-  await expect(mark).toHaveText('Read-only here: you write in demo/');
-  await row(panel, 'other-user/').dblclick();
-  await expect(row(panel, 'other-user/hello.txt')).toBeVisible();
-  await expect(mark).toHaveAttribute('data-access', 'not-yours');
-  await expect(mark).toHaveText('Not yours: you write in demo/');
-
-  await pick(page, row(panel, 'other-user/hello.txt'));
-  const strip = panel.locator('.jp-LeapBuckets-dropRoots');
-  await expect(strip).toHaveText(/^Drop on a root to copy there:/);
-  await expect(strip.locator('.jp-LeapBuckets-dropRootsHint')).toHaveCount(0);
-  await moveTo(page as any, row(panel, 'other-user/run.zarr/'));
-  await expect(label(page)).toHaveAttribute('data-mode', 'none');
-  await expect(label(page)).toContainText(
-    'Not yours: in Scratch you can write only inside demo/.'
-  );
-  await expect(row(panel, 'other-user/run.zarr/')).not.toHaveClass(
-    /jp-mod-dropTarget/
-  );
-  await moveTo(page as any, strip.locator('[data-root="persistent"]'));
-  await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
-    'Copy to Persistent: demo/'
-  );
-  await page.keyboard.down('Control');
-  await expect(label(page).locator('.jp-LeapBuckets-dropHint')).toHaveText(
-    'hello.txt stays where it is: it is not yours to move.'
-  );
-  await page.keyboard.up('Control');
-  await page.keyboard.press('Escape');
-  await page.mouse.up();
-
-  await row(panel, 'other-user/hello.txt').click({ button: 'right' });
-  const menu = page.locator('.lm-Menu');
-  await expect(
-    menu.locator('.lm-Menu-item.lm-mod-disabled', { hasText: 'Rename…' })
-  ).toContainText('Rename… (not yours)');
-  await expect(
-    menu.locator('.lm-Menu-item.lm-mod-disabled', { hasText: 'Delete…' })
-  ).toContainText('Delete… (not yours)');
-  const box = (await panel.boundingBox())!;
-  await shotBothThemes(
-    page,
-    { x: box.x, y: box.y, width: box.width + 260, height: 430 },
-    'not-yours'
-  );
-  await page.keyboard.press('Escape');
-  expect(await read('leap-scratch', 'other-user/hello.txt')).toBe(
-    "not demo's\n"
-  );
-});
-
 test("the label also tells drags between the panel and JupyterLab's file browser", async ({
   page
 }) => {
@@ -403,9 +213,9 @@ test("the label also tells drags between the panel and JupyterLab's file browser
 
     // A panel row over a file browser folder: copied to the disk unless Ctrl moves it.
     await pick(page, row(panel, 'demo/README.md'));
-    await moveTo(page as any, sidebarTab(page, 'filebrowser'));
+    await over(page, sidebarTab(page, 'filebrowser'));
     await expect(browser).toBeVisible();
-    await moveTo(page as any, folder);
+    await over(page, folder);
     await expect(folder).toHaveClass(/jp-LeapBuckets-fileBrowserDrop/);
     await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
       `Copy to the workspace folder notebooks/${name}/`
@@ -418,10 +228,10 @@ test("the label also tells drags between the panel and JupyterLab's file browser
 
     // A file browser item over a panel folder: the label rides on its drag image.
     await startDrag(page as any, folder);
-    await moveTo(page as any, sidebarTab(page, 'leap-buckets-panel'));
+    await over(page, sidebarTab(page, 'leap-buckets-panel'));
     await expect(panel).toBeVisible();
     const results = row(panel, 'demo/results/');
-    await moveTo(page as any, results);
+    await over(page, results);
     await expect(results).toHaveClass(/jp-mod-dropTarget/);
     await expect(label(page).locator('.jp-LeapBuckets-dropText')).toHaveText(
       'Copy to Scratch: demo/results/'
