@@ -90,6 +90,110 @@ export const rules = {
 
 export type CommandRule = keyof typeof rules;
 
+/** Why a place cannot be written in, shown before the user tries: a mark by the path. */
+export interface IAccessMark {
+  kind: 'read-only' | 'not-yours';
+  /** A few words beside a lock icon. */
+  text: string;
+  /** The sentence behind them. */
+  title: string;
+}
+
+/**
+ * The mark for the folder `path` of `root`: a read-only root; a folder of the bucket
+ * above the user's own (the top of scratch); another user's folder. null where the user
+ * can write.
+ */
+export function accessMark(
+  root: IRoot | null,
+  path: string
+): IAccessMark | null {
+  if (!root || canWrite(root, path)) {
+    return null;
+  }
+  if (root.writable === null) {
+    return {
+      kind: 'read-only',
+      text: 'Read-only: browse and copy',
+      title: `${root.label} is read-only: you can browse it and copy from it, not write in it.`
+    };
+  }
+  const yours = `${root.url}${root.writable}`;
+  if (root.writable.startsWith(path)) {
+    return {
+      kind: 'read-only',
+      text: `Read-only here: you write in ${root.writable}`,
+      title: `You can browse and copy from here; you can write only inside ${yours}.`
+    };
+  }
+  return {
+    kind: 'not-yours',
+    text: `Not yours: you write in ${root.writable}`,
+    title: `${root.url}${path} is not yours: you can browse and copy from it; you can write only inside ${yours}.`
+  };
+}
+
+/**
+ * A word or two on why a command that writes is off, for its label in menus, which show
+ * no caption: "read-only", "not yours", "no deleting here". '' when it is on, or off for
+ * another reason (the selection), which the caption gives.
+ */
+export function shortWhy(rule: CommandRule, ctx: ICommandContext): string {
+  const root = ctx.root;
+  if (!root || rules[rule](ctx) === '') {
+    return '';
+  }
+  if (root.writable === null) {
+    return 'read-only';
+  }
+  const mark = (path: string) =>
+    accessMark(root, path)?.kind === 'not-yours' ? 'not yours' : 'read-only';
+  if (rule === 'newFolder' || rule === 'upload') {
+    return mark(ctx.folder);
+  }
+  if ((rule === 'rename' || rule === 'delete') && ctx.selection.length === 1) {
+    return whyNotRemove(root, [ctx.selection[0].path]);
+  }
+  return '';
+}
+
+/**
+ * A word or two on why `paths` cannot be deleted, renamed or moved away (each needs a
+ * delete): "read-only", "no deleting here", "your home", "not yours"; '' when they can.
+ */
+export function whyNotRemove(root: IRoot | null, paths: string[]): string {
+  const stuck = paths.find(path => !canDelete(root, path));
+  if (!root || stuck === undefined) {
+    return '';
+  }
+  if (root.writable === null) {
+    return 'read-only';
+  }
+  if (root.deletable === null) {
+    return 'no deleting here';
+  }
+  if (stuck === root.deletable) {
+    return 'your home';
+  }
+  return accessMark(root, stuck)?.kind === 'not-yours'
+    ? 'not yours'
+    : 'read-only';
+}
+
+/** A command's label, with shortWhy in brackets when it is off for that reason. */
+export function labelWithWhy(
+  label: string,
+  rule: CommandRule,
+  ctx: ICommandContext
+): string {
+  return withWhy(label, shortWhy(rule, ctx));
+}
+
+/** "Rename… (not yours)"; the label alone when there is no reason. */
+export function withWhy(label: string, why: string): string {
+  return why ? `${label} (${why})` : label;
+}
+
 /**
  * Why a new name cannot be used for `entry`; '' when it can. Names are one path segment:
  * no '/', '\\' or control characters, not '.' or '..', and not the current name.

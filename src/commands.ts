@@ -15,7 +15,12 @@ import {
 } from '@jupyterlab/ui-components';
 
 import { BucketActions } from './actions';
-import { CommandRule } from './commandRules';
+import {
+  CommandRule,
+  labelWithWhy,
+  whyNotRemove,
+  withWhy
+} from './commandRules';
 import { bucketIcon } from './icons';
 import { PersistentMoves } from './persistentMoves';
 import { BucketPanel } from './widgets/panel';
@@ -53,8 +58,14 @@ export function addCommands(
   palette: ICommandPalette | null
 ): void {
   const { commands } = app;
-  /** Enabled where the rule allows; the rule's sentence is the caption when it does not. */
-  const ruled = (rule: CommandRule, caption: string) => ({
+  /**
+   * Enabled where the rule allows; the rule's sentence is the caption when it does not,
+   * and a label given says why in a word or two (menus show no caption).
+   */
+  const ruled = (rule: CommandRule, caption: string, label?: string) => ({
+    ...(label
+      ? { label: () => labelWithWhy(label, rule, actions.context) }
+      : {}),
     isEnabled: () => actions.why(rule) === '',
     caption: () => actions.why(rule) || caption
   });
@@ -96,34 +107,40 @@ export function addCommands(
     execute: () => actions.preview()
   });
   commands.addCommand(CommandIDs.newFolder, {
-    label: 'New Bucket Folder…',
     icon: newFolderIcon,
-    ...ruled('newFolder', 'Make a folder in the open bucket folder'),
+    ...ruled(
+      'newFolder',
+      'Make a folder in the open bucket folder',
+      'New Bucket Folder…'
+    ),
     execute: args =>
       actions.newFolder(typeof args.name === 'string' ? args.name : undefined)
   });
   commands.addCommand(CommandIDs.uploadFiles, {
-    label: 'Upload Files to the Bucket…',
     icon: fileUploadIcon,
     ...ruled(
       'upload',
-      'Upload files from this computer into the open bucket folder'
+      'Upload files from this computer into the open bucket folder',
+      'Upload Files to the Bucket…'
     ),
     execute: () => actions.upload()
   });
   commands.addCommand(CommandIDs.renameItem, {
-    label: 'Rename…',
     icon: editIcon,
-    ...ruled('rename', 'Rename the selected file, folder or store (F2)'),
+    ...ruled(
+      'rename',
+      'Rename the selected file, folder or store (F2)',
+      'Rename…'
+    ),
     execute: args =>
       actions.rename(typeof args.name === 'string' ? args.name : undefined)
   });
   commands.addCommand(CommandIDs.deleteItem, {
-    label: 'Delete…',
     icon: deleteIcon,
     ...ruled(
       'delete',
-      'Plan, confirm and delete a file, folder or Zarr store inside your home'
+      'Plan, confirm and delete a file, folder or Zarr store inside your home',
+      'Delete…'
     ),
     execute: () => actions.deleteItem()
   });
@@ -155,7 +172,14 @@ export function addCommands(
     execute: () => actions.download()
   });
   commands.addCommand(CommandIDs.moveToPersistent, {
-    label: 'Move to Persistent…',
+    // A move deletes the source: where that is not allowed, the label says why.
+    label: () =>
+      withWhy(
+        'Move to Persistent…',
+        moves.whyNotMove
+          ? whyNotRemove(panel.model.root, panel.listing.selection)
+          : ''
+      ),
     icon: copyIcon,
     caption: () =>
       moves.whyNotMove ||

@@ -22,6 +22,7 @@ import { PersistentMoves } from './persistentMoves';
 import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
 import { jobSentence } from './transferRules';
+import { undoneMessage } from './undoRules';
 import {
   FileBrowserDrops,
   springLoadSidebarTabs
@@ -30,6 +31,7 @@ import { askConflict } from './widgets/conflictDialog';
 import { BucketPanel } from './widgets/panel';
 import { TransfersStatus } from './widgets/statusItem';
 import { DescribePlace } from './workflows/conflict';
+import { MoveUndo } from './workflows/moveUndo';
 import { ConflictSetting, TransferFlow } from './workflows/transfer';
 import { UploadQueue } from './workflows/uploadQueue';
 
@@ -84,12 +86,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       describe
     });
     const panel = new BucketPanel({ model, jobs, transfers, uploads });
+    const undo = new MoveUndo({
+      roots: () => model.roots,
+      details: (root, path) => api.details(root, path),
+      start: request => jobs.startTransfer(request),
+      report: {
+        ...report,
+        warning: (message: string) =>
+          void Notification.warning(message, { autoClose: false })
+      }
+    });
     let toBucket: ToBucketCommands | null = null;
     jobs.ended.connect((_, job) => {
       if (job.state === 'done') {
-        const actions = toBucket?.resultActions(job) ?? [];
-        Notification.success(endMessage(job, urlOf), {
-          autoClose: actions.length ? 10000 : 5000,
+        const undoable = undoActions(undo, job);
+        const actions = [...(toBucket?.resultActions(job) ?? []), ...undoable];
+        const message = undo.isUndo(job.id)
+          ? undoneMessage(job)
+          : endMessage(job, urlOf);
+        Notification.success(message, {
+          // Time to read the result and decide on Undo (also in the notification list).
+          autoClose: undoable.length ? 15000 : actions.length ? 10000 : 5000,
           actions
         });
         void model.refresh();
@@ -124,7 +141,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     springLoadSidebarTabs(app);
     if (fileBrowser) {
-      new FileBrowserDrops(fileBrowser, transfers);
+      new FileBrowserDrops(fileBrowser, transfers, () => model.roots);
     }
     if (statusBar) {
       const item = new TransfersStatus(
@@ -209,6 +226,21 @@ function describePlace(api: IBucketsApi, app: JupyterFrontEnd): DescribePlace {
     });
     return { size: model.size ?? null, modified: model.last_modified ?? null };
   };
+}
+
+/** Undo on a finished move's notification, where it can be undone (undoRules.ts). */
+function undoActions(undo: MoveUndo, job: IJob): Notification.IAction[] {
+  if (!undo.offer(job)) {
+    return [];
+  }
+  return [
+    {
+      label: 'Undo',
+      caption:
+        'Move it back, if nothing changed there since; nothing is overwritten',
+      callback: () => void undo.undo(job.id)
+    }
+  ];
 }
 
 /** One line on how a job ended. */

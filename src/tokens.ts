@@ -183,6 +183,8 @@ export interface IJob {
   source?: Place | { upload: string };
   target?: Place;
   mode?: TransferMode;
+  /** What the transfer did with something already at the target. */
+  conflict?: ConflictPolicy;
   /** Its objects are still being listed: the totals so far grow as the listing goes on. */
   listing?: boolean;
   /** One line about the job worth knowing, e.g. that its bytes leave Google's network. */

@@ -1,13 +1,16 @@
 /**
  * Drag and drop for the panel: rows dragged out of the listing carry their places; the
  * panel accepts them, and files dragged from JupyterLab's file browser, on folders,
- * stores, breadcrumbs, root chips and the listing itself.
+ * stores, breadcrumbs, root chips and the listing itself. The drag image says what a drop
+ * would do (dropRules.ts decides).
  */
 import { MimeData } from '@lumino/coreutils';
 import { Drag } from '@lumino/dragdrop';
 
+import { canWrite } from '../commandRules';
+import { dropPlan, IDropPlan, isMacPlatform } from '../dropRules';
 import { BucketBrowserModel } from '../model';
-import { Place, PLACES_MIME } from '../tokens';
+import { Place, PLACES_MIME, TransferMode } from '../tokens';
 import { droppedFiles } from '../uploads';
 import { TransferFlow } from '../workflows/transfer';
 import { UploadQueue } from '../workflows/uploadQueue';
@@ -22,6 +25,72 @@ export function localPath(path: string): string {
   return colon > 0 && (slash === -1 || colon < slash)
     ? path.slice(colon + 1)
     : path;
+}
+
+/** Whether this browser runs on a Mac, where Option (Alt) is the usual copy key. */
+export const MAC = isMacPlatform(
+  typeof navigator === 'undefined' ? '' : navigator.platform
+);
+
+/** Whether a drag event holds the key that switches copy and move (Ctrl or Alt). */
+export function holdsModifier(event: {
+  ctrlKey: boolean;
+  altKey: boolean;
+}): boolean {
+  return event.ctrlKey || event.altKey;
+}
+
+/**
+ * Say on the drag image what dropping here does ("Move to demo/results/", "Hold Ctrl to
+ * copy"), or remove the words (null). Lumino marks the image it moves with the pointer
+ * `lm-mod-drag-image`, ours and the file browser's alike, so both drags get the label.
+ */
+export function showDropLabel(plan: IDropPlan | null): void {
+  const image = document.querySelector<HTMLElement>(
+    'body > .lm-mod-drag-image'
+  );
+  let label = image?.querySelector<HTMLElement>(`.${LABEL_CLASS}`) ?? null;
+  if (!image || !plan) {
+    label?.remove();
+    return;
+  }
+  const key = `${plan.mode}|${plan.text}|${plan.hint}`;
+  if (label?.dataset.key === key) {
+    return;
+  }
+  if (!label) {
+    label = document.createElement('div');
+    label.className = LABEL_CLASS;
+    image.appendChild(label);
+  }
+  label.dataset.key = key;
+  label.dataset.mode = plan.mode ?? 'none';
+  const text = document.createElement('div');
+  text.className = 'jp-LeapBuckets-dropText';
+  text.textContent = plan.text;
+  label.replaceChildren(text);
+  if (plan.hint) {
+    const hint = document.createElement('div');
+    hint.className = 'jp-LeapBuckets-dropHint';
+    hint.textContent = plan.hint;
+    label.appendChild(hint);
+  }
+}
+
+/** The Lumino drop action for `mode`, among those the drag supports (the file browser's
+ * drags support only "move"; the cursor is all that differs). */
+export function dropAction(
+  drag: Drag.Event,
+  mode: TransferMode | null
+): Drag.DropAction {
+  if (!mode) {
+    return 'none';
+  }
+  const supported = drag.supportedActions;
+  if (supported === 'all' || supported.includes(mode)) {
+    return mode;
+  }
+  return drag.proposedAction === 'none' ? 'copy' : drag.proposedAction;
 }
 
 /** Start dragging `paths` of the model's current root from a row. */
@@ -43,10 +112,13 @@ export function startRowDrag(
   );
   const image = document.createElement('div');
   image.className = 'jp-LeapBuckets-dragImage';
-  image.textContent =
+  const name = document.createElement('div');
+  name.className = 'jp-LeapBuckets-dragName';
+  name.textContent =
     paths.length === 1
       ? paths[0].replace(/\/$/, '').split('/').pop()!
       : `${paths.length} items`;
+  image.appendChild(name);
   const drag = new Drag({
     mimeData,
     dragImage: image,
@@ -57,8 +129,10 @@ export function startRowDrag(
 }
 
 /**
- * Handles Lumino drag events on the panel's node and hands what a drop asks for to the
- * transfer workflow, and desktop files to the upload queue.
+ * Handles Lumino drag events on the panel's node: what a drop would do is said on the
+ * drag image (dropRules.ts), only places the user may write in light up (elsewhere the
+ * cursor says no-drop), and a drop goes to the transfer workflow with the mode the label
+ * named. Desktop files go to the upload queue.
  */
 export class DropHandler {
   constructor(
@@ -80,6 +154,30 @@ export class DropHandler {
         this._onNativeDrag(event as DragEvent)
       );
     }
+    // The listing rebuilds its rows when answers come in (folder expiries) even mid-drag:
+    // the row under the pointer stays lit.
+    model.changed.connect(this._relight, this);
+    // Pressing or releasing the modifier without moving the pointer sends no drag event;
+    // the label follows the key all the same. (Lumino stops key events at the document
+    // during a drag; the window sees them first.)
+    for (const type of ['keydown', 'keyup']) {
+      window.addEventListener(
+        type,
+        event => this._onKey(event as KeyboardEvent),
+        true
+      );
+    }
+    // A drag that ends without a drop here (Escape, or let go where nothing takes it)
+    // sends no leave event: the highlight goes once the button is up.
+    window.addEventListener(
+      'pointerup',
+      () => {
+        if (this._last) {
+          window.setTimeout(() => this._clear());
+        }
+      },
+      true
+    );
   }
 
   handleEvent(event: Event): void {
@@ -95,36 +193,52 @@ export class DropHandler {
     }
     event.preventDefault();
     event.stopPropagation();
+    if (event.type === 'lm-dragleave') {
+      if (!this.node.contains(drag.relatedTarget as Node)) {
+        this._clear();
+      }
+      return;
+    }
     const target = this._targetElement(drag);
+    const place = target ? this._placeOf(target) : null;
+    const sources = Private.sources(drag.mimeData);
+    const plan = place ? this._plan(sources, place, holdsModifier(drag)) : null;
     switch (event.type) {
       case 'lm-dragenter':
       case 'lm-dragover':
-        this._highlight(target);
-        drag.dropAction =
-          drag.proposedAction === 'none' ? 'copy' : drag.proposedAction;
-        break;
-      case 'lm-dragleave':
-        if (!this.node.contains(drag.relatedTarget as Node)) {
-          this._highlight(null);
-        }
+        this._highlight(plan?.mode ? target : null);
+        this._last = place ? { sources, place } : null;
+        showDropLabel(plan);
+        drag.dropAction = dropAction(drag, plan?.mode ?? null);
         break;
       case 'lm-drop': {
-        this._highlight(null);
-        const place = target ? this._placeOf(target) : null;
-        if (!place) {
+        this._clear();
+        if (!place || !plan?.mode) {
           drag.dropAction = 'none';
           return;
         }
-        drag.dropAction = 'copy';
-        const modifier = drag.ctrlKey || drag.altKey;
-        const sources: Place[] = drag.mimeData.hasData(PLACES_MIME)
-          ? (drag.mimeData.getData(PLACES_MIME) as Place[])
-          : (drag.mimeData.getData(CONTENTS_MIME) as string[]).map(path => ({
-              local: localPath(path)
-            }));
-        void this.transfers.transfer(sources, place, modifier);
+        drag.dropAction = dropAction(drag, plan.mode);
+        void this.transfers.transfer(
+          sources,
+          place,
+          holdsModifier(drag),
+          plan.mode
+        );
         break;
       }
+    }
+  }
+
+  private _plan(sources: Place[], place: Place, modifier: boolean): IDropPlan {
+    return dropPlan(this.model.roots, sources, place, modifier, MAC);
+  }
+
+  private _onKey(event: KeyboardEvent): void {
+    if (this._last && event.key === 'Escape') {
+      this._clear(); // Lumino cancels the drag
+    } else if (this._last && (event.key === 'Control' || event.key === 'Alt')) {
+      const { sources, place } = this._last;
+      showDropLabel(this._plan(sources, place, holdsModifier(event)));
     }
   }
 
@@ -141,11 +255,19 @@ export class DropHandler {
       (event.target as HTMLElement | null)?.closest<HTMLElement>(
         Private.TARGETS
       ) ?? null;
+    const place = target ? this._placeOf(target) : null;
+    // Uploads write: only where the user may write does a place light up and accept.
+    const writable =
+      !!place &&
+      canWrite(
+        this.model.roots.find(r => r.id === place.root) ?? null,
+        place.path
+      );
     switch (event.type) {
       case 'dragenter':
       case 'dragover':
-        this._highlight(target);
-        event.dataTransfer.dropEffect = 'copy';
+        this._highlight(writable ? target : null);
+        event.dataTransfer.dropEffect = writable ? 'copy' : 'none';
         break;
       case 'dragleave':
         if (!this.node.contains(event.relatedTarget as Node)) {
@@ -154,8 +276,7 @@ export class DropHandler {
         break;
       case 'drop': {
         this._highlight(null);
-        const place = target ? this._placeOf(target) : null;
-        if (place) {
+        if (place && writable) {
           // Read the entries now: the DataTransfer is emptied once the event returns.
           void droppedFiles(event.dataTransfer).then(files =>
             this.uploads.add(files, place)
@@ -192,6 +313,29 @@ export class DropHandler {
     return { root: root.id, path: this.model.path };
   }
 
+  /** Forget the drag: no highlight, no label (a drag can end without a leave event). */
+  reset(): void {
+    this._clear();
+  }
+
+  private _clear(): void {
+    this._highlight(null);
+    this._last = null;
+    showDropLabel(null);
+  }
+
+  private _relight(): void {
+    const lit = this._current;
+    if (!lit || lit.isConnected || !lit.dataset.path) {
+      return;
+    }
+    const again = this.node.querySelector<HTMLElement>(
+      `.jp-LeapBuckets-row[data-path="${CSS.escape(lit.dataset.path)}"]`
+    );
+    this._current = null;
+    this._highlight(again);
+  }
+
   private _highlight(el: HTMLElement | null): void {
     if (el === this._current) {
       return;
@@ -202,9 +346,22 @@ export class DropHandler {
   }
 
   private _current: HTMLElement | null = null;
+  /** Where the pointer is, while a drag is over the panel: for the modifier's label. */
+  private _last: { sources: Place[]; place: Place } | null = null;
 }
+
+const LABEL_CLASS = 'jp-LeapBuckets-dropLabel';
 
 namespace Private {
   export const TARGETS =
     '.jp-LeapBuckets-row[data-type="directory"], .jp-LeapBuckets-row[data-type="zarr"], .jp-LeapBuckets-crumb, .jp-LeapBuckets-dropRoot, .jp-LeapBuckets-content';
+
+  /** What a drag carries: rows of the panel, or the file browser's paths. */
+  export function sources(mimeData: MimeData): Place[] {
+    return mimeData.hasData(PLACES_MIME)
+      ? (mimeData.getData(PLACES_MIME) as Place[])
+      : ((mimeData.getData(CONTENTS_MIME) as string[]) ?? []).map(path => ({
+          local: localPath(path)
+        }));
+  }
 }

@@ -13,10 +13,17 @@ import { JupyterFrontEnd } from '@jupyterlab/application';
 import { FileBrowser } from '@jupyterlab/filebrowser';
 import { Drag } from '@lumino/dragdrop';
 
-import { transferMode } from '../transferRules';
-import { Place, PLACES_MIME } from '../tokens';
+import { dropPlan } from '../dropRules';
+import { IRoot, Place, PLACES_MIME } from '../tokens';
 import { TransferFlow } from '../workflows/transfer';
-import { CONTENTS_MIME, localPath } from './dnd';
+import {
+  CONTENTS_MIME,
+  dropAction,
+  holdsModifier,
+  localPath,
+  MAC,
+  showDropLabel
+} from './dnd';
 
 /** How long a drag rests on a sidebar tab before the tab opens. */
 export const SPRING_DELAY = 600;
@@ -66,7 +73,8 @@ export function springLoadSidebarTabs(app: JupyterFrontEnd): void {
 export class FileBrowserDrops {
   constructor(
     private readonly browser: FileBrowser,
-    private readonly transfers: TransferFlow
+    private readonly transfers: TransferFlow,
+    private readonly roots: () => IRoot[]
   ) {
     for (const type of [
       'lm-dragenter',
@@ -85,33 +93,47 @@ export class FileBrowserDrops {
     }
     event.preventDefault();
     event.stopPropagation();
+    if (event.type === 'lm-dragleave') {
+      if (!this.browser.node.contains(drag.relatedTarget as Node)) {
+        this._highlight(null);
+        showDropLabel(null);
+      }
+      return;
+    }
     const folder = this._folderAt(drag);
+    const sources = drag.mimeData.getData(PLACES_MIME) as Place[];
+    // The label says what the drop does ("Copy to the workspace folder data/"), and the
+    // transfer runs with the mode it names.
+    const plan = folder
+      ? dropPlan(
+          this.roots(),
+          sources,
+          { local: folder.path },
+          holdsModifier(drag),
+          MAC
+        )
+      : null;
     switch (event.type) {
       case 'lm-dragenter':
       case 'lm-dragover':
-        this._highlight(folder?.node ?? null);
-        drag.dropAction = folder
-          ? drag.proposedAction === 'none'
-            ? 'copy'
-            : drag.proposedAction
-          : 'none';
-        break;
-      case 'lm-dragleave':
-        if (!this.browser.node.contains(drag.relatedTarget as Node)) {
-          this._highlight(null);
-        }
+        this._highlight(plan?.mode ? folder!.node : null);
+        showDropLabel(plan);
+        drag.dropAction = dropAction(drag, plan?.mode ?? null);
         break;
       case 'lm-drop': {
         this._highlight(null);
-        if (!folder) {
+        showDropLabel(null);
+        if (!folder || !plan?.mode) {
           drag.dropAction = 'none';
           return;
         }
-        const sources = drag.mimeData.getData(PLACES_MIME) as Place[];
-        const modifier = drag.ctrlKey || drag.altKey;
-        drag.dropAction =
-          transferMode('bucket', '', modifier) === 'move' ? 'move' : 'copy';
-        void this.transfers.transfer(sources, { local: folder.path }, modifier);
+        drag.dropAction = dropAction(drag, plan.mode);
+        void this.transfers.transfer(
+          sources,
+          { local: folder.path },
+          holdsModifier(drag),
+          plan.mode
+        );
         break;
       }
     }

@@ -1,13 +1,15 @@
 import { Toolbar } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
+import { rootStripText } from '../dropRules';
 import { bucketIcon } from '../icons';
 import { JobsModel } from '../jobs';
 import { BucketBrowserModel } from '../model';
 import { TransferFlow } from '../workflows/transfer';
 import { UploadQueue } from '../workflows/uploadQueue';
+import { AccessMark } from './accessMark';
 import { Breadcrumbs } from './breadcrumbs';
-import { DropHandler, startRowDrag } from './dnd';
+import { DropHandler, MAC, startRowDrag } from './dnd';
 import { Listing } from './listing';
 import { RootSwitcher } from './rootSwitcher';
 import { TransfersView } from './transfers';
@@ -37,13 +39,17 @@ export class BucketPanel extends Panel {
     this._notice = Private.div('jp-LeapBuckets-notice');
     this._errorBox = Private.div('jp-LeapBuckets-error');
     this.breadcrumbs = new Breadcrumbs(model);
+    this.accessMark = new AccessMark(model);
     this.listing = new Listing(model, (paths, x, y) => {
       this.addClass('jp-mod-dragging');
-      startRowDrag(model, paths, x, y, () =>
-        this.removeClass('jp-mod-dragging')
-      );
+      startRowDrag(model, paths, x, y, () => {
+        this.removeClass('jp-mod-dragging');
+        this.drops.reset();
+      });
     });
     this.transfers = new TransfersView(jobs, uploads);
+    // Laid over the top of the panel while a row is dragged (style/base.css), so that
+    // showing it moves nothing under the pointer.
     this._dropRoots = Private.div('jp-LeapBuckets-dropRoots');
     this._dropRoots.hidden = false;
     this._filter = Private.filter(days => (model.expiringWithin = days));
@@ -52,6 +58,7 @@ export class BucketPanel extends Panel {
     this.addWidget(new Widget({ node: this._notice }));
     this.addWidget(new Widget({ node: this._dropRoots }));
     this.addWidget(this.breadcrumbs);
+    this.addWidget(this.accessMark);
     this.addWidget(new Widget({ node: this._filter }));
     this.addWidget(new Widget({ node: this._errorBox }));
     this.addWidget(this.listing);
@@ -66,6 +73,8 @@ export class BucketPanel extends Panel {
   /** The commands' buttons, as in JupyterLab's file browser. */
   readonly toolbar: Toolbar;
   readonly breadcrumbs: Breadcrumbs;
+  /** "Read-only" or "Not yours", where the user cannot write. */
+  readonly accessMark: AccessMark;
   readonly listing: Listing;
   readonly transfers: TransfersView;
   readonly drops: DropHandler;
@@ -77,6 +86,7 @@ export class BucketPanel extends Panel {
       model.expiringWithin === null ? '' : String(model.expiringWithin);
     this.rootSwitcher.render();
     this.breadcrumbs.render();
+    this.accessMark.render();
     this._notice.textContent = model.notice ?? '';
     this._notice.hidden = !model.notice;
     this._renderError();
@@ -116,12 +126,17 @@ export class BucketPanel extends Panel {
     const targets = this.model.roots.filter(
       r => r.writable !== null && r.id !== current
     );
-    const key = `${current}|${targets.map(r => r.id).join(',')}`;
+    const root = this.model.root;
+    // Rows here can be moved (Ctrl) only where the user may delete them.
+    const movable =
+      !!root?.deletable && this.model.path.startsWith(root.deletable);
+    const key = `${current}|${movable}|${targets.map(r => r.id).join(',')}`;
     if (key === this._dropRootsKey) {
       return;
     }
     this._dropRootsKey = key;
-    this._dropRoots.textContent = 'Drop on a root to copy there:';
+    const words = rootStripText(MAC, movable);
+    this._dropRoots.textContent = words.text;
     for (const root of targets) {
       const chip = document.createElement('span');
       chip.className = 'jp-LeapBuckets-dropRoot';
@@ -129,6 +144,12 @@ export class BucketPanel extends Panel {
       chip.textContent = root.label;
       chip.title = `${root.url}${root.writable ?? ''}`;
       this._dropRoots.appendChild(chip);
+    }
+    if (words.hint) {
+      const hint = document.createElement('span');
+      hint.className = 'jp-LeapBuckets-dropRootsHint';
+      hint.textContent = words.hint;
+      this._dropRoots.appendChild(hint);
     }
   }
 

@@ -1,10 +1,11 @@
-import { lockIcon } from '@jupyterlab/ui-components';
 import { Widget } from '@lumino/widgets';
 
 import { BucketBrowserModel } from '../model';
 
 /**
- * Chooses the root: every configured bucket, read-only ones marked.
+ * Chooses the root: every configured bucket, read-only ones marked "(read-only)". The
+ * select has the row to itself, so the mark is never cut off in a narrow sidebar; where
+ * writing is not possible the panel also says so under the breadcrumbs (accessMark.ts).
  */
 export class RootSwitcher extends Widget {
   constructor(private readonly model: BucketBrowserModel) {
@@ -16,22 +17,7 @@ export class RootSwitcher extends Widget {
     this._select.addEventListener('change', () => {
       void this.model.setRoot(this._select.value);
     });
-    this._mark = document.createElement('span');
-    this._mark.className = 'jp-LeapBuckets-readOnlyMark';
-    this._mark.title =
-      'Read-only: you can browse and copy from here, not write';
-    const lock = document.createElement('span');
-    lockIcon.element({
-      container: lock,
-      tag: 'span',
-      elementSize: 'small',
-      elementPosition: 'center'
-    });
-    this._mark.appendChild(lock);
-    const label = document.createElement('span');
-    label.textContent = 'read-only';
-    this._mark.appendChild(label);
-    this.node.append(this._select, this._mark);
+    this.node.append(this._select);
     model.changed.connect(this.render, this);
   }
 
@@ -54,12 +40,13 @@ export class RootSwitcher extends Widget {
     const root = this.model.root;
     if (root) {
       this._select.value = root.id;
-      this._select.title = root.url;
+      this._select.title =
+        root.writable === null
+          ? `${root.url} (read-only: you can browse and copy from it)`
+          : root.url;
     }
-    this._mark.hidden = !root || root.writable !== null;
   }
 
   private _select: HTMLSelectElement;
-  private _mark: HTMLElement;
   private _rendered = '';
 }
