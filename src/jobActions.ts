@@ -21,6 +21,8 @@ export function connectJobActions(
   jobs: JobsModel
 ): void {
   const view = panel.transfers;
+  view.roots = () => panel.model.roots;
+  view.render();
   view.revealRequested.connect((_, place) => void reveal(app, panel, place));
   view.deleteRequested.connect(async (_, place) => {
     const outcome = await planAndDelete(

@@ -6,7 +6,7 @@
  */
 import { parentPath } from './format';
 import { isActive } from './transferRules';
-import { IJob, Place } from './tokens';
+import { IJob, IRoot, Place } from './tokens';
 
 /** Fields of a job the server adds for resume (docs/api.md, "Resume and update"). */
 export interface IResumable {
@@ -19,15 +19,16 @@ export interface IResumable {
 export type JobInfo = IJob & IResumable;
 
 /** Segments of a destination shown before it is cut to "…/". */
-const SHOWN_SEGMENTS = 2;
+const SHOWN_SEGMENTS = 3;
 
-/** "…/demo/results/": a folder's last segments, enough to tell destinations apart. */
-export function shortFolder(folder: string): string {
-  const segments = folder.split('/').filter(Boolean);
+/** "…/demo/results/run1/": a path's last segments, enough to tell destinations apart. */
+export function shortPath(path: string): string {
+  const segments = path.split('/').filter(Boolean);
   if (segments.length <= SHOWN_SEGMENTS) {
-    return folder;
+    return path;
   }
-  return `…/${segments.slice(-SHOWN_SEGMENTS).join('/')}/`;
+  const tail = segments.slice(-SHOWN_SEGMENTS).join('/');
+  return `…/${tail}${path.endsWith('/') ? '/' : ''}`;
 }
 
 function placeName(place: Place | { upload: string }): string {
@@ -37,25 +38,24 @@ function placeName(place: Place | { upload: string }): string {
       : 'local' in place
         ? place.local
         : place.upload;
-  const name = path.replace(/\/$/, '').split('/').pop() || path;
-  return path.endsWith('/') ? `${name}/` : name;
+  return path.replace(/\/$/, '').split('/').pop() || path;
 }
 
 function where(place: Place, path: string): string {
   return 'root' in place
-    ? `${place.root}: ${shortFolder(path)}`
-    : `workspace: ${shortFolder(path) || '/'}`;
+    ? `${place.root}: ${shortPath(path)}`
+    : `workspace: ${shortPath(path) || '/'}`;
 }
 
 /**
- * "Copy run1/ → persistent: …/demo/results/": what the job does, to what, and the
- * folder it goes into (the target's parent: the target itself is named by `name`).
+ * "Copy run1 → persistent: …/demo/results/run1/": what the job does, to what, and the
+ * last segments of where it lands.
  */
 export function jobTitle(job: JobInfo): string {
   if (job.kind === 'delete') {
     const target = job.target ?? job.source;
     if (target && 'root' in target) {
-      return `Delete ${placeName(target)} in ${where(target, parentPath(target.path))}`;
+      return `Delete ${placeName(target)} in ${where(target, target.path)}`;
     }
     return job.label;
   }
@@ -65,7 +65,7 @@ export function jobTitle(job: JobInfo): string {
   const verb =
     'upload' in job.source ? 'Upload' : job.mode === 'move' ? 'Move' : 'Copy';
   const targetPath = 'root' in job.target ? job.target.path : job.target.local;
-  const title = `${verb} ${placeName(job.source)} → ${where(job.target, parentPath(targetPath))}`;
+  const title = `${verb} ${placeName(job.source)} → ${where(job.target, targetPath)}`;
   return job.resumedFrom ? `Resume: ${title}` : title;
 }
 
@@ -154,7 +154,7 @@ function plural(n: number, what: string): string {
  * copies are the only copies of what was moved, and a target that held other objects
  * would lose them: those are revealed instead, with the reason.
  */
-export function leftover(job: JobInfo): ILeftover | null {
+export function leftover(job: JobInfo, roots?: IRoot[]): ILeftover | null {
   if (
     job.kind !== 'transfer' ||
     (job.state !== 'failed' && job.state !== 'cancelled') ||
@@ -183,11 +183,25 @@ export function leftover(job: JobInfo): ILeftover | null {
       'A move’s copies are the only copies of what it moved: resume the move to finish it.';
   } else if (!job.targetCreated) {
     why = `${path} held other objects before this job, so deleting it would delete them too.`;
+  } else if (roots && !mayDelete(roots, target.root, path)) {
+    why = `Deleting is off here for you (${target.root}: ${path}).`;
   }
   const deletable = why
     ? null
     : { root: (target as { root: string }).root, path };
   return { objects, text, deletable, why };
+}
+
+/** Whether the root lets this user delete `path` (the server's guard decides again). */
+function mayDelete(roots: IRoot[], rootId: string, path: string): boolean {
+  const root = roots.find(r => r.id === rootId);
+  const prefix = root?.deletable;
+  return (
+    prefix !== null &&
+    prefix !== undefined &&
+    path.startsWith(prefix) &&
+    path !== prefix
+  );
 }
 
 /**

@@ -7,10 +7,10 @@ import {
   leftover,
   listingText,
   revealPlace,
-  shortFolder
+  shortPath
 } from '../jobRules';
 import { progressText } from '../transferRules';
-import { job } from './fakes';
+import { job, persistent } from './fakes';
 
 function transfer(extra: Partial<JobInfo> = {}): JobInfo {
   return job('t1', {
@@ -22,11 +22,11 @@ function transfer(extra: Partial<JobInfo> = {}): JobInfo {
 }
 
 describe('jobTitle and distinctTitles', () => {
-  it('names the verb, the item and the last segments of the folder it goes into', () => {
-    expect(shortFolder('demo/big/results/')).toBe('…/big/results/');
-    expect(shortFolder('demo/')).toBe('demo/');
+  it('names the verb, the item and the last segments of where it lands', () => {
+    expect(shortPath('demo/big/results/run1/')).toBe('…/big/results/run1/');
+    expect(shortPath('demo/big/a.nc')).toBe('demo/big/a.nc');
     expect(jobTitle(transfer())).toBe(
-      'Copy run1/ → persistent: …/big/results/'
+      'Copy run1 → persistent: …/big/results/run1/'
     );
     expect(
       jobTitle(
@@ -36,7 +36,7 @@ describe('jobTitle and distinctTitles', () => {
           target: { root: 'scratch', path: 'demo/a.nc' }
         })
       )
-    ).toBe('Move a.nc → scratch: demo/');
+    ).toBe('Move a.nc → scratch: demo/a.nc');
     expect(
       jobTitle(
         transfer({
@@ -44,7 +44,7 @@ describe('jobTitle and distinctTitles', () => {
           target: { local: 'out/tiny.txt' }
         })
       )
-    ).toBe('Copy tiny.txt → workspace: out/');
+    ).toBe('Copy tiny.txt → workspace: out/tiny.txt');
     expect(
       jobTitle(
         job('d', {
@@ -52,7 +52,7 @@ describe('jobTitle and distinctTitles', () => {
           source: { root: 'scratch', path: 'demo/old/' }
         })
       )
-    ).toBe('Delete old/ in scratch: demo/');
+    ).toBe('Delete old in scratch: demo/old/');
     expect(jobTitle(transfer({ resumedFrom: 'x' }))).toMatch(/^Resume: Copy/);
   });
 
@@ -67,9 +67,11 @@ describe('jobTitle and distinctTitles', () => {
     const titles = distinctTitles([a, b, c, other]);
     expect(new Set(titles.values()).size).toBe(4);
     expect(titles.get('t2')).toBe(
-      'Copy run1/ → persistent: …/big/results/ · 10:05:09'
+      'Copy run1 → persistent: …/big/results/run1/ · 10:05:09'
     );
-    expect(titles.get('t4')).toBe('Copy run1/ → persistent: demo/elsewhere/');
+    expect(titles.get('t4')).toBe(
+      'Copy run1 → persistent: demo/elsewhere/run1/'
+    );
   });
 });
 
@@ -127,6 +129,19 @@ describe('leftover and canResume', () => {
     const move = leftover({ ...cancelled, mode: 'move' })!;
     expect(move.deletable).toBeNull();
     expect(move.why).toMatch(/only copies/);
+    const roots = [
+      { ...persistent, deletable: 'demo/' },
+      { ...persistent, id: 'ro', deletable: null }
+    ];
+    expect(leftover(cancelled, roots)!.deletable).not.toBeNull();
+    const elsewhere = { ...cancelled, target: { root: 'ro', path: 'demo/x/' } };
+    expect(leftover(elsewhere, roots)!.deletable).toBeNull();
+    expect(leftover(elsewhere, roots)!.why).toMatch(/Deleting is off/);
+    const outside = {
+      ...cancelled,
+      target: { root: 'persistent', path: 'bob/x/' }
+    };
+    expect(leftover(outside, roots)!.deletable).toBeNull();
     const disk = leftover({ ...cancelled, target: { local: 'out/run1/' } })!;
     expect(disk.deletable).toBeNull();
     expect(revealPlace({ ...cancelled, target: { local: 'out/run1/' } })).toBe(

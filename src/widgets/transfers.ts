@@ -17,6 +17,7 @@ import {
   isActive,
   progressText
 } from '../transferRules';
+import { IRoot } from '../tokens';
 import { UploadQueue } from '../workflows/uploadQueue';
 
 /** Jobs shown at most. */
@@ -94,6 +95,9 @@ export class TransfersView extends Widget {
     return this._failed;
   }
 
+  /** The roots, when known: Delete… is offered only where the user may delete. */
+  roots: (() => IRoot[]) | null = null;
+
   get collapsed(): boolean {
     return this.hasClass('jp-mod-collapsed');
   }
@@ -126,7 +130,9 @@ export class TransfersView extends Widget {
     }
     const titles = distinctTitles(shown);
     for (const job of shown) {
-      this._list.appendChild(Private.jobRow(job, titles.get(job.id)!));
+      this._list.appendChild(
+        Private.jobRow(job, titles.get(job.id)!, this.roots?.())
+      );
     }
   }
 
@@ -148,7 +154,7 @@ export class TransfersView extends Widget {
       });
     } else if (button?.dataset.deleteLeft) {
       const job = this._job(button.dataset.deleteLeft);
-      const place = job && leftover(job)?.deletable;
+      const place = job && leftover(job, this.roots?.())?.deletable;
       if (place) {
         this._deleteRequested.emit(place);
       }
@@ -182,7 +188,11 @@ export class TransfersView extends Widget {
 }
 
 namespace Private {
-  export function jobRow(job: JobInfo, title: string): HTMLElement {
+  export function jobRow(
+    job: JobInfo,
+    title: string,
+    roots?: IRoot[]
+  ): HTMLElement {
     const row = document.createElement('div');
     row.className = `jp-LeapBuckets-job jp-mod-${job.state}`;
     row.dataset.job = job.id;
@@ -221,7 +231,7 @@ namespace Private {
       row.appendChild(div('jp-LeapBuckets-jobError', job.error.message));
     }
     const actions = div('jp-LeapBuckets-jobActions');
-    const left = leftover(job);
+    const left = leftover(job, roots);
     if (left) {
       const what = div('jp-LeapBuckets-jobLeftover', `${left.text}.`);
       if (left.why) {
