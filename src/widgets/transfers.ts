@@ -104,7 +104,7 @@ export class TransfersView extends Widget {
 
   toggle(open = this.collapsed): void {
     this.toggleClass('jp-mod-collapsed', !open);
-    this._toggle.setAttribute('aria-expanded', String(open));
+    this.render();
   }
 
   render(): void {
@@ -114,7 +114,7 @@ export class TransfersView extends Widget {
     this.node.hidden = shown.length === 0 && waiting.length === 0;
     const running = this.jobs.running;
     if (running > this._running) {
-      this.toggle(true); // a job started: show it
+      this.removeClass('jp-mod-collapsed'); // a job started: show it
     }
     this._running = running;
     const finished = this.jobs.finishedShown;
@@ -122,6 +122,7 @@ export class TransfersView extends Widget {
       'Jobs' +
       (running ? ` (${running} running)` : '') +
       (finished ? ` · ${finished} finished` : '');
+    this._toggle.title = `${this._toggle.textContent}: click to ${this.collapsed ? 'show' : 'hide'} the jobs`;
     this._toggle.setAttribute('aria-expanded', String(!this.collapsed));
     this._clear.hidden = finished === 0;
     this._list.textContent = '';
