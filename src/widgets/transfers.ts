@@ -204,8 +204,10 @@ namespace Private {
       row.classList.add('jp-mod-revealable');
     }
     const label = div('jp-LeapBuckets-jobLabel', title);
-    label.title =
-      job.label + (place ? '\nClick to show it in the Buckets panel' : '');
+    label.title = job.label;
+    if (place) {
+      row.title = 'Click to show its target in the Buckets panel';
+    }
     const bar = div('jp-LeapBuckets-progress');
     const fill = div('jp-LeapBuckets-progressFill');
     const indeterminate = isIndeterminate(job);
