@@ -49,18 +49,11 @@ function where(place: Place, path: string): string {
 
 /**
  * "Copy run1 → persistent: …/demo/results/run1/": what the job does, to what, and the
- * last segments of where it lands.
+ * last segments of where it lands; a delete's own label, which names its whole URL.
  */
 export function jobTitle(job: JobInfo): string {
-  if (job.kind === 'delete') {
-    const target = job.target ?? job.source;
-    if (target && 'root' in target) {
-      return `Delete ${placeName(target)} in ${where(target, target.path)}`;
-    }
-    return job.label;
-  }
-  if (!job.source || !job.target) {
-    return job.label;
+  if (job.kind === 'delete' || !job.source || !job.target) {
+    return job.label; // "Delete gs://leap-scratch/demo/old/": the whole URL
   }
   const verb =
     'upload' in job.source ? 'Upload' : job.mode === 'move' ? 'Move' : 'Copy';

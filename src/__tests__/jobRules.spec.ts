@@ -49,10 +49,11 @@ describe('jobTitle and distinctTitles', () => {
       jobTitle(
         job('d', {
           kind: 'delete',
+          label: 'Delete gs://leap-scratch/demo/old/',
           source: { root: 'scratch', path: 'demo/old/' }
         })
       )
-    ).toBe('Delete old in scratch: demo/old/');
+    ).toBe('Delete gs://leap-scratch/demo/old/');
     expect(jobTitle(transfer({ resumedFrom: 'x' }))).toMatch(/^Resume: Copy/);
   });
 
