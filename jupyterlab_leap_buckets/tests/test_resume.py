@@ -169,7 +169,7 @@ async def test_resume_after_a_cancel_copies_only_what_is_missing(send, api, fini
 async def test_resume_of_a_move_moves_the_rest(send, api, finish, cancel, monkeypatch):
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/mv-{run}/", f"demo/mv-out-{run}/"
-    data = {f"f-{i:02d}.bin": os.urandom(2 * KiB) for i in range(30)}
+    data = {f"f-{i:02d}.bin": os.urandom(2 * KiB) for i in range(64)}  # four rounds of 16 in flight
     for name, blob in data.items():
         gcs_put("leap-scratch", src + name, blob)
     slow = GcsStore.server_copy
