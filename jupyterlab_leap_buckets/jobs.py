@@ -56,6 +56,10 @@ class Job:
     failed: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # deletes: {path, reason} kept on purpose
     remaining: list = field(default_factory=list)  # deletes: what is still under the path
+    resumedFrom: Optional[str] = None  # transfers: the job this one resumes (resume.py)
+    # Transfers: nothing was at the target when the job (or the one it resumes) began,
+    # so everything under it is what the job wrote (the panel offers to delete it).
+    targetCreated: bool = False
 
     def to_api(self) -> dict:
         return asdict(self)
@@ -103,7 +107,7 @@ class JobStore:
                 job.error = {
                     "code": "interrupted",
                     "message": "The Jupyter server stopped while this job ran; objects listed "
-                    "as completed are in place, start the job again for the rest.",
+                    "as completed are in place; resume the job for the rest.",
                 }
             self.jobs[job.id] = job
         self._prune()
@@ -235,7 +239,7 @@ def _transfer_failures(job: Job) -> str:
     text = f"{job.objectsFailed} object(s) could not be transferred ({', '.join(codes)}); `failed` says why for each."
     if set(codes) - _LASTING:
         text += (
-            " Those that failed on the way (the network, the service) are copied by starting the transfer "
-            "again with conflict 'skip'."
+            " Those that failed on the way (the network, the service) are copied by resuming the job "
+            "(POST jobs/<id>/resume), which skips what arrived."
         )
     return text

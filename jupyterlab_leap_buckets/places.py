@@ -10,6 +10,8 @@ from .roots import Root
 
 MODES = ("copy", "move")
 CONFLICTS = ("fail", "skip", "overwrite", "rename")
+# Transfers may also update (update.py): an upload has no object to compare before its bytes arrive.
+TRANSFER_CONFLICTS = (*CONFLICTS, "update")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .handoff_routes import HandoffHandler
 from .items import create_folder, details
 from .listing import LIST_DEADLINE, list_page
 from .paths import check_key
+from .resume import start_resume
 from .storage.errors import SourceChanged
 from .transfer_start import start_transfer
 from .translate import translate
@@ -260,6 +261,23 @@ class JobsHandler(BaseHandler):
         self.finish(json.dumps(job.to_api()))
 
 
+class ResumeHandler(BaseHandler):
+    """POST jobs/<id>/resume: a failed, cancelled or interrupted transfer again, skipping
+    what is already at its target (resume.py)."""
+
+    @tornado.web.authenticated
+    @authorized
+    @api_errors
+    async def post(self, job_id):
+        old = self.parts.jobs.get(job_id)  # 404 first: an unknown job names no roots
+        try:
+            job = await start_resume(self.service, self.parts.jobs, job_id)
+        except Exception as exc:
+            raise translate(exc, self.named_roots(old.to_api(), "target", "source"), "Resuming the transfer") from None
+        self.set_status(202)
+        self.finish(json.dumps(job.to_api()))
+
+
 def setup_route_handlers(web_app, parts: Parts):
     """Every route of docs/api.yaml, each handler given the parts build() made."""
     base = url_path_join(web_app.settings["base_url"], "leap-buckets", "api")
@@ -283,6 +301,7 @@ def setup_route_handlers(web_app, parts: Parts):
             (url_path_join(base, "handoff", r"(transfer|delete)"), HandoffHandler, kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
+            (url_path_join(base, "jobs", r"([0-9a-f]+)", "resume"), ResumeHandler, kwargs),
         ],
     )
     # Added apart and after: tornado tries each add_handlers' rules in turn, so routes

@@ -7,7 +7,7 @@ object, is transfers.py's."""
 from . import guard
 from .errors import ApiError, bad_request
 from .jobs import Job
-from .places import CONFLICTS, MODES, Place, base_name, parse_place, renamed
+from .places import MODES, TRANSFER_CONFLICTS, Place, base_name, parse_place, renamed
 from .transfers import run
 from .translate import translate
 
@@ -18,8 +18,8 @@ async def start_transfer(service, jobs, body: dict) -> Job:
     mode, conflict = body.get("mode", "copy"), body.get("conflict", "fail")
     if mode not in MODES:
         raise bad_request(f"'mode' is one of {', '.join(MODES)}, not {mode!r}.")
-    if conflict not in CONFLICTS:
-        raise bad_request(f"'conflict' is one of {', '.join(CONFLICTS)}, not {conflict!r}.")
+    if conflict not in TRANSFER_CONFLICTS:
+        raise bad_request(f"'conflict' is one of {', '.join(TRANSFER_CONFLICTS)}, not {conflict!r}.")
     source = parse_place(service, body.get("source"), "source")
     target = parse_place(service, body.get("target"), "target")
     folder = await _is_folder(source)
@@ -37,7 +37,8 @@ async def start_transfer(service, jobs, body: dict) -> Job:
         allowed_source(source)
     if onto_itself(source, target, folder):
         raise bad_request(f"{source.url} cannot be transferred onto or into itself.")
-    if await exists(target, folder):
+    existed = await exists(target, folder)
+    if existed:
         if conflict == "overwrite" and not folder and target.root is not None:
             guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
         if conflict == "fail":
@@ -45,6 +46,7 @@ async def start_transfer(service, jobs, body: dict) -> Job:
         if conflict == "rename":
             target = await free_name(target, folder)
             allowed_target(target)  # the final name, asked again
+            existed = False
     label = f"{'Move' if mode == 'move' else 'Copy'} {source.url} to {target.url}"
     job = jobs.start(
         "transfer",
@@ -55,6 +57,7 @@ async def start_transfer(service, jobs, body: dict) -> Job:
         mode=mode,
         conflict=conflict,
         note=leaves_google(source, target),
+        targetCreated=not existed,
     )
     return job
 

@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 
-from . import guard
+from . import guard, update
 from .errors import ApiError
 from .jobs import SAMPLE, Job
 from .object_copy import CHUNK, ahead, stream_copy, verify
@@ -61,6 +61,7 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
     disk_shape = (NotADirectoryError, IsADirectoryError, FileExistsError) if target.root is None else ()
     # An object's failure is reported against the root it came from (see translate.failed_root).
     named = (target.root, source.root)
+    index = None  # update: the target's objects, listed once before any is compared
 
     async def one(info):
         try:
@@ -75,7 +76,7 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                     allowed_object(target, dest, info.key)
                     if mode == "move" and source.root is not None:
                         guard.check(guard.DELETE, source.root, info.key)
-                    work = _one_object(jobs, job, source, info, target, dest, mode, conflict)
+                    work = _one_object(jobs, job, source, info, target, dest, mode, conflict, index)
                     if info.size > CHUNK and not source.store.can_copy_to(target.store):
                         await work  # a cancel aborts its upload: nothing of it shows
                     else:
@@ -86,7 +87,13 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                         try:
                             await asyncio.shield(task)
                         except asyncio.CancelledError:
-                            await asyncio.wait([task])
+                            # Cancelled twice when the job was cancelled while it awaited
+                            # the objects in flight (by that gather, then by run's
+                            # handler): the request is waited for whatever, or the job
+                            # would end with copies still landing and sources going.
+                            while not task.done():
+                                with contextlib.suppress(asyncio.CancelledError):
+                                    await asyncio.wait([task])
                             if not task.cancelled() and task.exception() is not None:
                                 err = translate(task.exception(), named, f"Copying {info.key}")
                                 _failed(job, info.key, err.code, err.message)
@@ -123,6 +130,12 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
             gate.release()
 
     job.listing = True
+    if conflict == "update":
+        try:
+            index = await update.target_index(target)
+        except Exception as exc:
+            job.listing = False
+            raise translate(exc, target.root, f"Listing {target.path or 'the top'}") from None
     try:
         try:
             # aclosing: a cancel ends the listing's task now, not when the generator is collected.
@@ -192,7 +205,12 @@ def _failed(job: Job, key: str, code: str, message: str):
         job.failed.append({"path": key, "code": code, "message": message})
 
 
-async def _one_object(jobs, job, source, info, target, dest, mode, conflict):
+async def _one_object(jobs, job, source, info, target, dest, mode, conflict, index=None):
+    if index is not None:
+        if await update.same_content(source, info, target, index.get(dest)):
+            await update.skip_same(job, source, info, target, dest, mode)
+            return
+        conflict = update.object_conflict(index, dest)
     if target.root is None and dest.endswith("/"):
         done = await _folder_marker(job, info, target, dest)
     else:

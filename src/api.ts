@@ -37,6 +37,8 @@ export interface IBucketsApi {
   startTransfer(request: ITransferRequest): Promise<IJob>;
   listJobs(): Promise<IJob[]>;
   cancelJob(id: string): Promise<IJob>;
+  /** POST jobs/<id>/resume: a new job that skips what is at the target already. */
+  resumeJob(id: string): Promise<IJob>;
   startUpload(request: IUploadRequest): Promise<IJob>;
   sendChunk(id: string, offset: number, chunk: Blob): Promise<IJob>;
   planDelete(root: string, path: string): Promise<IDeletePlan>;
@@ -88,6 +90,14 @@ export class BucketsApi implements IBucketsApi {
     return requestAPI<IJob>(
       `jobs/${encodeURIComponent(id)}`,
       { method: 'DELETE' },
+      this.settings
+    );
+  }
+
+  resumeJob(id: string): Promise<IJob> {
+    return requestAPI<IJob>(
+      `jobs/${encodeURIComponent(id)}/resume`,
+      { method: 'POST', body: '{}' },
       this.settings
     );
   }

@@ -15,6 +15,7 @@ import { BucketsApi, IBucketsApi } from './api';
 import { BucketActions, ZarrOpenWith } from './actions';
 import { addCommands, CommandIDs } from './commands';
 import { ExpiringSoon } from './expiringSoon';
+import { connectJobActions } from './jobActions';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
@@ -131,6 +132,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let expiring: ExpiringSoon | null = null;
     const moves = new PersistentMoves(panel, api, transfers, () => expiring);
     addCommands(app, panel, actions, moves, palette);
+    connectJobActions(app, panel, api, jobs);
     toBucket = new ToBucketCommands(app, {
       api,
       panel,

@@ -1,5 +1,6 @@
 /**
- * The server's jobs, polled: quickly while any runs, slowly otherwise. No DOM.
+ * The server's jobs, polled: quickly while any runs, slowly otherwise; finished jobs the
+ * user cleared are left out of `visible` for the browser session. No DOM.
  */
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -9,8 +10,18 @@ import { isActive } from './transferRules';
 import { ConflictPolicy, IJob, ITransferRequest } from './tokens';
 import { uploadFile } from './uploads';
 
+/** Where the cleared jobs' ids are kept: for the browser tab's session. */
+const DISMISSED_KEY = 'leap-buckets:dismissed-jobs';
+
+/** The part of `sessionStorage` the model uses (a stand-in in tests). */
+export type SessionStore = Pick<Storage, 'getItem' | 'setItem'>;
+
 export class JobsModel {
-  constructor(private readonly api: IBucketsApi) {
+  constructor(
+    private readonly api: IBucketsApi,
+    private readonly session: SessionStore | null = Private.sessionStore()
+  ) {
+    this._dismissed = Private.loadDismissed(session);
     this._poll = new Poll({
       factory: () => this.refresh(),
       frequency: { interval: 5000, backoff: true, max: 30000 },
@@ -31,6 +42,37 @@ export class JobsModel {
   }
   get running(): number {
     return this._jobs.filter(isActive).length;
+  }
+  /** The jobs the pane shows: all but the finished ones the user cleared. */
+  get visible(): IJob[] {
+    return this._jobs.filter(job => !this._dismissed.has(job.id));
+  }
+  /** Finished jobs the pane shows, which "Clear finished" would clear. */
+  get finishedShown(): number {
+    return this.visible.filter(job => !isActive(job)).length;
+  }
+
+  /** Clear the finished jobs from the pane, for this browser session; none is deleted. */
+  dismissFinished(): void {
+    for (const job of this._jobs) {
+      if (!isActive(job)) {
+        this._dismissed.add(job.id);
+      }
+    }
+    // Only ids the server still lists are kept: the list stays as short as the server's.
+    const listed = new Set(this._jobs.map(job => job.id));
+    this._dismissed = new Set(
+      [...this._dismissed].filter(id => listed.has(id))
+    );
+    this.session?.setItem(DISMISSED_KEY, JSON.stringify([...this._dismissed]));
+    this._changed.emit();
+  }
+
+  /** Start an unfinished transfer again, skipping what reached its target. */
+  async resume(id: string): Promise<IJob> {
+    const job = await this.api.resumeJob(id);
+    this._track(job);
+    return job;
   }
 
   async refresh(): Promise<void> {
@@ -130,8 +172,32 @@ export class JobsModel {
   }
 
   private _jobs: IJob[] = [];
+  private _dismissed: Set<string>;
   private _unlisted = new Set<string>(); // started here, not yet in a listing
   private _poll: Poll;
   private _changed = new Signal<this, void>(this);
   private _ended = new Signal<this, IJob>(this);
+}
+
+namespace Private {
+  export function sessionStore(): SessionStore | null {
+    try {
+      return window.sessionStorage;
+    } catch {
+      return null; // storage refused (privacy settings): clearing lasts until reload
+    }
+  }
+
+  export function loadDismissed(session: SessionStore | null): Set<string> {
+    const saved = session?.getItem(DISMISSED_KEY);
+    if (!saved) {
+      return new Set();
+    }
+    try {
+      const ids = JSON.parse(saved);
+      return new Set(Array.isArray(ids) ? ids.map(String) : []);
+    } catch {
+      return new Set(); // written by another version: nothing cleared is shown again later
+    }
+  }
 }

@@ -85,6 +85,7 @@ class FakeApi implements IBucketsApi {
     return [];
   }
   cancelJob = notUsed;
+  resumeJob = notUsed;
   startUpload = notUsed;
   sendChunk = notUsed;
   planDelete = notUsed;
