@@ -34,7 +34,7 @@ export function connectJobActions(
       place.root,
       place.path
     );
-    if (outcome.state !== 'started' && outcome.state !== 'declined') {
+    if ('message' in outcome) {
       Notification.error(outcome.message, { autoClose: false });
     }
   });
