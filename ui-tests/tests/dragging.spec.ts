@@ -130,7 +130,7 @@ test('a folder dropped on a folder moves, and Undo moves it back as it was', asy
     await page.mouse.up();
 
     const done = page.locator('.Toastify__toast', {
-      hasText: `Move gs://leap-scratch/demo/${name}/ to gs://leap-scratch/demo/notes/${name}/: done.`
+      hasText: `Moved 2 items from gs://leap-scratch/demo/${name}/ to gs://leap-scratch/demo/notes/${name}/.`
     });
     await expect(done).toBeVisible({ timeout: 30000 });
     expect(await keys('leap-scratch', `demo/${name}/`)).toEqual([]);
@@ -173,7 +173,7 @@ test('Undo is refused, and says why, once the moved object has changed', async (
     );
     await page.mouse.up();
     const done = page.locator('.Toastify__toast', {
-      hasText: `to gs://leap-scratch/demo/notes/${name}: done.`
+      hasText: `to gs://leap-scratch/demo/notes/${name}.`
     });
     await expect(done).toBeVisible({ timeout: 30000 });
     expect(await read('leap-scratch', `demo/notes/${name}`)).toBe('as moved');

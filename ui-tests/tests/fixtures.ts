@@ -37,6 +37,10 @@ export const WORKSPACE =
 export async function openPanel(
   page: IJupyterLabPageFixture
 ): Promise<Locator> {
+  // JupyterLab opens its Launcher once it has restored the layout, and activating it
+  // takes the keyboard focus: a test that pressed keys in the listing before that lost
+  // them to the Launcher (seen with End, then Home). Wait for it first.
+  await expect(page.locator('.jp-Launcher')).toBeVisible();
   await sidebarTab(page, 'leap-buckets-panel').click();
   const panel = page.locator('#leap-buckets-panel');
   await expect(panel).toBeVisible();
