@@ -39,30 +39,6 @@ S3 = f"http://127.0.0.1:{S3_PORT}"
 PY = sys.executable
 
 
-def rclone_cmd() -> list:
-    """rclone with 16 checkers and transfers, reaching the services where the tools do
-    (network.tool_endpoints: through the proxies under --network)."""
-    ep = network.tool_endpoints()
-    return [
-        "rclone",
-        "--checkers",
-        "16",
-        "--transfers",
-        "16",
-        "--gcs-anonymous",
-        "--gcs-endpoint",
-        f"{ep['gcs']}/storage/v1/",
-        "--s3-provider",
-        "Other",
-        "--s3-endpoint",
-        ep["s3"],
-        "--s3-access-key-id",
-        "testing",
-        "--s3-secret-access-key",
-        "testing",
-    ]
-
-
 FSSPEC = """
 import json, sys, time, aiohttp
 count, first, started, flight, most = [0], [None], [0.0], [0], [0]
@@ -162,7 +138,7 @@ def run(cmd, env=None) -> dict:
 
 def rclone_counted(remote) -> tuple:
     """Requests and seconds to the first delete of `rclone purge`, from its header dump."""
-    out = run(rclone_cmd() + ["purge", "--dump", "headers", "--log-format", "date,time,microseconds", remote])
+    out = run(network.rclone_cmd() + ["purge", "--dump", "headers", "--log-format", "date,time,microseconds", remote])
     requests = out["err"].count("HTTP REQUEST")
     lines = out["err"].splitlines()
     times, first = [], None
@@ -276,7 +252,7 @@ def bench(args, run_id):
             def rclone(rep, *, prefix=prefix, provider=provider, n=n, remote=remote, bucket=bucket):
                 store = f"{prefix}rclone-{rep}.zarr"
                 seed(provider, store + "/", n)
-                timed = run(rclone_cmd() + ["purge", f"{remote}{bucket}/{store}"])
+                timed = run(network.rclone_cmd() + ["purge", f"{remote}{bucket}/{store}"])
                 requests, first = None, None
                 if "rclone-count" in args.tools and rep == 0:
                     seed(provider, prefix + "rclone-counted.zarr/", n)

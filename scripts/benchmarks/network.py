@@ -121,3 +121,27 @@ def describe(profile) -> str:
         else:
             parts.append(f"{service}: {2 * s['latency']} ms round trip, {s['rate'] * 8 / 1000:.0f} Mbit/s each way")
     return f"network {profile} through Toxiproxy ({'; '.join(parts)})"
+
+
+def rclone_cmd() -> list:
+    """rclone with 16 checkers and transfers, reaching the services where the measured tools
+    do (through the proxies under --network), anonymous on GCS, moto's keys on S3."""
+    ep = tool_endpoints()
+    return [
+        "rclone",
+        "--checkers",
+        "16",
+        "--transfers",
+        "16",
+        "--gcs-anonymous",
+        "--gcs-endpoint",
+        f"{ep['gcs']}/storage/v1/",
+        "--s3-provider",
+        "Other",
+        "--s3-endpoint",
+        ep["s3"],
+        "--s3-access-key-id",
+        "testing",
+        "--s3-secret-access-key",
+        "testing",
+    ]

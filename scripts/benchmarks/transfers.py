@@ -39,30 +39,6 @@ SCALES = {
 PY = sys.executable
 
 
-def rclone_cmd() -> list:
-    """rclone with 16 transfers and checkers, reaching the services where the tools do
-    (through the proxies under --network)."""
-    ep = network.tool_endpoints()
-    return [
-        "rclone",
-        "--transfers",
-        "16",
-        "--checkers",
-        "16",
-        "--gcs-anonymous",
-        "--gcs-endpoint",
-        f"{ep['gcs']}/storage/v1/",
-        "--s3-provider",
-        "Other",
-        "--s3-endpoint",
-        ep["s3"],
-        "--s3-access-key-id",
-        "testing",
-        "--s3-secret-access-key",
-        "testing",
-    ]
-
-
 GCSFS = """
 import json, resource, sys, time, aiohttp, gcsfs.core as g
 count = [0]
@@ -95,11 +71,11 @@ def run(cmd, env=None) -> tuple:
 
 def rclone(*args, count=True) -> tuple:
     """Timed run, then (if `count`) a second run with `--dump headers` to count its requests."""
-    seconds, rss, _, cpu, emulators = run(rclone_cmd() + list(args))
+    seconds, rss, _, cpu, emulators = run(network.rclone_cmd() + list(args))
     if not count:
         return seconds, rss, None, cpu, emulators
     target = args[-1].rstrip("/") + "-counted"
-    err = measure(rclone_cmd() + ["--dump", "headers", *args[:-1], target]).err
+    err = measure(network.rclone_cmd() + ["--dump", "headers", *args[:-1], target]).err
     return seconds, rss, err.count("HTTP REQUEST"), cpu, emulators
 
 
