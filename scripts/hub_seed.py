@@ -10,7 +10,9 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from seed import GCS, counts, gcs_put, http, put_store, s3, zarr_files  # noqa: E402
+from seed import GCS, S3, counts, gcs_put, http, put_store, s3_client, zarr_files  # noqa: E402
+
+s3 = s3_client(S3)  # moto, where the hub's servers read OSN
 
 
 def ensure_buckets():
