@@ -136,14 +136,14 @@ export function jobSentence(
     ? `; ${job.objectsSkipped.toLocaleString('en-US')} already there, skipped`
     : '';
   if (job.conflict === 'update' && !upload) {
-    // An update counts what it skipped among the objects done: say what it copied.
+    // An update counts what it skipped among the objects done: say what it copied, and
+    // both counts first, before the places, which a notification may cut off.
     const s = job.objectsSkipped ?? 0;
     const copied = n - s;
     const what = `${copied.toLocaleString('en-US')} ${copied === 1 ? 'item' : 'items'}`;
-    const same = s
-      ? `; ${s.toLocaleString('en-US')} already there with the same size and checksum, skipped`
-      : '';
-    return `${verb} ${what} from ${from} to ${to}${same}.`;
+    return s
+      ? `${verb} ${what}, skipped ${s.toLocaleString('en-US')} already there, from ${from} to ${to}.`
+      : `${verb} ${what} from ${from} to ${to}.`;
   }
   return upload
     ? `${verb} ${from} to ${to}${skipped}.`

@@ -184,11 +184,11 @@ describe("an update's end sentence", () => {
     ...fields
   });
 
-  it('counts what it copied apart from what was already there', () => {
+  it('counts what it copied apart from what was already there, counts first', () => {
     expect(
       jobSentence(update({ objectsDone: 3, objectsSkipped: 2 }), urlOf)
     ).toBe(
-      'Copied 1 item from gs://leap-scratch/alice/run/ to gs://leap-persistent/alice/; 2 already there with the same size and checksum, skipped.'
+      'Copied 1 item, skipped 2 already there, from gs://leap-scratch/alice/run/ to gs://leap-persistent/alice/.'
     );
     expect(
       jobSentence(update({ objectsDone: 3, objectsSkipped: 0 }), urlOf)
