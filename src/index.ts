@@ -76,7 +76,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       start: request => jobs.startTransfer(request),
       ask: askConflict,
       report,
-      describe
+      describe,
+      rootOf: id => model.roots.find(root => root.id === id)
     });
     const uploads = new UploadQueue({
       upload: (file, target, conflict, onStart, onSent) =>

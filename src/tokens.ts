@@ -128,7 +128,12 @@ export interface ISortState {
 
 export type Place = { root: string; path: string } | { local: string };
 export type TransferMode = 'copy' | 'move';
-export type ConflictPolicy = 'fail' | 'skip' | 'overwrite' | 'rename';
+/**
+ * 'update' (transfers only, folder into folder): objects with the same size and checksum
+ * at the target are skipped, the others replaced, like `rclone copy --checksum`.
+ */
+export type ConflictPolicy =
+  'fail' | 'skip' | 'overwrite' | 'rename' | 'update';
 
 export interface ITransferRequest {
   source: Place;

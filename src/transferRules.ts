@@ -135,6 +135,16 @@ export function jobSentence(
   const skipped = job.objectsSkipped
     ? `; ${job.objectsSkipped.toLocaleString('en-US')} already there, skipped`
     : '';
+  if (job.conflict === 'update' && !upload) {
+    // An update counts what it skipped among the objects done: say what it copied, and
+    // both counts first, before the places, which a notification may cut off.
+    const s = job.objectsSkipped ?? 0;
+    const copied = n - s;
+    const what = `${copied.toLocaleString('en-US')} ${copied === 1 ? 'item' : 'items'}`;
+    return s
+      ? `${verb} ${what}, skipped ${s.toLocaleString('en-US')} already there, from ${from} to ${to}.`
+      : `${verb} ${what} from ${from} to ${to}.`;
+  }
   return upload
     ? `${verb} ${from} to ${to}${skipped}.`
     : `${verb} ${items} from ${from} to ${to}${skipped}.`;

@@ -12,7 +12,7 @@ import {
   IConflictQuestion
 } from '../workflows/conflict';
 
-/** The dialog's buttons: Cancel, then one per choice, Overwrite as a warning. */
+/** The dialog's buttons: Cancel, then one per choice, Update and Overwrite as warnings. */
 export function conflictButtons(question: IConflictQuestion): Dialog.IButton[] {
   return [
     Dialog.cancelButton(),
@@ -20,7 +20,9 @@ export function conflictButtons(question: IConflictQuestion): Dialog.IButton[] {
       (choice.destructive ? Dialog.warnButton : Dialog.okButton)({
         label: choice.label,
         actions: [choice.policy],
-        caption: choice.destructive ? question.overwriteNote : ''
+        caption:
+          choice.description ??
+          (choice.destructive ? question.overwriteNote : '')
       })
     )
   ];
@@ -49,7 +51,7 @@ export const askConflict: AskConflict = async question => {
   );
 };
 
-/** The body: the message, the two sides, and what Overwrite replaces. */
+/** The body: the message, the two sides, what Update does (or why not), what Overwrite replaces. */
 export class ConflictBody extends Widget {
   constructor(question: IConflictQuestion) {
     super();
@@ -67,6 +69,29 @@ export class ConflictBody extends Widget {
     const note = document.createElement('p');
     note.className = 'jp-LeapBuckets-conflictOverwrite';
     note.textContent = question.overwriteNote;
-    this.node.append(message, sides, note);
+    this.node.append(message, sides);
+    // What Update does, or why it is not offered here, above what Overwrite destroys.
+    for (const choice of question.choices) {
+      if (choice.description) {
+        this.node.append(
+          Private.note('jp-LeapBuckets-conflictUpdate', choice.description)
+        );
+      }
+    }
+    for (const missing of question.unavailable) {
+      this.node.append(
+        Private.note('jp-LeapBuckets-conflictUnavailable', missing.reason)
+      );
+    }
+    this.node.append(note);
+  }
+}
+
+namespace Private {
+  export function note(className: string, text: string): HTMLElement {
+    const p = document.createElement('p');
+    p.className = className;
+    p.textContent = text;
+    return p;
   }
 }

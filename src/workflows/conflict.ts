@@ -5,7 +5,7 @@
  * dialog (widgets/conflictDialog.ts) only renders it.
  */
 import { formatDate, formatSize } from '../format';
-import { ConflictPolicy, Place } from '../tokens';
+import { ConflictPolicy, IRoot, Place } from '../tokens';
 
 /** An answer of the conflict question (every policy but the first request's 'fail'). */
 export type ConflictAnswer = Exclude<ConflictPolicy, 'fail'>;
@@ -16,7 +16,32 @@ export interface IConflictChoice {
   policy: ConflictAnswer;
   /** Overwriting destroys: its button is a warning and is never the default. */
   destructive: boolean;
+  /** What the choice does, said under the sides (Update's; others have none). */
+  description?: string;
 }
+
+/** A choice that this conflict does not offer, and why (the dialog says so). */
+export interface IUnavailableChoice {
+  label: string;
+  reason: string;
+}
+
+/**
+ * What the question offers beyond Skip / Keep both / Overwrite: Update, when a folder
+ * (or Zarr store) meets a folder, unless `updateBlocked` says why it cannot be.
+ */
+export interface IConflictShape {
+  folders: boolean;
+  updateBlocked: string | null;
+}
+
+export const NO_SHAPE: IConflictShape = { folders: false, updateBlocked: null };
+
+export const UPDATE_LABEL = 'Update (copy only what differs)';
+
+/** Update's description in the dialog. */
+export const UPDATE_DESCRIPTION =
+  'Update copies only what differs: objects with the same size and checksum are skipped; the others are replaced.';
 
 /** What is known of one side of a conflict: its size and when it was last modified. */
 export interface IConflictSide {
@@ -55,6 +80,8 @@ export interface IConflictQuestion {
   sides: { existing: string; incoming: string };
   /** What Overwrite replaces, with what, named by size and modified time. */
   overwriteNote: string;
+  /** Choices not offered here, each with why (Update where nothing may be replaced). */
+  unavailable: IUnavailableChoice[];
 }
 
 /** Asks the user; resolves with the chosen policy, or null when they cancelled. */
@@ -88,16 +115,31 @@ export function overwriteNote(sides: IConflictSides): string {
 /** The question for the server's conflict message and what is known of both sides. */
 export function conflictQuestion(
   message: string,
-  sides: IConflictSides = { existing: null, incoming: null }
+  sides: IConflictSides = { existing: null, incoming: null },
+  shape: IConflictShape = NO_SHAPE
 ): IConflictQuestion {
+  const choices: IConflictChoice[] = [
+    { label: 'Skip', policy: 'skip', destructive: false },
+    { label: 'Keep both', policy: 'rename', destructive: false }
+  ];
+  const unavailable: IUnavailableChoice[] = [];
+  if (shape.folders && shape.updateBlocked) {
+    unavailable.push({ label: UPDATE_LABEL, reason: shape.updateBlocked });
+  } else if (shape.folders) {
+    // It replaces what differs, so it is a warning like Overwrite, never the default.
+    choices.push({
+      label: UPDATE_LABEL,
+      policy: 'update',
+      destructive: true,
+      description: UPDATE_DESCRIPTION
+    });
+  }
+  choices.push({ label: 'Overwrite', policy: 'overwrite', destructive: true });
   return {
     title: 'Already there',
     message,
-    choices: [
-      { label: 'Skip', policy: 'skip', destructive: false },
-      { label: 'Keep both', policy: 'rename', destructive: false },
-      { label: 'Overwrite', policy: 'overwrite', destructive: true }
-    ],
+    choices,
+    unavailable,
     defaultPolicy: 'skip',
     existing: sides.existing,
     incoming: sides.incoming,
@@ -153,4 +195,47 @@ export async function readSides(
     'size' in incoming ? incoming : read(incoming)
   ]);
   return { existing: a, incoming: b };
+}
+
+/**
+ * Why Update cannot be offered for a transfer landing at `landing`, or null when it can.
+ * It replaces the objects that differ, which the server allows only inside the root's
+ * `deletable` prefix (docs/api.md, "Resume and update"); elsewhere it would fail object
+ * by object, so it is not offered. The workspace is the user's own: always allowed.
+ */
+export function updateBlocked(
+  landing: Place,
+  root: IRoot | undefined
+): string | null {
+  if (!('root' in landing)) {
+    return null;
+  }
+  if (!root || root.deletable === null) {
+    return `Update is unavailable: it replaces the objects that differ, and nothing in ${root?.label ?? landing.root} may be replaced.`;
+  }
+  if (!landing.path.startsWith(root.deletable)) {
+    return `Update is unavailable: it replaces the objects that differ, and in ${root.label} you may replace only inside ${root.url}${root.deletable}.`;
+  }
+  return null;
+}
+
+/** What a transfer of `source` into `target` may be asked: Update when folders meet. */
+export function conflictShape(
+  source: Place,
+  target: Place,
+  rootOf: (id: string) => IRoot | undefined
+): IConflictShape {
+  const sourcePath = 'root' in source ? source.path : source.local;
+  // A folder lands under its own name as a folder; what is in the way there is a folder.
+  if (!sourcePath.endsWith('/')) {
+    return NO_SHAPE;
+  }
+  const landing = landingPlace(source, target);
+  return {
+    folders: true,
+    updateBlocked: updateBlocked(
+      landing,
+      'root' in landing ? rootOf(landing.root) : undefined
+    )
+  };
 }

@@ -9,6 +9,7 @@ import { transferMode } from '../transferRules';
 import {
   ConflictPolicy,
   IJob,
+  IRoot,
   ITransferRequest,
   Place,
   TransferMode
@@ -17,9 +18,12 @@ import {
   AskConflict,
   ConflictAnswer,
   conflictQuestion,
+  conflictShape,
   DescribePlace,
+  IConflictShape,
   IConflictSides,
   landingPlace,
+  NO_SHAPE,
   readSides
 } from './conflict';
 
@@ -31,8 +35,12 @@ export {
   IConflictQuestion
 } from './conflict';
 
-/** What to do when a transfer or upload would land on something (a setting). */
-export type ConflictSetting = 'ask' | ConflictAnswer;
+/**
+ * What to do when a transfer or upload would land on something (a setting). Not
+ * 'update': the setting answers uploads too, which the server cannot update (a single
+ * file has nothing to compare object by object), so Update is asked, folder by folder.
+ */
+export type ConflictSetting = 'ask' | Exclude<ConflictAnswer, 'update'>;
 
 /** Says things to the user (notifications in the app). */
 export interface IReporter {
@@ -66,7 +74,8 @@ export async function withConflictQuestion<T>(
   setting: ConflictSetting,
   ask: AskConflict,
   sendSkip = true,
-  sides: () => Promise<IConflictSides> = Private.noSides
+  sides: () => Promise<IConflictSides> = Private.noSides,
+  shape: IConflictShape = NO_SHAPE
 ): Promise<{ result: T; conflict: ConflictPolicy } | null> {
   let conflict = firstPolicy(setting);
   for (;;) {
@@ -76,7 +85,9 @@ export async function withConflictQuestion<T>(
       if (!isAskableConflict(error, conflict)) {
         throw error;
       }
-      const answer = await ask(conflictQuestion(error.message, await sides()));
+      const answer = await ask(
+        conflictQuestion(error.message, await sides(), shape)
+      );
       if (!answer || (answer === 'skip' && !sendSkip)) {
         return null;
       }
@@ -103,6 +114,8 @@ export interface ITransferDeps {
   report: IReporter;
   /** Read one side of a conflict, for the question (none: sizes and times unknown). */
   describe?: DescribePlace;
+  /** The root of an id, to tell whether Update may replace at the target (none: it may not). */
+  rootOf?: (id: string) => IRoot | undefined;
 }
 
 /** Starts transfers as server jobs, asking the user on conflicts. */
@@ -151,7 +164,8 @@ export class TransferFlow {
         this.deps.ask,
         true,
         () =>
-          readSides(this.deps.describe, landingPlace(source, target), source)
+          readSides(this.deps.describe, landingPlace(source, target), source),
+        conflictShape(source, target, this.deps.rootOf ?? (() => undefined))
       );
       if (!answer) {
         outcome.declined = true;
