@@ -17,7 +17,7 @@ import {
   issueUrl,
   requestsDeletion
 } from './osnRules';
-import { IEntry } from './tokens';
+import { IDetails, IEntry } from './tokens';
 import { BucketPanel } from './widgets/panel';
 import { confirmDeletionRequest } from './widgets/deletionRequestDialog';
 
@@ -62,7 +62,16 @@ export class OsnCommands {
       return;
     }
     // GET details counts what lies under a folder; a file is itself one object.
-    const details = await this.api.details(root.id, target.path);
+    let details: IDetails;
+    try {
+      details = await this.api.details(root.id, target.path);
+    } catch (error) {
+      Notification.error(
+        `Could not count what lies under ${root.url}${target.path}: ${(error as Error).message}`,
+        { autoClose: false }
+      );
+      return;
+    }
     const request = {
       url: `${root.url}${target.path}`,
       objects: target.file ? 1 : (details.objects ?? 0),
