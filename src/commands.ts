@@ -46,6 +46,9 @@ export namespace CommandIDs {
   /** From JupyterLab's file browser (toBucketCommands.ts): args {root?, path?}. */
   export const copyToBucket = 'leap-buckets:copy-to-bucket';
   export const moveToBucket = 'leap-buckets:move-to-bucket';
+  /** OSN (osnCommands.ts). */
+  export const requestDeletion = 'leap-buckets:request-deletion';
+  export const copyHpcUpload = 'leap-buckets:copy-hpc-upload';
 }
 
 export const PALETTE_CATEGORY = 'LEAP Buckets';

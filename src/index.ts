@@ -14,6 +14,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { BucketsApi, IBucketsApi } from './api';
 import { BucketActions, ZarrOpenWith } from './actions';
 import { addCommands, CommandIDs } from './commands';
+import { addOsnCommands, OsnCommands } from './osnCommands';
 import { ExpiringSoon } from './expiringSoon';
 import { connectJobActions } from './jobActions';
 import { JobsModel } from './jobs';
@@ -133,6 +134,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let expiring: ExpiringSoon | null = null;
     const moves = new PersistentMoves(panel, api, transfers, () => expiring);
     addCommands(app, panel, actions, moves, palette);
+    const osn = new OsnCommands(panel, actions, api);
+    addOsnCommands(app, osn, actions, palette);
     connectJobActions(app, panel, api, jobs);
     toBucket = new ToBucketCommands(app, {
       api,
@@ -189,6 +192,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
             .composite as ConflictSetting;
           transfers.onConflict = onConflict;
           uploads.onConflict = onConflict;
+          osn.issueTemplate = settings.get('deletionRequestUrl')
+            .composite as string;
           actions.zarrOpenWith = settings.get('zarrOpenWith')
             .composite as ZarrOpenWith;
           const minutes = settings.get('expiringCheckMinutes')

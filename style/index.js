@@ -2,3 +2,4 @@ import './base.css';
 import './folderPicker.css';
 import './filePreview.css';
 import './handoff.css';
+import './osn.css';
