@@ -42,7 +42,9 @@ async def start_transfer(service, jobs, body: dict) -> Job:
         if conflict == "overwrite" and not folder and target.root is not None:
             guard.check(guard.OVERWRITE, target.root, target.path)  # may this user destroy it?
         if conflict == "fail":
-            raise ApiError(409, "conflict", f"{target.url} exists already; choose to overwrite, skip, or keep both.")
+            # A folder meeting a folder may also be updated (only what differs is copied).
+            choices = "skip, keep both, update or overwrite" if folder else "skip, keep both or overwrite"
+            raise ApiError(409, "conflict", f"{target.url} exists already; choose to {choices}.")
         if conflict == "rename":
             target = await free_name(target, folder)
             allowed_target(target)  # the final name, asked again

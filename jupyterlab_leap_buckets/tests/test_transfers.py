@@ -144,7 +144,13 @@ async def test_conflict_policies(post, finish):
     target = {"root": "persistent", "path": dest}
     status, body = await post({"source": source, "target": target, "conflict": "fail"})
     assert status == 409 and body["error"]["code"] == "conflict"
+    assert "skip, keep both or overwrite" in body["error"]["message"]  # a file: no update
     assert gcs_get("leap-persistent", dest + "README.md") == b"old"
+    # A folder meeting a folder may also be updated, and the message says so.
+    gcs_put("leap-persistent", dest + "results/old.nc", b"old")
+    folder = {"root": "scratch", "path": "demo/results/"}
+    status, body = await post({"source": folder, "target": target, "conflict": "fail"})
+    assert status == 409 and "skip, keep both, update or overwrite" in body["error"]["message"], body
 
     status, job = await post({"source": source, "target": target, "conflict": "skip"})
     job = await finish(job)
