@@ -8,12 +8,13 @@ places (a bucket root or the server's disk), verified object by object.
   targets send resumable chunks of storage.gcs.UPLOAD_CHUNK (32 MiB) or, from 150 MiB,
   parallel composite parts (storage/gcs_composite.py: 16 MiB, four at a time).
   Memory is bounded whatever the sizes: at most CONCURRENCY objects move at once, of
-  which at most LARGE_CONCURRENCY are larger than one chunk. A large object holds its
+  which at most LARGE_CONCURRENCY are larger than one chunk, and those in flight count
+  at most SMALL_BYTES between them (a large one as one chunk). A large object holds its
   READ_AHEAD pieces (32 MiB) and, towards GCS, the chunk being filled, its copy and the
   chunk on its way (about 130 MiB; in composite parts, the part being filled and four
   on their way, about 112 MiB; towards S3, PARTS_IN_FLIGHT parts, about 64 MiB); small
-  ones one piece each. So a job holds about 2 x 130 + 14 x 8 = 370 MiB of object data
-  at most, whatever the files' sizes (what the process measured: docs/benchmarks.md).
+  ones one piece each. So a job holds about 2 x 130 + 112 = 372 MiB of object data at
+  most, whatever the files' sizes (what the process measured: docs/benchmarks.md).
 - Each object is checked after it lands: size, and MD5 / CRC32C wherever the target or
   source reports one. A mismatch deletes the copy and fails the object.
 - A move deletes each source object only after its copy has been verified.
@@ -37,8 +38,13 @@ from .translate import translate
 
 log = logging.getLogger(__name__)
 
-CONCURRENCY = 16  # objects in flight
+# Objects in flight. Over a hub's round trips, many small objects wait on latency, not
+# bytes: 16 in flight left downloads of 64 KiB files at 0.68x gcsfs (which gathers 128)
+# under the `hub` profile (docs/benchmarks.md, "Transfers over the hub profile"), so the
+# count is high and what they hold is bounded by SMALL_BYTES instead.
+CONCURRENCY = 64
 LARGE_CONCURRENCY = 2  # of which larger than one chunk
+SMALL_BYTES = 14 * CHUNK  # what the objects in flight may hold between them (112 MiB)
 # Objects of the source's listing read ahead of those handed out: the next page is asked
 # for while the objects of the one before are copied, not after, since listing and
 # copying in turn left a download of many small files waiting on pages (docs/benchmarks.md,
@@ -53,7 +59,7 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
     and the job's totals grow with the listing. Nothing waits for the whole listing, and
     nothing holds it: a folder of a million objects costs no more memory than one of a
     thousand."""
-    gate, large = asyncio.Semaphore(CONCURRENCY), asyncio.Semaphore(LARGE_CONCURRENCY)
+    gate, large = Allowance(CONCURRENCY, SMALL_BYTES), asyncio.Semaphore(LARGE_CONCURRENCY)
     in_flight: set = set()
     started_uploads: list = []  # (key, upload id) of multipart uploads begun (S3)
     target = Place(target.store, target.root, target.path, started_uploads)
@@ -127,7 +133,7 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                     return
                 jobs.progress(job)
         finally:
-            gate.release()
+            gate.give(min(info.size, CHUNK))
 
     job.listing = True
     if conflict == "update":
@@ -145,7 +151,7 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                     job.bytesTotal = (job.bytesTotal or 0) + info.size
                     if job.objectsTotal % 1000 == 1:
                         jobs.progress(job)
-                    await gate.acquire()
+                    await gate.take(min(info.size, CHUNK))
                     task = asyncio.ensure_future(one(info))
                     in_flight.add(task)
                     task.add_done_callback(in_flight.discard)
@@ -186,6 +192,28 @@ async def _listing(source: Place):
             yield info
     else:
         yield await source.store.head(source.path)
+
+
+class Allowance:
+    """At most `objects` in flight, holding at most `size` bytes between them; one object
+    always goes, whatever its cost. One task takes (the listing's loop), many give."""
+
+    def __init__(self, objects: int, size: int):
+        self.objects, self.size = objects, size
+        self.count = self.used = 0
+        self._changed = asyncio.Event()
+
+    async def take(self, cost: int):
+        while self.count >= self.objects or (self.count and self.used + cost > self.size):
+            self._changed.clear()
+            await self._changed.wait()
+        self.count += 1
+        self.used += cost
+
+    def give(self, cost: int):
+        self.count -= 1
+        self.used -= cost
+        self._changed.set()
 
 
 class _NoLimit:

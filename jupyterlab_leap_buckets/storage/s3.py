@@ -41,14 +41,17 @@ class S3Store:
             asynchronous=True,
             skip_instance_cache=True,
         )
-        self.fs = s3fs.S3FileSystem(**options)
+        # botocore keeps 10 connections by default, fewer than a transfer's objects in
+        # flight (transfers.CONCURRENCY): the rest would queue for a connection.
+        pool = {"max_pool_connections": 64}
+        self.fs = s3fs.S3FileSystem(**options, config_kwargs=pool)
         # DeleteObjects goes out once, never re-sent by botocore or s3fs: a request cut
         # after the service applied it, sent again seconds later, would delete objects
         # written at those keys meanwhile (test_faults_emulator). bulk_delete.s3_batch
         # lists the keys again before another try. botocore's `max_attempts` counts
         # retries (1 meant one re-send); `total_max_attempts` counts every try.
         self.once = s3fs.S3FileSystem(
-            **options, config_kwargs={"retries": {"total_max_attempts": 1, "mode": "standard"}}
+            **options, config_kwargs={**pool, "retries": {"total_max_attempts": 1, "mode": "standard"}}
         )
         self.once.retries = 1
 
