@@ -67,6 +67,10 @@ export function hpcUploadCommand(
     'export RCLONE_CONFIG_OSN_SECRET_ACCESS_KEY="$OSN_SECRET"',
     // OSN users may not create buckets: rclone would otherwise try to.
     'export RCLONE_CONFIG_OSN_NO_CHECK_BUCKET=true',
-    `rclone copy --progress ${shellQuote(local)} ${shellQuote(target)}`
+    // From an HPC login node, about 150 ms from OSN, rclone's defaults (4 transfers, 8
+    // checkers) wait on round trips: 32 of each pushed 500 small files and four of 32 MiB
+    // 4.5x faster (`scripts/bench hpc-push`, docs/benchmarks.md). Multipart chunks stay at
+    // rclone's 5 MiB x 4, so 32 large files hold about 640 MiB at most.
+    `rclone copy --progress --transfers 32 --checkers 32 ${shellQuote(local)} ${shellQuote(target)}`
   ].join('\n');
 }

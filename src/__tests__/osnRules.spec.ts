@@ -137,7 +137,7 @@ describe('the HPC upload command', () => {
       'export RCLONE_CONFIG_OSN_SECRET_ACCESS_KEY="$OSN_SECRET"'
     );
     expect(lines[lines.length - 1]).toBe(
-      `rclone copy --progress ${LOCAL_PLACEHOLDER} osn:leap-pangeo-inbox/alice/run1/`
+      `rclone copy --progress --transfers 32 --checkers 32 ${LOCAL_PLACEHOLDER} osn:leap-pangeo-inbox/alice/run1/`
     );
   });
 
@@ -149,7 +149,7 @@ describe('the HPC upload command', () => {
     );
     expect(text).toContain('RCLONE_CONFIG_OSN_ENDPOINT=http://127.0.0.1:5555');
     expect(text).toContain(
-      `rclone copy --progress '/scratch/my data' 'osn:leap-pangeo-inbox/it'\\''s a run/'`
+      `rclone copy --progress --transfers 32 --checkers 32 '/scratch/my data' 'osn:leap-pangeo-inbox/it'\\''s a run/'`
     );
     expect(shellQuote('$HOME')).toBe("'$HOME'");
   });
