@@ -58,11 +58,14 @@ export interface IUsageRow {
   /** The item's part of the folder's bytes, 0..1, and as text ("42.1 %"). */
   share: number;
   shareText: string;
+  /** Dates only ("2026-11-23"); the tooltips carry the times. */
   oldest: string;
   newest: string;
+  oldestTime: string;
+  newestTime: string;
   cost: string;
-  /** "1 d: 12.0 MB · 7 d: 15.0 MB"; "" outside Scratch or when nothing expires. */
-  expires: string;
+  /** ["1 d: 12.0 MB", "7 d: 15.0 MB"]; none outside Scratch or when nothing expires. */
+  expires: string[];
   approximate: boolean;
   bytes: number;
 }
@@ -111,10 +114,10 @@ export function formatShare(share: number): string {
   return share < 0.001 ? '< 0.1 %' : `${(share * 100).toFixed(1)} %`;
 }
 
-/** What expires when, in a line: "1 d: 12.0 MB · 3 d: 15.0 MB · 7 d: 15.0 MB". */
-export function expiresText(entry: IUsageEntry): string {
+/** What expires when, a line per window: "1 d: 12.0 MB", "3 d: 15.0 MB", "7 d: 15.0 MB". */
+export function expiresText(entry: IUsageEntry): string[] {
   const windows = (entry.expires?.within ?? []).filter(w => w.objects > 0);
-  return windows.map(w => `${w.days} d: ${formatSize(w.bytes)}`).join(' · ');
+  return windows.map(w => `${w.days} d: ${formatSize(w.bytes)}`);
 }
 
 /** The table's rows, largest first (the server's order, kept for equal sizes). */
@@ -131,8 +134,10 @@ export function usageRows(usage: IUsage): IUsageRow[] {
       size: formatSize(entry.bytes) + more,
       share,
       shareText: formatShare(share),
-      oldest: formatDate(entry.oldest),
-      newest: formatDate(entry.newest),
+      oldest: formatDate(entry.oldest).slice(0, 10),
+      newest: formatDate(entry.newest).slice(0, 10),
+      oldestTime: formatDate(entry.oldest),
+      newestTime: formatDate(entry.newest),
       cost: formatCost(monthlyCost(entry.bytes, usage.pricePerGiBMonth)),
       expires: expiresText(entry),
       approximate: entry.approximate,

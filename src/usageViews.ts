@@ -75,7 +75,8 @@ export class UsageViews {
       measurable: () => measurableRoots(model.roots),
       remove: path => void this._delete(usage, path),
       move: path => void this._move(usage, path),
-      switchTo: rootId => this.open({ root: rootId })
+      switchTo: rootId => this.open({ root: rootId }),
+      openFolder: path => this.open({ root: where.root.id, path })
     });
     const widget = new MainAreaWidget({ content });
     widget.id = id;

@@ -110,11 +110,11 @@ describe('usage rules', () => {
         item('alice/run/', 15_000_000, { expires: { earliest: null, within } })
       ])
     );
-    expect(row.expires).toBe('3 d: 2.0 MB · 7 d: 15.0 MB');
+    expect(row.expires).toEqual(['3 d: 2.0 MB', '7 d: 15.0 MB']);
     const [plain] = usageRows(
       usage([item('alice/run/', 10)], { expiryWindows: null })
     );
-    expect(plain.expires).toBe('');
+    expect(plain.expires).toEqual([]);
   });
 
   it('charts the largest items and gathers the rest in one bar', () => {
@@ -255,6 +255,7 @@ describe('UsageView', () => {
   it('renders rows with their actions and forwards them', async () => {
     const removed: string[] = [];
     const moved: string[] = [];
+    const opened: string[] = [];
     const model = new UsageModel(scratch, 'alice/', async () =>
       usage([item('alice/run/', 3000), item('alice/notes.txt', 1000)])
     );
@@ -264,7 +265,8 @@ describe('UsageView', () => {
       measurable: () => [scratch, persistent],
       remove: path => removed.push(path),
       move: path => moved.push(path),
-      switchTo: () => undefined
+      switchTo: () => undefined,
+      openFolder: path => opened.push(path)
     });
     await model.load();
     await settle();
@@ -284,6 +286,9 @@ describe('UsageView', () => {
     (buttons[1] as HTMLButtonElement).click();
     expect(removed).toEqual(['alice/notes.txt']);
     expect(moved).toEqual(['alice/notes.txt']);
+    (rows[0].querySelector('a') as HTMLElement).click();
+    expect(opened).toEqual(['alice/run/']);
+    expect(rows[1].querySelector('a')).toBeNull(); // a file has nothing inside
     expect(
       view.node.querySelector('.jp-LeapBuckets-usageStatus')?.textContent
     ).toMatch(/^Complete/);

@@ -28,6 +28,8 @@ export interface IUsageViewOptions {
   remove(path: string): void;
   move(path: string): void;
   switchTo(rootId: string): void;
+  /** Open the view of a folder inside this one. */
+  openFolder(path: string): void;
 }
 
 export class UsageView extends Widget {
@@ -174,25 +176,49 @@ export class UsageView extends Widget {
     tr.className = 'jp-LeapBuckets-usageRow';
     tr.dataset.path = row.path;
     tr.classList.toggle('jp-mod-approximate', row.approximate);
-    const name = el('td', 'jp-LeapBuckets-usageName', row.name);
-    name.title = `${model.root.url}${row.path}`;
+    const name = el('td', 'jp-LeapBuckets-usageName');
+    if (row.type === 'directory') {
+      const link = el('a', 'jp-LeapBuckets-usageLink', row.name);
+      link.setAttribute('href', '#');
+      link.title = `What uses the space in ${model.root.url}${row.path}`;
+      link.addEventListener('click', event => {
+        event.preventDefault();
+        this.options.openFolder(row.path);
+      });
+      name.append(link);
+    } else {
+      name.textContent = row.name;
+      name.title = `${model.root.url}${row.path}`;
+    }
+    const oldest = el('td', '', row.oldest);
+    oldest.title = `Oldest object created ${row.oldestTime}`;
+    const newest = el('td', '', row.newest);
+    newest.title = `Newest object changed ${row.newestTime}`;
     const cells = [
       name,
       el('td', 'jp-LeapBuckets-usageNumber', row.objects),
       el('td', 'jp-LeapBuckets-usageNumber', row.size),
       el('td', 'jp-LeapBuckets-usageNumber', row.shareText),
-      el('td', '', row.oldest),
-      el('td', '', row.newest),
+      oldest,
+      newest,
       el('td', 'jp-LeapBuckets-usageNumber', row.cost)
     ];
     if (scratch) {
-      cells.push(el('td', 'jp-LeapBuckets-usageExpires', row.expires || '—'));
+      const expires = el('td', 'jp-LeapBuckets-usageExpires');
+      expires.append(
+        ...(row.expires.length ? row.expires : ['—']).map(line =>
+          el('div', '', line)
+        )
+      );
+      expires.title = 'What expires within 1, 3 and 7 days of the scan (bytes)';
+      cells.push(expires);
     }
-    const actions = el('td', 'jp-LeapBuckets-usageActions');
+    const cell = el('td', 'jp-LeapBuckets-usageActions');
+    const actions = el('div', 'jp-LeapBuckets-usageButtons');
+    cell.append(actions);
     const whyNot = whyNotDeleteRow(model.root, row.path);
-    const remove = button('Delete…', 'jp-mod-warn', () =>
-      this.options.remove(row.path)
-    );
+    // Plain buttons: a column of red ones would shout; the delete dialog warns.
+    const remove = button('Delete…', '', () => this.options.remove(row.path));
     remove.disabled = whyNot !== '';
     remove.title = whyNot || `Plan, confirm and delete ${row.name}`;
     actions.append(remove);
@@ -211,7 +237,7 @@ export class UsageView extends Widget {
         `Move ${row.name} to the same place in your persistent home (asks first)`;
       actions.append(move);
     }
-    cells.push(actions);
+    cells.push(cell);
     tr.append(...cells);
     return tr;
   }
