@@ -7,8 +7,9 @@ run in the background: the first GET starts it and answers at once with what it 
 (`complete` false), later GETs return the growing figures. The scan is bounded:
 at most `usage_max_objects` objects (past that the scan stops, the entries it had not
 finished are `approximate`, and items it never reached are named from one listing of the
-folder's top level with zero counts). One scan per (root, folder) runs at a time; the
-server runs for one user, so that is also per user. A finished scan is kept for
+folder's top level with zero counts). One scan per (root, folder) runs at a time (the
+server runs for one user, so that is also per user), and at most MAX_RUNNING list at
+once. A finished scan is kept for
 `usage_cache_seconds` (`refresh=1` starts a new one). Memory holds one small aggregate
 per top-level item, never the objects.
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 EXPIRY_WINDOWS = (1, 3, 7)  # days: what expires within each, as the listing's filter offers
 FIRST_ANSWER_WAIT = 1.0  # seconds the first GET waits for the scan, so small folders answer whole
 MAX_SCANS_KEPT = 32  # finished scans remembered at most (the oldest are dropped first)
+MAX_RUNNING = 2  # scans listing at once; more wait their turn (each is one listing at a time)
 TOP_LEVEL_NAMES = 10_000  # items named from the folder's top level after a capped scan, at most
 
 # List prices in USD per GiB-month (Google says "GB", meaning 2^30 bytes) of Google Cloud
@@ -150,19 +152,10 @@ class Scan:
                 counts[0] += 1
                 counts[1] += info.size
 
-    async def run(self, store) -> None:
+    async def run(self, store, slots: asyncio.Semaphore) -> None:
         try:
-            async for info in store.walk(self.folder):
-                if self.scanned == self.limit:
-                    self.capped = True
-                    break
-                self.scanned += 1
-                self.add(info)
-            if self.capped:
-                await self._name_the_rest(store)
-            else:
-                for item in self.items.values():
-                    item.done = True
+            async with slots:
+                await self._list(store)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - kept, and answered by the next GET (translated)
@@ -171,6 +164,19 @@ class Scan:
         finally:
             self.complete = True
             self.finished_at = time.monotonic()
+
+    async def _list(self, store) -> None:
+        async for info in store.walk(self.folder):
+            if self.scanned == self.limit:
+                self.capped = True
+                break
+            self.scanned += 1
+            self.add(info)
+        if self.capped:
+            await self._name_the_rest(store)
+        else:
+            for item in self.items.values():
+                item.done = True
 
     async def _name_the_rest(self, store) -> None:
         """After a capped scan: the folder's top-level items it never reached, with zero
@@ -218,6 +224,7 @@ class Usage:
         self.max_objects = max_objects
         self.cache_seconds = cache_seconds
         self._scans: dict = {}
+        self._slots = asyncio.Semaphore(MAX_RUNNING)
 
     async def get(self, root: Root, folder: str, refresh: bool = False) -> Scan:
         """The scan of `folder`: the running one, a cached one, or a new one (started
@@ -230,7 +237,7 @@ class Usage:
         )
         if not fresh:
             scan = Scan(root, folder, self.max_objects, await self.expiry.policy(root))
-            scan.task = asyncio.ensure_future(scan.run(self.service.store(root)))
+            scan.task = asyncio.ensure_future(scan.run(self.service.store(root), self._slots))
             self._scans[key] = scan
             self._forget_old()
             await asyncio.wait([scan.task], timeout=FIRST_ANSWER_WAIT)

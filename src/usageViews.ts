@@ -116,11 +116,7 @@ export class UsageViews {
       path
     );
     if (outcome.state === 'started') {
-      this.deps.showJobs();
-      await jobs.whenEnded(outcome.job.id);
-      if (!usage.isDisposed) {
-        void usage.load(true);
-      }
+      this.deps.showJobs(); // the view scans again when it ends (_jobEnded)
     } else if (outcome.state === 'handed-off') {
       Notification.info(
         'The delete was prepared for Google; see its command in the Buckets panel.',
@@ -140,14 +136,17 @@ export class UsageViews {
     });
   }
 
-  /** A move or copy that ended changed its roots: their open views scan again. */
+  /**
+   * A job that ended (done or not) changed its roots: a delete its source's, a move
+   * both sides', a copy its target's. Their open views scan again.
+   */
   private _jobEnded(job: IJob): void {
     const roots = [job.source, job.target].map(place =>
       place && 'root' in place ? place.root : null
     );
     for (const widget of this._open.values()) {
       const usage = widget.content.model;
-      if (job.kind === 'transfer' && roots.includes(usage.root.id)) {
+      if (roots.includes(usage.root.id)) {
         void usage.load(true);
       }
     }

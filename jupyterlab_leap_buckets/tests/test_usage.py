@@ -214,3 +214,61 @@ async def test_reading_usage_needs_the_authorizers_read(emulators, jp_fetch):
         "leap-buckets", "api", "usage", params={"root": "scratch", "path": "demo/"}, raise_error=False
     )
     assert response.code == 403 and json.loads(response.body)["error"]["code"] == "forbidden"
+
+
+def test_the_price_is_the_roots_own_else_googles_list_price_for_its_class():
+    from ..config import LeapBuckets
+    from ..roots import resolve_roots
+    from ..usage import price_of
+
+    config = LeapBuckets(
+        username="demo",
+        root_overrides={
+            "persistent": {"storageClass": "NEARLINE"},
+            "osn-inbox": {"pricePerGiBMonth": 0.005},
+            "scratch": {"pricePerGiBMonth": None},
+        },
+        usage_prices={"NEARLINE": 0.011},
+    )
+    roots = {root.id: root for root in resolve_roots(config.root_specs(), "demo")}
+    assert price_of(config, roots["scratch"])["pricePerGiBMonth"] is None
+    assert price_of(config, roots["persistent"]) == {
+        "pricePerGiBMonth": 0.011,
+        "priceSource": "Google's list price for NEARLINE storage in us-central1",
+        "storageClass": "NEARLINE",
+    }
+    assert price_of(config, roots["osn-inbox"])["pricePerGiBMonth"] == 0.005
+    assert price_of(config, roots["osn-manual"])["pricePerGiBMonth"] is None
+    assert price_of(LeapBuckets(username="demo"), roots["persistent"])["pricePerGiBMonth"] == 0.020
+
+
+async def test_at_most_max_running_scans_list_at_once():
+    from types import SimpleNamespace
+
+    from ..expiry import NO_EXPIRY
+    from ..roots import resolve_roots
+    from ..storage.base import ObjectInfo
+    from ..usage import MAX_RUNNING, Usage
+
+    release, listing = asyncio.Event(), []
+
+    class Store:
+        async def walk(self, prefix):
+            listing.append(prefix)
+            await release.wait()
+            yield ObjectInfo(prefix + "a/b", 5, None, None)
+
+    class Policies:
+        async def policy(self, root):
+            return NO_EXPIRY
+
+    root = resolve_roots([{"id": "r", "provider": "gcs", "bucket": "b"}], "demo")[0]
+    usage = Usage(SimpleNamespace(store=lambda r: Store()), Policies(), 100, 60)
+    folders = [f"f{i}/" for i in range(MAX_RUNNING + 2)]
+    scans = await asyncio.gather(*(usage.get(root, folder) for folder in folders))
+    assert len(listing) == MAX_RUNNING and not any(scan.complete for scan in scans)
+    assert (await usage.get(root, folders[0])) is scans[0]  # one scan per folder
+    release.set()
+    await asyncio.gather(*(scan.task for scan in scans))
+    assert sorted(listing) == folders
+    assert [scan.to_api({})["entries"][0]["objects"] for scan in scans] == [1] * len(folders)
