@@ -88,7 +88,12 @@ export class UsageViews {
     widget.disposed.connect(() => this._open.delete(id));
     this.app.shell.add(widget, 'main');
     this.app.shell.activateById(widget.id);
-    void usage.load();
+    // The server keeps a finished scan for a while; one made before a job changed this
+    // root since is not worth showing.
+    const changed = this._changedAt.get(where.root.id) ?? 0;
+    const fresh = changed > (this._loadedAt.get(id) ?? -1);
+    this._loadedAt.set(id, Date.now());
+    void usage.load(fresh && changed > 0);
   }
 
   private async _delete(usage: UsageModel, path: string): Promise<void> {
@@ -144,9 +149,15 @@ export class UsageViews {
     const roots = [job.source, job.target].map(place =>
       place && 'root' in place ? place.root : null
     );
-    for (const widget of this._open.values()) {
+    for (const root of roots) {
+      if (root) {
+        this._changedAt.set(root, Date.now());
+      }
+    }
+    for (const [id, widget] of this._open) {
       const usage = widget.content.model;
       if (roots.includes(usage.root.id)) {
+        this._loadedAt.set(id, Date.now());
         void usage.load(true);
       }
     }
@@ -154,6 +165,10 @@ export class UsageViews {
 
   private _fetch: FetchUsage;
   private _open = new Map<string, MainAreaWidget<UsageView>>();
+  /** When a job last ended that changed a root (by root id). */
+  private _changedAt = new Map<string, number>();
+  /** When each view (by id) last asked for figures, open or since closed. */
+  private _loadedAt = new Map<string, number>();
 }
 
 /** "Show Space Used…": the palette, the panel's toolbar and the listing's background menu. */

@@ -130,3 +130,43 @@ test('Space Used shows the seeded home, and a row deletes through the plan', asy
     inside.locator('.jp-LeapBuckets-usageRow').first()
   ).toHaveAttribute('data-path', 'demo/results/run-002.nc');
 });
+
+test('Move to Persistent from a Space Used row asks first, then the row is gone', async ({
+  page
+}) => {
+  const folder = `demo/usage-keep-${Date.now().toString(36)}/`;
+  await put(`${folder}run/out.nc`, 'worth keeping');
+  await put(`${folder}scratch.log`, 'not');
+  await openPanel(page);
+  // A folder of its own, through the command's arguments.
+  await page.evaluate(
+    path =>
+      (window as any).jupyterapp.commands.execute(
+        'leap-buckets:show-space-used',
+        { root: 'scratch', path }
+      ),
+    folder
+  );
+  const view = page.locator('.jp-LeapBuckets-usage:visible');
+  await expect(view.locator('.jp-LeapBuckets-usageStatus')).toHaveText(
+    /^Complete: 2 objects, 16 B/,
+    { timeout: 30000 }
+  );
+  const target = view.locator(
+    `.jp-LeapBuckets-usageRow[data-path="${folder}run/"]`
+  );
+  await target.locator('button', { hasText: 'Move to Persistent…' }).click();
+  const dialog = page.locator('.jp-LeapBuckets-moveDialog');
+  await expect(dialog).toBeVisible();
+  // Each item goes to the same place under the persistent home.
+  await expect(dialog.locator('[data-fact="destination"]')).toHaveText(
+    'gs://leap-persistent/demo/'
+  );
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(target).toHaveCount(0, { timeout: 30000 });
+  await expect(view.locator('.jp-LeapBuckets-usageRow')).toHaveCount(1);
+  const moved = await fetch(
+    `${GCS}/storage/v1/b/leap-persistent/o/${encodeURIComponent(`${folder}run/out.nc`)}`
+  );
+  expect(moved.status).toBe(200);
+});
