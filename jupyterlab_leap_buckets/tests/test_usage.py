@@ -272,3 +272,33 @@ async def test_at_most_max_running_scans_list_at_once():
     await asyncio.gather(*(scan.task for scan in scans))
     assert sorted(listing) == folders
     assert [scan.to_api({})["entries"][0]["objects"] for scan in scans] == [1] * len(folders)
+
+
+async def test_a_scan_that_fails_is_answered_with_its_error_once_then_scanned_again():
+    from types import SimpleNamespace
+
+    from ..expiry import NO_EXPIRY
+    from ..roots import resolve_roots
+    from ..storage.base import ObjectInfo
+    from ..usage import Usage
+
+    walks = []
+
+    class Store:
+        async def walk(self, prefix):
+            walks.append(prefix)
+            yield ObjectInfo(prefix + "a", 5, None, None)
+            if len(walks) == 1:
+                raise ConnectionError("the service went away")
+
+    class Policies:
+        async def policy(self, root):
+            return NO_EXPIRY
+
+    root = resolve_roots([{"id": "r", "provider": "gcs", "bucket": "b"}], "demo")[0]
+    usage = Usage(SimpleNamespace(store=lambda r: Store()), Policies(), 100, 60)
+    with pytest.raises(ConnectionError, match="went away"):
+        await usage.get(root, "f/")
+    scan = await usage.get(root, "f/")
+    assert walks == ["f/", "f/"] and scan.complete and scan.error is None
+    assert scan.to_api({})["entries"][0]["objects"] == 1
