@@ -174,6 +174,7 @@ class LeapBuckets(Configurable):
         "estimate says so).",
     ).tag(config=True)
 
+    # About 40 s to 2 minutes of listing (docs/benchmarks.md, "The Space Used scan").
     usage_max_objects = Int(
         200_000,
         help="Most objects one usage scan (GET usage, the Space Used view) lists; past it the scan stops "
