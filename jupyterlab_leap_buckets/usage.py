@@ -230,13 +230,16 @@ class Usage:
         """The scan of `folder`: the running one, a cached one, or a new one (started
         and given up to FIRST_ANSWER_WAIT seconds). A failed scan raises its error, once;
         the next GET starts again."""
+        # Asked before the lookup: from the lookup to the new scan's registration nothing
+        # awaits, so two GETs at once never start two scans of one folder.
+        policy = await self.expiry.policy(root)
         key = (root.id, folder)
         scan = self._scans.get(key)
         fresh = scan is not None and (
             not scan.complete or (not refresh and time.monotonic() - scan.finished_at < self.cache_seconds)
         )
         if not fresh:
-            scan = Scan(root, folder, self.max_objects, await self.expiry.policy(root))
+            scan = Scan(root, folder, self.max_objects, policy)
             scan.task = asyncio.ensure_future(scan.run(self.service.store(root), self._slots))
             self._scans[key] = scan
             self._forget_old()

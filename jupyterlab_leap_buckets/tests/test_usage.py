@@ -260,14 +260,18 @@ async def test_at_most_max_running_scans_list_at_once():
 
     class Policies:
         async def policy(self, root):
+            await asyncio.sleep(0)  # as a real lookup would: other GETs run meanwhile
             return NO_EXPIRY
 
     root = resolve_roots([{"id": "r", "provider": "gcs", "bucket": "b"}], "demo")[0]
     usage = Usage(SimpleNamespace(store=lambda r: Store()), Policies(), 100, 60)
     folders = [f"f{i}/" for i in range(MAX_RUNNING + 2)]
-    scans = await asyncio.gather(*(usage.get(root, folder) for folder in folders))
+    # Each folder asked for twice at once: one scan per folder all the same.
+    asked = await asyncio.gather(*(usage.get(root, folder) for folder in folders + folders))
+    scans = asked[: len(folders)]
+    assert asked[len(folders) :] == scans and len({id(scan) for scan in scans}) == len(folders)
     assert len(listing) == MAX_RUNNING and not any(scan.complete for scan in scans)
-    assert (await usage.get(root, folders[0])) is scans[0]  # one scan per folder
+    assert (await usage.get(root, folders[0])) is scans[0]
     release.set()
     await asyncio.gather(*(scan.task for scan in scans))
     assert sorted(listing) == folders
