@@ -22,6 +22,7 @@ import { IJob } from './tokens';
 import { fetchUsage, FetchUsage, UsageModel } from './usageModel';
 import { measurableRoots, usageTitle, whereToMeasure } from './usageRules';
 import { confirmDelete } from './widgets/deleteDialog';
+import { showHandoff } from './widgets/handoffDialog';
 import { UsageView } from './widgets/usageView';
 import { planAndDelete } from './workflows/deletePlan';
 
@@ -123,12 +124,10 @@ export class UsageViews {
     if (outcome.state === 'started') {
       this.deps.showJobs(); // the view scans again when it ends (_jobEnded)
     } else if (outcome.state === 'handed-off') {
-      Notification.info(
-        'The delete was prepared for Google; see its command in the Buckets panel.',
-        {
-          autoClose: 8000
-        }
-      );
+      await showHandoff(outcome.handoff); // the gcloud command; nothing deleted here
+      if (!usage.isDisposed) {
+        void usage.load(true); // the manifest is new in the home
+      }
     } else if (outcome.state === 'expired' || outcome.state === 'failed') {
       Notification.error(outcome.message, { autoClose: false });
     }
