@@ -1,6 +1,6 @@
 """The server extension's parts, made in this one place: the extension's startup
 (__init__.py), the tests and the benchmarks call `build`, and the routes receive what it
-made. Nothing else constructs a BucketService, JobStore, Uploads, Deletes, Expiry or the
+made. Nothing else constructs a BucketService, JobStore, Uploads, Deletes, Expiry, Usage or the
 disk's LocalStore, so each exists once per server, with one state folder."""
 
 import tempfile
@@ -15,6 +15,7 @@ from .jobs import JobStore
 from .local import LocalStore
 from .service import BucketService
 from .uploads import Uploads
+from .usage import Usage
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Parts:
     expiry: Expiry  # lifecycle policies and folders' earliest expiries, cached
     uploads: Uploads  # desktop files streamed into the buckets
     deletes: Deletes  # delete plans and their jobs, audited to audit_path
+    usage: Usage  # what uses the space in a folder: bounded background scans, cached
     state_dir: Path
     audit_path: Path
 
@@ -55,13 +57,15 @@ def build(
     # where it lies inside the root (Jupyter's data folder in the home).
     local = LocalStore(local_root, forbidden=(state, audit.parent), allow_hidden=allow_hidden)
     service = BucketService(config, local)
+    expiry = Expiry(service, config.expiry_scan_limit)
     return Parts(
         config=config,
         service=service,
         jobs=jobs,
-        expiry=Expiry(service, config.expiry_scan_limit),
+        expiry=expiry,
         uploads=Uploads(service, jobs),
         deletes=Deletes(service, jobs, state, audit),
+        usage=Usage(service, expiry, config.usage_max_objects, config.usage_cache_seconds),
         state_dir=state,
         audit_path=audit,
     )

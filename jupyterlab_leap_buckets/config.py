@@ -11,7 +11,9 @@ A root is a dict with these keys (all but id/provider/bucket optional):
   endpoint), anonymous (bool), key / secret (S3 keys; else $AWS_ACCESS_KEY_ID and
   $AWS_SECRET_ACCESS_KEY, or the keys of `s3_key`/`s3_secret`), home, writable,
   deletable (prefix templates where "{username}" is replaced; writable "" = anywhere,
-  null = read-only; deletable null = no deletes), expiryDays (int or null).
+  null = read-only; deletable null = no deletes), expiryDays (int or null),
+  storageClass (GCS class for the Space Used cost estimate; default STANDARD) and
+  pricePerGiBMonth (USD, replacing the class's list price; null: no estimate).
 """
 
 import copy
@@ -170,6 +172,26 @@ class LeapBuckets(Configurable):
         help="USD prices the hand-off's estimate uses: Class A operations per 1,000 (Standard storage's "
         "list price), and Storage batch operations per million objects (None: not estimated, and the "
         "estimate says so).",
+    ).tag(config=True)
+
+    # About 40 s to 2 minutes of listing (docs/benchmarks.md, "The Space Used scan").
+    usage_max_objects = Int(
+        200_000,
+        help="Most objects one usage scan (GET usage, the Space Used view) lists; past it the scan stops "
+        "and the items it had not finished are marked approximate.",
+    ).tag(config=True)
+
+    usage_cache_seconds = Int(
+        600,
+        help="Seconds a finished usage scan is answered from memory before a GET scans again "
+        "(GET usage?refresh=1 scans again at once).",
+    ).tag(config=True)
+
+    usage_prices = Dict(
+        default_value={},
+        help="USD per GiB-month by GCS storage class (STANDARD, NEARLINE, COLDLINE, ARCHIVE) for the "
+        "Space Used view's cost estimate, replacing Google's list prices (usage.py) for those given. A "
+        "root's own `pricePerGiBMonth` (null: no estimate) wins over both.",
     ).tag(config=True)
 
     def resolved_username(self) -> str:

@@ -22,6 +22,7 @@ from .storage.errors import SourceChanged
 from .transfer_start import start_transfer
 from .translate import translate
 from .upload_routes import UploadsHandler
+from .usage_routes import UsageHandler
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +294,7 @@ def setup_route_handlers(web_app, parts: Parts):
             (url_path_join(base, "details"), DetailsHandler, kwargs),
             (url_path_join(base, "expiry"), ExpiryHandler, kwargs),
             (url_path_join(base, "expiring"), ExpiryHandler, kwargs),
+            (url_path_join(base, "usage"), UsageHandler, kwargs),
             (url_path_join(base, "uploads"), UploadsHandler, kwargs),
             (url_path_join(base, "uploads", r"([0-9a-f]+)"), UploadsHandler, kwargs),
             (url_path_join(base, "delete", "plan"), DeletePlanHandler, kwargs),

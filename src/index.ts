@@ -25,6 +25,7 @@ import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
 import { jobSentence } from './transferRules';
 import { undoneMessage } from './undoRules';
+import { addUsageCommand, UsageViews } from './usageViews';
 import {
   FileBrowserDrops,
   springLoadSidebarTabs
@@ -134,6 +135,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     let expiring: ExpiringSoon | null = null;
     const moves = new PersistentMoves(panel, api, transfers, () => expiring);
     addCommands(app, panel, actions, moves, palette);
+    const usage = new UsageViews(app, {
+      api,
+      model,
+      jobs,
+      moves,
+      showJobs: () => panel.transfers.toggle(true)
+    });
+    addUsageCommand(app, usage, model, palette);
     const osn = new OsnCommands(panel, actions, api);
     addOsnCommands(app, osn, actions, palette);
     connectJobActions(app, panel, api, jobs);

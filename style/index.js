@@ -3,3 +3,4 @@ import './folderPicker.css';
 import './filePreview.css';
 import './handoff.css';
 import './osn.css';
+import './usage.css';

@@ -6,6 +6,7 @@ ROUTES = [
     "roots",
     "list?root=scratch&path=demo/",
     "object?root=scratch&path=demo/README.md",
+    "usage?root=scratch&path=demo/",
 ]
 
 
