@@ -11,6 +11,7 @@ from typing import Optional
 from .config import LeapBuckets
 from .deletes import Deletes
 from .expiry import Expiry
+from .handoff_records import Handoffs
 from .jobs import JobStore
 from .local import LocalStore
 from .service import BucketService
@@ -27,6 +28,7 @@ class Parts:
     expiry: Expiry  # lifecycle policies and folders' earliest expiries, cached
     uploads: Uploads  # desktop files streamed into the buckets
     deletes: Deletes  # delete plans and their jobs, audited to audit_path
+    handoffs: Handoffs  # hand-offs to Google the user follows, in state_dir/handoffs.json
     state_dir: Path
     audit_path: Path
 
@@ -62,6 +64,7 @@ def build(
         expiry=Expiry(service, config.expiry_scan_limit),
         uploads=Uploads(service, jobs),
         deletes=Deletes(service, jobs, state, audit),
+        handoffs=Handoffs(state / "handoffs.json" if persist_jobs else None),
         state_dir=state,
         audit_path=audit,
     )

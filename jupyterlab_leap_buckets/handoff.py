@@ -257,6 +257,8 @@ async def handoff_transfer(service, body: dict) -> dict:
         "objects": objects,
         "bytes": size,
         "manifest": None,
+        "source": f"gs://{source.root.bucket}/{source.path}",
+        "target": f"gs://{target.root.bucket}/{dest}",
         "follow": f"gcloud transfer operations list --job-names={job['name']} --project={config.gcp_project}",
     }
 
@@ -303,6 +305,8 @@ async def handoff_delete(service, deletes, body: dict) -> dict:
         "objects": plan.objects,
         "bytes": plan.bytes,
         "manifest": manifest,
+        "source": plan.url,
+        "target": None,
         "follow": f"gcloud storage batch-operations jobs describe {name} --project={config.gcp_project}",
     }
 
