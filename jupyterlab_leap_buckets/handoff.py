@@ -159,7 +159,9 @@ def transfer_cost(prices: dict, objects, size) -> dict:
     and per 1,000 objects listed on each side; reads of Standard-class data are free."""
     per_a = prices.get("classAPer1000")
     lines = [{"what": "Storage Transfer Service (agentless, bucket to bucket)", "usd": 0.0}]
-    if objects is not None and per_a is not None:
+    if objects is None:  # a job still listing, or a folder too large to count here
+        lines.append({"what": "Class A operations: the objects are not counted yet", "usd": None})
+    elif per_a is not None:
         writes = objects * per_a / 1000
         lists = 2 * -(-objects // 1000) * per_a / 1000
         lines += [

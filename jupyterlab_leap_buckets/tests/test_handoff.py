@@ -170,7 +170,8 @@ def test_costs_say_what_is_not_known():
     assert cost["totalUsd"] == pytest.approx(2.0 + 0.000005)
     cost = handoff.transfer_cost({"classAPer1000": 0.005}, 10_000, 1)
     assert cost["totalUsd"] == pytest.approx(0.05 + 2 * 10 * 0.000005)
-    assert handoff.transfer_cost({"classAPer1000": 0.005}, None, None)["totalUsd"] is None
+    uncounted = handoff.transfer_cost({"classAPer1000": 0.005}, None, None)
+    assert uncounted["totalUsd"] is None and uncounted["lines"][-1]["usd"] is None  # and says why
 
 
 # -- through the HTTP API ---------------------------------------------------------------------

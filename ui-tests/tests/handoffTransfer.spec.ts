@@ -16,10 +16,18 @@ import {
  */
 
 async function keys(bucket: string, prefix: string): Promise<string[]> {
-  const reply = await fetch(
-    `${GCS}/storage/v1/b/${bucket}/o?prefix=${encodeURIComponent(prefix)}`
-  );
-  return ((await reply.json()).items ?? []).map((i: any) => i.name);
+  const found: string[] = [];
+  let token = '';
+  do {
+    const reply = await fetch(
+      `${GCS}/storage/v1/b/${bucket}/o?prefix=${encodeURIComponent(prefix)}` +
+        (token ? `&pageToken=${encodeURIComponent(token)}` : '')
+    );
+    const page = await reply.json();
+    found.push(...(page.items ?? []).map((i: any) => i.name));
+    token = page.nextPageToken ?? '';
+  } while (token);
+  return found;
 }
 
 test('a GCS folder is handed to Storage Transfer Service from its menu, then followed by name', async ({
@@ -136,4 +144,66 @@ test('the hand-off is not offered outside GCS, and a move only where the user ma
     page.locator('.lm-Menu:visible').getByText('Request Deletion…')
   ).toBeVisible(); // the menu is there, without the hand-off
   await page.keyboard.press('Escape');
+});
+
+test('a large running GCS-to-GCS copy offers its hand-off, and the dialog says the job goes on', async ({
+  page
+}) => {
+  const folder = `demo/handoff-job-${Date.now().toString(36)}/`;
+  const panel = await openPanel(page);
+  // demo/many/ (2,600 objects) copied by the server: past the 1,000 objects of
+  // jupyter_server_test_config.py once its listing has counted them.
+  const started = await page.evaluate(async (target: string) => {
+    const base = (window as any).jupyterapp.serviceManager.serverSettings
+      .baseUrl;
+    const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+    const reply = await fetch(`${base}leap-buckets/api/transfers`, {
+      method: 'POST',
+      headers: { 'X-XSRFToken': decodeURIComponent(xsrf) },
+      body: JSON.stringify({
+        source: { root: 'scratch', path: 'demo/many/' },
+        target: { root: 'persistent', path: target },
+        mode: 'copy',
+        conflict: 'skip'
+      })
+    });
+    return { status: reply.status, body: await reply.json() };
+  }, folder);
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  try {
+    const job = panel.locator(
+      `.jp-LeapBuckets-job[data-job="${started.body.id}"]`
+    );
+    const offer = job.getByRole('button', { name: 'Hand off to Google…' });
+    await expect(offer).toBeEnabled({ timeout: 30000 });
+    await offer.click();
+    const shown = page.locator('.jp-LeapBuckets-handoffDialog');
+    await expect(shown).toBeVisible({ timeout: 30000 });
+    await expect(shown.locator('[data-block="gcloud"] pre')).toContainText(
+      `gcloud transfer jobs create gs://leap-scratch/demo/many/ gs://leap-persistent/${folder}many/`
+    );
+    await expect(shown.locator('.jp-LeapBuckets-handoffRunning')).toContainText(
+      'keeps running until you cancel it'
+    );
+    await screenshotBothThemes(page, shown, 'handoff-running-job');
+    await shown.getByRole('button', { name: 'Close' }).click();
+    await expect(shown).toBeHidden();
+  } finally {
+    // The user decides; here the copy is cancelled and what it wrote removed.
+    await page.evaluate(async (id: string) => {
+      const base = (window as any).jupyterapp.serviceManager.serverSettings
+        .baseUrl;
+      const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      await fetch(`${base}leap-buckets/api/jobs/${id}`, {
+        method: 'DELETE',
+        headers: { 'X-XSRFToken': decodeURIComponent(xsrf) }
+      });
+    }, started.body.id);
+    for (const name of await keys('leap-persistent', folder)) {
+      await fetch(
+        `${GCS}/storage/v1/b/leap-persistent/o/${encodeURIComponent(name)}`,
+        { method: 'DELETE' }
+      );
+    }
+  }
 });
