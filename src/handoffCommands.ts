@@ -30,8 +30,8 @@ import { pickBucketFolder } from './widgets/folderPicker';
 import { BucketPanel } from './widgets/panel';
 import {
   IHandoffNotes,
-  setHandoffDependencies,
-  showHandoff
+  prepareAndShowHandoff,
+  setHandoffDependencies
 } from './workflows/handoff';
 
 export const HANDOFF_TRANSFER = 'leap-buckets:handoff-transfer';
@@ -145,19 +145,11 @@ export class TransferHandoffs {
     request: IHandoffTransferRequest,
     notes: IHandoffNotes
   ): Promise<void> {
-    let handoff;
-    try {
-      handoff = await this.handoffs.handoffTransfer(request);
-    } catch (error) {
-      // The guard's refusal (or any other) as the server says it: it says what to do.
-      Notification.error(`Not handed off: ${(error as Error).message}`, {
-        autoClose: false
-      });
-      return;
-    }
-    if (await showHandoff(handoff, notes)) {
-      this.panel.transfers.toggle(true);
-    }
+    // The server's guard decides again: its refusal is reported as it says it.
+    await prepareAndShowHandoff(
+      () => this.handoffs.handoffTransfer(request),
+      notes
+    );
   }
 }
 
@@ -207,7 +199,11 @@ export function setUpHandoffs(
   const followed = new HandoffsModel(handoffApi);
   setHandoffDependencies({
     ask: askHandoff,
-    follow: handoff => followed.follow(handoff),
+    // Followed: the jobs pane opens on it, wherever the hand-off came from.
+    follow: async handoff => {
+      await followed.follow(handoff);
+      panel.transfers.toggle(true);
+    },
     report
   });
   const rows = new HandoffRows(followed);

@@ -17,7 +17,12 @@ import {
   whyNotHandoffTarget
 } from '../transferHandoffRules';
 import { HandoffBody } from '../widgets/handoffDialog';
-import { handOff, IHandoffDependencies } from '../workflows/handoff';
+import {
+  handOff,
+  IHandoffDependencies,
+  prepareAndHandOff
+} from '../workflows/handoff';
+import { ApiError } from '../request';
 import { entry, job, manual, persistent, scratch } from './fakes';
 
 const AT = { objects: 1000, bytes: 10_000 };
@@ -288,6 +293,28 @@ describe('the hand-off dialog and its follow', () => {
     const none = deps('follow', null);
     expect(await handOff(none, prepared)).toBe(false);
     expect(none.offered).toEqual([false]);
+  });
+
+  it('a hand-off the server refuses shows nothing and reports its message', async () => {
+    const followed: string[] = [];
+    const refused = deps('follow', async h => followed.push(h.name));
+    const guard = new ApiError(
+      'outside-home',
+      'You can write only inside gs://leap-persistent/alice/; choose a folder there.',
+      403
+    );
+    expect(await prepareAndHandOff(refused, () => Promise.reject(guard))).toBe(
+      false
+    );
+    expect(refused.offered).toEqual([]); // no dialog
+    expect(refused.said).toEqual([
+      'error: Not handed off: You can write only inside gs://leap-persistent/alice/; choose a folder there.'
+    ]);
+    const prepared2 = deps('close', null);
+    expect(await prepareAndHandOff(prepared2, async () => prepared)).toBe(
+      false
+    );
+    expect(prepared2.offered).toEqual([false]); // shown
   });
 
   it('a refused follow says so, with the command to follow it by hand', async () => {

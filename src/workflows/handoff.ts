@@ -47,10 +47,36 @@ export async function handOff(
   return true;
 }
 
+/**
+ * Prepare a hand-off and show it. A refusal (the server's guard, or any failure) is
+ * reported as the server words it, which says what to do; nothing is shown then.
+ */
+export async function prepareAndHandOff(
+  deps: IHandoffDependencies,
+  prepare: () => Promise<IHandoff>,
+  notes: IHandoffNotes = {}
+): Promise<boolean> {
+  let handoff: IHandoff;
+  try {
+    handoff = await prepare();
+  } catch (error) {
+    deps.report.error(`Not handed off: ${(error as Error).message}`);
+    return false;
+  }
+  return handOff(deps, handoff, notes);
+}
+
 let defaults: IHandoffDependencies | null = null;
 
 export function setHandoffDependencies(deps: IHandoffDependencies): void {
   defaults = deps;
+}
+
+function plugin(): IHandoffDependencies {
+  if (!defaults) {
+    throw new Error('leap-buckets: the hand-off dialog is not set up yet.');
+  }
+  return defaults;
 }
 
 /** handOff with the plugin's dependencies. */
@@ -58,8 +84,13 @@ export function showHandoff(
   handoff: IHandoff,
   notes: IHandoffNotes = {}
 ): Promise<boolean> {
-  if (!defaults) {
-    throw new Error('leap-buckets: the hand-off dialog is not set up yet.');
-  }
-  return handOff(defaults, handoff, notes);
+  return handOff(plugin(), handoff, notes);
+}
+
+/** prepareAndHandOff with the plugin's dependencies. */
+export function prepareAndShowHandoff(
+  prepare: () => Promise<IHandoff>,
+  notes: IHandoffNotes = {}
+): Promise<boolean> {
+  return prepareAndHandOff(plugin(), prepare, notes);
 }
