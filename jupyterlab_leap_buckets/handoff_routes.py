@@ -45,14 +45,19 @@ class HandoffHandler(BaseHandler):
         self.finish(json.dumps(answer))
 
 
+class HandoffListHandler(BaseHandler):
+    @tornado.web.authenticated
+    @authorized
+    @api_errors
+    async def get(self):
+        self.finish(json.dumps({"handoffs": self.parts.handoffs.list()}))
+
+
 class HandoffsHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
     @api_errors
-    async def get(self, handoff_id=None):
-        if handoff_id is None:
-            self.finish(json.dumps({"handoffs": self.parts.handoffs.list()}))
-            return
+    async def get(self, handoff_id):
         item = self.parts.handoffs.get(handoff_id)
         answer = await status(item, self.service.config.handoff_api_root)
         self.finish(json.dumps({**item, "status": answer}))
