@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from jupyterlab_leap_buckets import handoff_status
+from jupyterlab_leap_buckets.errors import ApiError
 from jupyterlab_leap_buckets.handoff_records import Handoffs
 
 from .conftest import extension_config, gcs_put
@@ -292,3 +293,34 @@ async def test_only_what_this_server_prepared_can_be_followed(send):
     for body, code in (({"name": "transferJobs/leap-buckets-x-1"}, 404), ({"name": 3}, 400), ({}, 400)):
         status, error = await send("handoff/follow", body)
         assert status == code, error
+
+
+async def test_a_batch_job_is_asked_for_by_its_name_and_googles_refusals_say_what_to_run(google_port, credentials):
+    doc = discovery("storagebatchoperations.v1")
+    job = {
+        "name": BATCH["name"],
+        "state": "SUCCEEDED",
+        "counters": {"totalObjectCount": "12", "succeededObjectCount": "12"},
+    }
+    assert conforms(job, {"$ref": "Job"}, doc["schemas"], output=True) == []
+    seen, root, path = [], f"http://127.0.0.1:{google_port}/", f"/v1/{BATCH['name']}"
+    runner = await stand_in(google_port, {path: (200, job)}, seen)
+    try:
+        status = await handoff_status.status(BATCH, root)
+    finally:
+        await runner.cleanup()
+    assert (status["state"], status["objectsDone"], status["objectsTotal"]) == ("done", 12, 12)
+    assert seen == [("GET", path, {}, "Bearer test-token")]
+    denied = {"error": {"code": 403, "message": "Permission 'storagebatchoperations.jobs.get' denied"}}
+    for code, body, error, said in (
+        (403, denied, "no-credentials", "jobs.get' denied"),
+        (500, {"error": {"message": "backend error"}}, "google-error", "answered 500 (backend error)"),
+    ):
+        runner = await stand_in(google_port, {path: (code, body)}, seen)
+        try:
+            with pytest.raises(ApiError) as raised:
+                await handoff_status.status(BATCH, root)
+        finally:
+            await runner.cleanup()
+        assert raised.value.code == error and said in raised.value.message
+        assert f"run `{BATCH['follow']}`" in raised.value.message
