@@ -7,6 +7,7 @@ demand (handoff_status.py); nothing here talks to Google."""
 
 import json
 import logging
+import time
 from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,14 +57,16 @@ class Handoffs:
             return []
         try:
             saved = json.loads(self.path.read_text())
+            if not isinstance(saved, list):
+                raise ValueError("not a list of hand-offs")
         except (OSError, ValueError) as exc:
             # Kept aside, not overwritten: the names in it are what the user needs to
             # follow the jobs with gcloud.
-            aside = self.path.with_suffix(".unreadable")
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{time.time_ns()}")
             self.path.replace(aside)
             log.warning("leap-buckets: %s was unreadable (%s); kept as %s", self.path, exc, aside)
             return []
-        return [item for item in saved if isinstance(item, dict) and "id" in item] if isinstance(saved, list) else []
+        return [item for item in saved if isinstance(item, dict) and "id" in item]
 
     def _save(self):
         if self.path is None:

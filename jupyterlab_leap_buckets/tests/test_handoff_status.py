@@ -180,7 +180,11 @@ def test_followed_hand_offs_survive_a_restart_and_an_unreadable_file_is_kept(tmp
     assert store.follow({"name": TRANSFER["name"]})["followedAt"]
     assert [item["id"] for item in Handoffs(path).list()] == [TRANSFER["id"]]
     path.write_text("{not json")
-    assert Handoffs(path).list() == [] and (tmp_path / "handoffs.unreadable").read_text() == "{not json"
+    assert Handoffs(path).list() == []
+    path.write_text('{"written": "by another version"}')
+    assert Handoffs(path).list() == []
+    aside = sorted(p.read_text() for p in tmp_path.glob("handoffs.json.unreadable-*"))
+    assert aside == ["{not json", '{"written": "by another version"}']  # both kept
 
 
 # -- through the HTTP API, with a stand-in for Google ------------------------------------------
