@@ -11,6 +11,7 @@ from typing import Optional
 from .config import LeapBuckets
 from .deletes import Deletes
 from .expiry import Expiry
+from .handoff_records import Handoffs
 from .jobs import JobStore
 from .local import LocalStore
 from .service import BucketService
@@ -29,6 +30,7 @@ class Parts:
     uploads: Uploads  # desktop files streamed into the buckets
     deletes: Deletes  # delete plans and their jobs, audited to audit_path
     usage: Usage  # what uses the space in a folder: bounded background scans, cached
+    handoffs: Handoffs  # hand-offs to Google the user follows, in state_dir/handoffs.json
     state_dir: Path
     audit_path: Path
 
@@ -66,6 +68,7 @@ def build(
         uploads=Uploads(service, jobs),
         deletes=Deletes(service, jobs, state, audit),
         usage=Usage(service, expiry, config.usage_max_objects, config.usage_cache_seconds),
+        handoffs=Handoffs(state / "handoffs.json" if persist_jobs else None),
         state_dir=state,
         audit_path=audit,
     )

@@ -194,6 +194,14 @@ class LeapBuckets(Configurable):
         "root's own `pricePerGiBMonth` (null: no estimate) wins over both.",
     ).tag(config=True)
 
+    handoff_api_root = Unicode(
+        None,
+        allow_none=True,
+        help="Where GET handoff/<id> asks about a handed-off job instead of Google's API hosts "
+        "(https://storagetransfer.googleapis.com/, https://storagebatchoperations.googleapis.com/), "
+        "e.g. a proxy; ending in '/'. Requests carry the server's Application Default Credentials.",
+    ).tag(config=True)
+
     def resolved_username(self) -> str:
         return self.username or os.environ.get("JUPYTERHUB_USER", "")
 

@@ -159,7 +159,9 @@ def transfer_cost(prices: dict, objects, size) -> dict:
     and per 1,000 objects listed on each side; reads of Standard-class data are free."""
     per_a = prices.get("classAPer1000")
     lines = [{"what": "Storage Transfer Service (agentless, bucket to bucket)", "usd": 0.0}]
-    if objects is not None and per_a is not None:
+    if objects is None:  # a job still listing, or a folder too large to count here
+        lines.append({"what": "Class A operations: the objects are not counted yet", "usd": None})
+    elif per_a is not None:
         writes = objects * per_a / 1000
         lists = 2 * -(-objects // 1000) * per_a / 1000
         lines += [
@@ -257,6 +259,8 @@ async def handoff_transfer(service, body: dict) -> dict:
         "objects": objects,
         "bytes": size,
         "manifest": None,
+        "source": f"gs://{source.root.bucket}/{source.path}",
+        "target": f"gs://{target.root.bucket}/{dest}",
         "follow": f"gcloud transfer operations list --job-names={job['name']} --project={config.gcp_project}",
     }
 
@@ -303,6 +307,8 @@ async def handoff_delete(service, deletes, body: dict) -> dict:
         "objects": plan.objects,
         "bytes": plan.bytes,
         "manifest": manifest,
+        "source": plan.url,
+        "target": None,
         "follow": f"gcloud storage batch-operations jobs describe {name} --project={config.gcp_project}",
     }
 

@@ -13,7 +13,7 @@ from jupyter_server.utils import url_path_join
 from .build import Parts
 from .errors import ApiError, bad_request
 from .handlers import BaseHandler, NoRouteHandler, api_errors, byte_range, check_cursor, hours_argument, whole_number
-from .handoff_routes import HandoffHandler
+from .handoff_routes import HANDOFF_ID, HandoffHandler, HandoffListHandler, HandoffsHandler
 from .items import create_folder, details
 from .listing import LIST_DEADLINE, list_page
 from .paths import check_key
@@ -300,7 +300,9 @@ def setup_route_handlers(web_app, parts: Parts):
             (url_path_join(base, "delete", "plan"), DeletePlanHandler, kwargs),
             (url_path_join(base, "delete", "plan", r"([A-Za-z0-9_-]+)"), DeletePlanHandler, kwargs),
             (url_path_join(base, "delete"), DeleteHandler, kwargs),
-            (url_path_join(base, "handoff", r"(transfer|delete)"), HandoffHandler, kwargs),
+            (url_path_join(base, "handoff", r"(transfer|delete|follow)"), HandoffHandler, kwargs),
+            (url_path_join(base, "handoff"), HandoffListHandler, kwargs),
+            (url_path_join(base, "handoff", HANDOFF_ID), HandoffsHandler, kwargs),
             (url_path_join(base, "jobs"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)"), JobsHandler, kwargs),
             (url_path_join(base, "jobs", r"([0-9a-f]+)", "resume"), ResumeHandler, kwargs),

@@ -26,7 +26,7 @@ import { pythonSnippet } from './snippets';
 import { IEntry } from './tokens';
 import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
 import { confirmDelete } from './widgets/deleteDialog';
-import { showHandoff } from './widgets/handoffDialog';
+import { showHandoff } from './workflows/handoff';
 import { showDetailsDialog } from './widgets/detailsDialog';
 import { BucketPanel } from './widgets/panel';
 import { ZarrPreviews } from './zarrPreviews';

@@ -20,6 +20,7 @@ import { connectJobActions } from './jobActions';
 import { JobsModel } from './jobs';
 import { BucketBrowserModel } from './model';
 import { formatSize } from './format';
+import { setUpHandoffs } from './handoffCommands';
 import { PersistentMoves } from './persistentMoves';
 import { ToBucketCommands } from './toBucketCommands';
 import { IJob, PLUGIN_ID } from './tokens';
@@ -146,6 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const osn = new OsnCommands(panel, actions, api);
     addOsnCommands(app, osn, actions, palette);
     connectJobActions(app, panel, api, jobs);
+    setUpHandoffs(app, panel, api, palette, report);
     toBucket = new ToBucketCommands(app, {
       api,
       panel,

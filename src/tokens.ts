@@ -56,6 +56,53 @@ export interface IHandoff {
   bytes: number | null;
   manifest: string | null;
   follow: string;
+  /** gs:// URLs of what the job reads and (a transfer) where it writes. */
+  source?: string;
+  target?: string | null;
+}
+
+/** A transfer hand-off asked for: the body of POST transfers, with counts for the cost. */
+export interface IHandoffTransferRequest extends ITransferRequest {
+  objects?: number;
+  bytes?: number;
+}
+
+/** A hand-off the user ran and the jobs pane follows by name (GET handoff). */
+export interface IHandoffRecord {
+  id: string;
+  name: string;
+  kind: 'transfer' | 'delete';
+  service: string;
+  project: string;
+  source: string | null;
+  target: string | null;
+  manifest: string | null;
+  objects: number | null;
+  bytes: number | null;
+  gcloud: string;
+  follow: string;
+  createdAt: string;
+  followedAt: string | null;
+}
+
+/** Where Google says a handed-off job is (GET handoff/<id>). */
+export interface IHandoffStatus {
+  state:
+    | 'not-started'
+    | 'queued'
+    | 'running'
+    | 'paused'
+    | 'done'
+    | 'failed'
+    | 'cancelled';
+  message?: string;
+  objectsDone?: number;
+  objectsTotal?: number | null;
+  objectsFailed?: number;
+  bytesDone?: number;
+  bytesTotal?: number | null;
+  error?: { code: string; message: string } | null;
+  checkedAt: string;
 }
 
 export interface IEntry {

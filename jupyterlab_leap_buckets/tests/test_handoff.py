@@ -37,14 +37,17 @@ def method(doc: dict, *path: str) -> dict:
     return node["methods"][path[-1]]
 
 
-def conforms(value, schema: dict, schemas: dict, where: str = "body") -> list:
+def conforms(value, schema: dict, schemas: dict, where: str = "body", output: bool = False) -> list:
     """Every way `value` departs from `schema` (a discovery document's JSON schema): fields
     the schema lacks, wrong types, values outside an enum, output-only fields sent, and
-    fields the description calls "Required." left out."""
+    fields the description calls "Required." left out. `output`: `value` is an answer of
+    Google's (output-only fields belong in it, and "Required." binds requests only)."""
     if "$ref" in schema:
         schema = schemas[schema["$ref"]]
     problems = []
     kind = schema.get("type")
+    if "additionalProperties" in schema and "properties" not in schema:
+        return []  # a map, or "any": Operation.metadata (checked on its own, as what it holds)
     if kind == "object" or "properties" in schema:
         if not isinstance(value, dict):
             return [f"{where}: {value!r} is not an object"]
@@ -52,18 +55,18 @@ def conforms(value, schema: dict, schemas: dict, where: str = "body") -> list:
         for name, item in value.items():
             if name not in props:
                 problems.append(f"{where}.{name}: no such field in {schema.get('id', 'the schema')}")
-            elif props[name].get("readOnly"):
+            elif props[name].get("readOnly") and not output:
                 problems.append(f"{where}.{name}: output only, never sent")
             else:
-                problems += conforms(item, props[name], schemas, f"{where}.{name}")
+                problems += conforms(item, props[name], schemas, f"{where}.{name}", output)
         for name, item in props.items():
-            if item.get("description", "").startswith("Required.") and name not in value:
+            if not output and item.get("description", "").startswith("Required.") and name not in value:
                 problems.append(f"{where}.{name}: required by {schema.get('id')} and missing")
     elif kind == "array":
         if not isinstance(value, list):
             return [f"{where}: {value!r} is not an array"]
         for n, item in enumerate(value):
-            problems += conforms(item, schema["items"], schemas, f"{where}[{n}]")
+            problems += conforms(item, schema["items"], schemas, f"{where}[{n}]", output)
     elif kind == "string":
         if not isinstance(value, str):
             problems.append(f"{where}: {value!r} is not a string")
@@ -167,7 +170,8 @@ def test_costs_say_what_is_not_known():
     assert cost["totalUsd"] == pytest.approx(2.0 + 0.000005)
     cost = handoff.transfer_cost({"classAPer1000": 0.005}, 10_000, 1)
     assert cost["totalUsd"] == pytest.approx(0.05 + 2 * 10 * 0.000005)
-    assert handoff.transfer_cost({"classAPer1000": 0.005}, None, None)["totalUsd"] is None
+    uncounted = handoff.transfer_cost({"classAPer1000": 0.005}, None, None)
+    assert uncounted["totalUsd"] is None and uncounted["lines"][-1]["usd"] is None  # and says why
 
 
 # -- through the HTTP API ---------------------------------------------------------------------

@@ -28,6 +28,17 @@ export interface IPickedFolder {
 }
 
 /**
+ * Another use of the picker than Copy to Bucket's: which roots it offers, why a folder
+ * cannot be picked, its title and button (the transfer hand-off's).
+ */
+export interface IPickerRules {
+  roots: (roots: IRoot[]) => IRoot[];
+  why: (root: IRoot | undefined, folder: string) => string;
+  title: string;
+  accept: string;
+}
+
+/**
  * Ask for a folder of a writable root, starting at `start`; resolves with it, or null
  * when the user cancelled.
  */
@@ -36,13 +47,23 @@ export async function pickBucketFolder(options: {
   start: IPickedFolder;
   paths: string[];
   mode: TransferMode;
+  rules?: IPickerRules;
 }): Promise<IPickedFolder | null> {
-  const picker = new FolderPicker(options.api, options.paths, options.mode);
+  const { rules } = options;
+  const picker = new FolderPicker(
+    options.api,
+    options.paths,
+    options.mode,
+    rules
+  );
   const verb = options.mode === 'move' ? 'Move' : 'Copy';
   const shown = showDialog({
-    title: `${verb} to a Bucket Folder`,
+    title: rules?.title ?? `${verb} to a Bucket Folder`,
     body: picker,
-    buttons: [Dialog.cancelButton(), Dialog.okButton({ label: `${verb} Here` })]
+    buttons: [
+      Dialog.cancelButton(),
+      Dialog.okButton({ label: rules?.accept ?? `${verb} Here` })
+    ]
   });
   await picker.start(options.start);
   const result = await shown;
@@ -57,7 +78,8 @@ export class FolderPicker extends Panel {
   constructor(
     api: IBucketsApi,
     private readonly paths: string[],
-    private readonly mode: TransferMode
+    private readonly mode: TransferMode,
+    private readonly rules?: IPickerRules
   ) {
     super();
     this.addClass('jp-LeapBuckets-folderPicker');
@@ -92,6 +114,9 @@ export class FolderPicker extends Panel {
   /** Why the shown folder cannot be picked; '' when it can. */
   get why(): string {
     const root = this.model.root ?? undefined;
+    if (this.rules) {
+      return this.rules.why(root, this.model.path);
+    }
     return whyNotToBucket(root, this.model.path, this.paths, this.mode);
   }
 
@@ -119,7 +144,9 @@ export class FolderPicker extends Panel {
   }
 
   private _render(): void {
-    const roots: IRoot[] = writableRoots(this.model.roots);
+    const roots: IRoot[] = (this.rules?.roots ?? writableRoots)(
+      this.model.roots
+    );
     const key = roots.map(r => r.id).join('|');
     if (key !== this._rootsKey) {
       this._rootsKey = key;

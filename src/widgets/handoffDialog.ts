@@ -8,16 +8,24 @@ import { Widget } from '@lumino/widgets';
 
 import { usd } from '../handoffRules';
 import { IHandoff } from '../tokens';
+import { IHandoffNotes } from '../workflows/handoff';
 
 export class HandoffBody extends Widget {
-  constructor(handoff: IHandoff) {
+  constructor(handoff: IHandoff, notes: IHandoffNotes = {}) {
     super();
     this.addClass('jp-LeapBuckets-handoff');
     const intro = document.createElement('p');
     intro.textContent = handoff.manifest
       ? `Nothing has been deleted. The ${handoff.objects?.toLocaleString()} objects you confirmed, each in the version it had then, are listed in the manifest below; this command has Google's ${handoff.service} delete exactly them. Run it where gcloud has rights on the project.`
-      : `Nothing has been copied. This command has Google's ${handoff.service} do the transfer without this server. Run it where gcloud has rights on the project.`;
-    this.node.append(intro, this._block('Command', handoff.gcloud, 'gcloud'));
+      : `Nothing has been copied. This command has Google's ${handoff.service} copy ${handoff.source ?? ''} into ${handoff.target ?? ''} without this server. Run it where gcloud has rights on the project. ${notes.conflict ?? ''}`;
+    this.node.appendChild(intro);
+    if (notes.runningJob) {
+      const running = document.createElement('p');
+      running.className = 'jp-LeapBuckets-handoffRunning';
+      running.textContent = notes.runningJob;
+      this.node.appendChild(running);
+    }
+    this.node.append(this._block('Command', handoff.gcloud, 'gcloud'));
     if (handoff.manifest) {
       this.node.append(this._fact('Manifest', handoff.manifest));
     }
@@ -82,12 +90,32 @@ export class HandoffBody extends Widget {
   }
 }
 
-export async function showHandoff(handoff: IHandoff): Promise<void> {
+/**
+ * Show a prepared hand-off; resolves 'follow' when the user, having run the command,
+ * asks the jobs pane to follow the job by name (offered when `canFollow`), else 'close'.
+ */
+export async function askHandoff(
+  handoff: IHandoff,
+  notes: IHandoffNotes = {},
+  canFollow = true
+): Promise<'follow' | 'close'> {
+  const follow = Dialog.okButton({
+    label: 'Record and Follow',
+    caption:
+      'Once you have run the command: list the job in the jobs pane by its name, to check its status there',
+    className: 'jp-LeapBuckets-handoffFollowButton'
+  });
   const dialog = new Dialog({
     title: `Hand off to ${handoff.service}`,
-    body: new HandoffBody(handoff),
-    buttons: [Dialog.okButton({ label: 'Close' })]
+    body: new HandoffBody(handoff, notes),
+    buttons: [
+      Dialog.cancelButton({ label: 'Close' }),
+      ...(canFollow ? [follow] : [])
+    ],
+    // Closing is the default: following is a deliberate click, after running the command.
+    defaultButton: 0
   });
   dialog.addClass('jp-LeapBuckets-handoffDialog');
-  await dialog.launch();
+  const result = await dialog.launch();
+  return result.button.accept ? 'follow' : 'close';
 }

@@ -17,7 +17,8 @@ import {
   isActive,
   progressText
 } from '../transferRules';
-import { IRoot } from '../tokens';
+import { jobHandoff } from '../transferHandoffRules';
+import { IHandoffThreshold, IJob, IRoot } from '../tokens';
 import { UploadQueue } from '../workflows/uploadQueue';
 
 /** Jobs shown at most. */
@@ -90,6 +91,10 @@ export class TransfersView extends Widget {
   get deleteRequested(): ISignal<this, { root: string; path: string }> {
     return this._deleteRequested;
   }
+  /** Hand off to Google… of a running GCS-to-GCS transfer past the threshold. */
+  get handoffRequested(): ISignal<this, IJob> {
+    return this._handoffRequested;
+  }
   /** A Resume the server refused: its message. */
   get failed(): ISignal<this, string> {
     return this._failed;
@@ -97,6 +102,14 @@ export class TransfersView extends Widget {
 
   /** The roots, when known: Delete… is offered only where the user may delete. */
   roots: (() => IRoot[]) | null = null;
+  /** From what size a running GCS-to-GCS transfer offers its hand-off (GET roots). */
+  handoffAt: (() => IHandoffThreshold | null) | null = null;
+
+  /** Rows of hand-offs followed by name, shown below the jobs (widgets/handoffRows.ts). */
+  setHandoffRows(rows: { node: HTMLElement; count: number }): void {
+    this._handoffRows = rows;
+    this.render();
+  }
 
   get collapsed(): boolean {
     return this.hasClass('jp-mod-collapsed');
@@ -111,7 +124,9 @@ export class TransfersView extends Widget {
     const visible = this.jobs.visible as JobInfo[];
     const shown = visible.slice(0, SHOWN);
     const waiting = this.uploads.items.filter(i => i.state === 'queued');
-    this.node.hidden = shown.length === 0 && waiting.length === 0;
+    const handedOff = this._handoffRows?.count ?? 0;
+    this.node.hidden =
+      shown.length === 0 && waiting.length === 0 && handedOff === 0;
     const running = this.jobs.running;
     if (running > this._running) {
       this.removeClass('jp-mod-collapsed'); // a job started: show it
@@ -121,7 +136,8 @@ export class TransfersView extends Widget {
     this._toggle.textContent =
       'Jobs' +
       (running ? ` (${running} running)` : '') +
-      (finished ? ` · ${finished} finished` : '');
+      (finished ? ` · ${finished} finished` : '') +
+      (handedOff ? ` · ${handedOff} handed off` : '');
     this._toggle.title = `${this._toggle.textContent}: click to ${this.collapsed ? 'show' : 'hide'} the jobs`;
     this._toggle.setAttribute('aria-expanded', String(!this.collapsed));
     this._clear.hidden = finished === 0;
@@ -130,10 +146,31 @@ export class TransfersView extends Widget {
       this._list.appendChild(Private.waitingRow(waiting.map(i => i.name)));
     }
     const titles = distinctTitles(shown);
+    const roots = this.roots?.() ?? [];
+    const at = this.handoffAt?.() ?? null;
     for (const job of shown) {
-      this._list.appendChild(
-        Private.jobRow(job, titles.get(job.id)!, this.roots?.())
-      );
+      const row = Private.jobRow(job, titles.get(job.id)!, this.roots?.());
+      const offer = jobHandoff(job, roots, at);
+      if (offer) {
+        const handoff = Private.button(
+          'Hand off to Google…',
+          'handoff',
+          job.id,
+          'why' in offer
+            ? offer.why
+            : 'Show the Storage Transfer Service job that would do this transfer at Google, with its command and cost'
+        );
+        handoff.disabled = 'why' in offer;
+        const actions =
+          row.querySelector('.jp-LeapBuckets-jobActions') ??
+          Private.div('jp-LeapBuckets-jobActions');
+        actions.appendChild(handoff);
+        row.insertBefore(actions, row.querySelector('.jp-LeapBuckets-cancel'));
+      }
+      this._list.appendChild(row);
+    }
+    if (this._handoffRows) {
+      this._list.appendChild(this._handoffRows.node);
     }
   }
 
@@ -153,6 +190,11 @@ export class TransfersView extends Widget {
       this.jobs.resume(button.dataset.resume).catch((error: Error) => {
         this._failed.emit(error.message);
       });
+    } else if (button?.dataset.handoff) {
+      const job = this._job(button.dataset.handoff);
+      if (job) {
+        this._handoffRequested.emit(job);
+      }
     } else if (button?.dataset.deleteLeft) {
       const job = this._job(button.dataset.deleteLeft);
       const place = job && leftover(job, this.roots?.())?.deletable;
@@ -186,6 +228,8 @@ export class TransfersView extends Widget {
     this
   );
   private _failed = new Signal<this, string>(this);
+  private _handoffRequested = new Signal<this, IJob>(this);
+  private _handoffRows: { node: HTMLElement; count: number } | null = null;
 }
 
 namespace Private {

@@ -89,8 +89,26 @@ test('a large delete is handed off: a manifest of exactly its objects, nothing d
   // Nothing was deleted.
   expect(await names('demo/many/')).toEqual(before);
 
-  await shown.locator('.jp-mod-accept').click();
+  // Once run, the jobs pane follows it by name (Record and Follow), until forgotten.
+  const id = /create (leap-buckets-demo-\S+)/.exec(command!)![1];
+  await shown.getByRole('button', { name: 'Record and Follow' }).click();
   await expect(shown).toBeHidden();
+  const followed = panel.locator('.jp-LeapBuckets-handoffJob', {
+    hasText: id
+  });
+  await expect(followed.locator('.jp-LeapBuckets-jobLabel')).toHaveText(
+    `Handed off: batch operations delete job ${id}`
+  );
+  await expect(followed).toContainText(
+    `from the manifest gs://leap-scratch/${manifest}`
+  );
+  await expect(
+    followed.locator('.jp-LeapBuckets-handoffFollow code')
+  ).toHaveText(
+    `gcloud storage batch-operations jobs describe ${id} --project=leap-pangeo`
+  );
+  await followed.getByRole('button', { name: 'Forget' }).click();
+  await expect(followed).toBeHidden();
   // Leave the seed as it was for the other tests.
   await fetch(
     `${GCS}/storage/v1/b/leap-scratch/o/${encodeURIComponent(manifest)}`,
