@@ -22,7 +22,7 @@ import { IJob } from './tokens';
 import { fetchUsage, FetchUsage, UsageModel } from './usageModel';
 import { measurableRoots, usageTitle, whereToMeasure } from './usageRules';
 import { confirmDelete } from './widgets/deleteDialog';
-import { showHandoff } from './widgets/handoffDialog';
+import { showHandoff } from './workflows/handoff';
 import { UsageView } from './widgets/usageView';
 import { planAndDelete } from './workflows/deletePlan';
 
