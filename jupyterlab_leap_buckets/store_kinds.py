@@ -22,7 +22,6 @@ A `*.json` file costs one ranged read of its first `JSON_HEAD` bytes: kerchunk w
 """
 
 import asyncio
-import json
 import re
 from typing import Optional
 
@@ -90,12 +89,8 @@ def is_references_head(head: bytes) -> bool:
     return bool(_REFS_HEAD.match(head))
 
 
-def references_of(raw: bytes) -> Optional[dict]:
-    """The `refs` of a whole kerchunk JSON file, or None when it is not one."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None
+def references_of(data) -> Optional[dict]:
+    """The `refs` of a parsed kerchunk JSON file, or None when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("refs"), dict):
         return None
     return data["refs"]
