@@ -41,7 +41,7 @@ def icechunk_files() -> dict:
     sst[...] = (290 + 5 * rng.standard_normal((6, 18, 36))).astype("f4")
     sst.attrs.update({"units": "K", "long_name": "sea surface temperature"})
     for name, size, units in (
-        ("time", 6, "months since 2000-01-01"),
+        ("time", 6, "days since 2000-01-01"),
         ("lat", 18, "degrees_north"),
         ("lon", 36, "degrees_east"),
     ):

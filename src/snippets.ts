@@ -1,8 +1,9 @@
 /**
- * Python that opens a bucket item in a notebook: xarray for Zarr stores and array
- * formats (with the engine the format needs), pandas for tables, fsspec for the rest,
+ * Python that opens a bucket item in a notebook: xarray for Zarr stores (and Icechunk
+ * repositories and reference stores, storeSnippets.ts) and array formats (with the engine the format needs), pandas for tables, fsspec for the rest,
  * with the `storage_options` the root needs (OSN's endpoint, anonymous reads).
  */
+import { icechunkSnippet, referencesSnippet } from './storeSnippets';
 import { EntryType, IRoot } from './tokens';
 
 /** What a snippet needs to know of an item. */
@@ -82,6 +83,12 @@ export function pythonSnippet(root: IRoot, item: ISnippetItem): string {
       : '';
   const head = (imports: string[]) =>
     `${imports.map(i => `import ${i}`).join('\n')}\n\n${credentials}${so}`;
+  if (item.type === 'icechunk') {
+    return icechunkSnippet(root, item.path.replace(/\/$/, ''), pyLiteral);
+  }
+  if (item.type === 'virtual-zarr') {
+    return referencesSnippet(root, url, options, pyLiteral);
+  }
   if (item.type === 'zarr') {
     return `${head(['xarray as xr'])}ds = xr.open_zarr(${JSON.stringify(url)}${soArg})\nds\n`;
   }
