@@ -106,6 +106,12 @@ export function targetRows(summary: IReferencesSummary): string[][] {
 /** What a Parquet reference folder says of its chunks, which the server does not read. */
 export function parquetSentence(summary: IReferencesSummary): string {
   const files = summary.parquetFiles ?? 0;
+  if (files === 0 && !summary.parquetFilesTruncated) {
+    return (
+      'This folder holds no Parquet files of chunk references (<array>/refs.<n>.parq), ' +
+      'only their metadata: its arrays are described, but their chunks cannot be read.'
+    );
+  }
   const count = `${files.toLocaleString()}${summary.parquetFilesTruncated ? '+' : ''}`;
   return (
     `The chunk references are in ${count} Parquet file${files === 1 ? '' : 's'} ` +

@@ -205,6 +205,14 @@ describe('reference store preview', () => {
     });
     expect(text).toContain('4 Parquet files');
     expect(text).toContain('10 references per file');
+    const none = parquetSentence({
+      format: 'parquet',
+      bytes: 1085,
+      metadata: KERCHUNK_METADATA,
+      recordSize: 10,
+      parquetFiles: 0
+    });
+    expect(none).toContain('no Parquet files');
   });
 });
 

@@ -4,7 +4,14 @@
  * written by kerchunk; scripts/seed_virtual.py) are recognised in the panel with their own
  * icon and tag, and double-click previews them with what the libraries wrote.
  */
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+
 import { expect, openPanel, row, screenshotBothThemes, test } from './fixtures';
+
+/** Hide the notifications (Scratch's expiry warning) that would cover the screenshots. */
+async function hideToasts(page: IJupyterLabPageFixture): Promise<void> {
+  await page.addStyleTag({ content: '.Toastify { display: none; }' });
+}
 
 test('Icechunk repositories and reference stores are recognised in the panel', async ({
   page
@@ -14,6 +21,8 @@ test('Icechunk repositories and reference stores are recognised in the panel', a
   await expect(repo).toHaveAttribute('data-type', 'icechunk');
   await expect(repo.locator('.jp-LeapBuckets-tag')).toHaveText('Icechunk');
   await expect(repo).toHaveAttribute('title', /Icechunk repository/);
+  await hideToasts(page);
+  await screenshotBothThemes(page, panel, 'virtual-stores-panel-demo');
   await row(panel, 'demo/virtual/').dblclick();
   const json = row(panel, 'demo/virtual/tas-refs.json');
   await expect(json).toHaveAttribute('data-type', 'virtual-zarr');
@@ -64,6 +73,7 @@ test("an Icechunk repository's preview shows its branches, tags and latest snaps
   await expect(
     page.getByRole('tab', { name: 'sst-repo (Icechunk)' })
   ).toBeVisible();
+  await hideToasts(page);
   await screenshotBothThemes(
     page,
     page.locator('.jp-MainAreaWidget:has(.jp-LeapBuckets-storePreview)'),
@@ -100,6 +110,7 @@ test("a kerchunk reference store's preview shows its arrays and where its chunks
   await expect(targets.locator('tr').nth(1).locator('td').nth(1)).toHaveText(
     '5'
   );
+  await hideToasts(page);
   await screenshotBothThemes(
     page,
     page.locator(
@@ -116,7 +127,7 @@ test("a kerchunk reference store's preview shows its arrays and where its chunks
     'kerchunk references (Parquet)'
   );
   await expect(parquet.locator('.jp-LeapBuckets-zarrNone')).toContainText(
-    'Parquet files'
+    'no Parquet files'
   );
   await expect(
     parquet.locator('.jp-LeapBuckets-zarrArrays tr[data-path="/tas"]')
