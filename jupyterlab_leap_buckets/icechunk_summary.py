@@ -47,6 +47,8 @@ async def icechunk_summary(store: Store, folder: str) -> dict:
         raise ApiError(
             404, "not-found", f"{folder} has no branch main: it is not an Icechunk repository (icechunk 1.x)."
         )
+    # main first: its snapshot is the one shown, whatever the number of branches
+    branches.sort(key=lambda b: (b["name"] != "main", b["name"]))
     readable = ([("branch", b) for b in branches] + [("tag", t) for t in tags])[:MAX_REF_READS]
     ids = await asyncio.gather(*(_ref_snapshot(store, folder, kind, ref["name"]) for kind, ref in readable))
     for (_, ref), snapshot in zip(readable, ids):

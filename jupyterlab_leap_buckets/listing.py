@@ -83,7 +83,7 @@ def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None, kind: str
     return entry
 
 
-def folder_entry(prefix: str, folder: str, kind: str) -> dict:
+def folder_entry(prefix: str, folder: str, kind: str = "directory") -> dict:
     return {
         "name": folder[len(prefix) : -1],
         "path": folder,

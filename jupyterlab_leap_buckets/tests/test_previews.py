@@ -14,7 +14,7 @@ async def test_an_icechunk_repository_shows_its_branches_tags_and_latest_snapsho
     icechunk = pytest.importorskip("icechunk")
     status, body = await api("icechunk", root="scratch", path="demo/sst-repo/")
     assert status == 200, body
-    assert [b["name"] for b in body["branches"]] == ["experiment", "main"]
+    assert [b["name"] for b in body["branches"]] == ["main", "experiment"]  # main first
     assert [t["name"] for t in body["tags"]] == ["v1.0"]
     main = json.loads(gcs_get("leap-scratch", "demo/sst-repo/refs/branch.main/ref.json"))["snapshot"]
     tag = json.loads(gcs_get("leap-scratch", "demo/sst-repo/refs/tag.v1.0/ref.json"))["snapshot"]
