@@ -102,7 +102,7 @@ export class BucketActions {
   async open(entry: IEntry): Promise<void> {
     if (
       entry.type === 'directory' ||
-      (this._previews.has(entry.type) && this.zarrOpenWith === 'folder')
+      this._previews.opensAsFolder(entry, this.zarrOpenWith)
     ) {
       await this.panel.model.cd(entry.path);
     } else if (this._previews.has(entry.type)) {

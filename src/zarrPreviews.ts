@@ -28,6 +28,18 @@ export class ZarrPreviews {
     return isStoreType(type);
   }
 
+  /**
+   * Whether double-click goes into `entry` instead of previewing it: a store that is a
+   * folder, where the setting says so (a JSON reference file is never gone into).
+   */
+  opensAsFolder(entry: IEntry, setting: string): boolean {
+    return (
+      isStoreType(entry.type) &&
+      setting === 'folder' &&
+      entry.path.endsWith('/')
+    );
+  }
+
   /** Open the preview of the store `entry` of `root`, or show it if it is open. */
   open(root: IRoot, entry: IEntry): void {
     if (!isStoreType(entry.type)) {
