@@ -23,6 +23,7 @@ import {
 } from '../storeSummaries';
 import { IEntry, IIcechunkSummary, IReferencesSummary, IRoot } from '../tokens';
 import { arraysOf } from '../zarr/describe';
+import { ZarrPreviews } from '../zarrPreviews';
 import { scratch } from './fakes';
 
 // What kerchunk 0.2.10 wrote for the seeded netCDF file (scripts/seed_virtual.py).
@@ -145,6 +146,16 @@ describe('entry kinds', () => {
     expect(rules.preview(ctx([jsonRefs]))).toBe('');
     expect(rules.preview(ctx([notes]))).toContain('Select');
     expect(openWith(jsonRefs)).not.toBe('details'); // a file's opener, unless previewed
+  });
+
+  it('goes into folder stores only when the setting says folder', () => {
+    const previews = new ZarrPreviews({} as any, {} as any, () => '');
+    expect(previews.has('icechunk') && previews.has('virtual-zarr')).toBe(true);
+    expect(previews.has('directory') || previews.has('file')).toBe(false);
+    expect(previews.opensAsFolder(repo, 'folder')).toBe(true);
+    expect(previews.opensAsFolder(parquetRefs, 'folder')).toBe(true);
+    expect(previews.opensAsFolder(jsonRefs, 'folder')).toBe(false);
+    expect(previews.opensAsFolder(repo, 'preview')).toBe(false);
   });
 });
 
