@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from .conftest import GCS, REPO, extension_config, gcs_put, list_all
+from .conftest import GCS, REPO, extension_config, gcs_put, list_all, s3_overrides
 from .counting_proxy import CountingProxy
 
 _spec = importlib.util.spec_from_file_location("seed_virtual", REPO / "scripts" / "seed_virtual.py")
@@ -67,8 +67,8 @@ def proxy(emulators):
 
 
 @pytest.fixture
-def jp_server_config(tmp_path, proxy):
-    return extension_config(state_dir=str(tmp_path / "leap-state"), gcs_endpoint=proxy.url)
+def jp_server_config(tmp_path, proxy, request):
+    return extension_config(state_dir=str(tmp_path / "leap-state"), gcs_endpoint=proxy.url, **s3_overrides(request))
 
 
 def requests_for(proxy, key: str) -> list:
@@ -126,3 +126,21 @@ async def test_a_page_holds_a_bounded_number_of_probed_items(api, proxy):
     assert {e["type"] for e in first["entries"]} == {"virtual-zarr"}
     reads = [q for m, p, q in requests_for(proxy, folder) if "alt=media" in q]
     assert len(reads) == 100
+
+
+async def test_the_kinds_are_told_on_both_s3_servers(api, s3_server):
+    """The seeded OSN pipeline's repository and references, on moto and versitygw: the
+    listing of `<folder>/.z` (a prefix that is no folder) answers the same on both."""
+    top, _ = await list_all(api, "osn-pipeline", "")
+    kinds = {e["name"]: e["type"] for e in top}
+    assert kinds["era5"] == "directory" and kinds["icechunk"] == "directory"
+    inner, _ = await list_all(api, "osn-pipeline", "icechunk/")
+    assert {e["name"]: e["type"] for e in inner} == {"sst": "icechunk"}
+    virtual, _ = await list_all(api, "osn-pipeline", "virtual/")
+    assert {e["name"]: e["type"] for e in virtual} == {
+        "tas-refs.json": "virtual-zarr",
+        "tas-refs.parq": "virtual-zarr",
+        "tas.nc": "file",
+    }
+    era5, _ = await list_all(api, "osn-pipeline", "era5/")
+    assert {e["name"]: e["type"] for e in era5}["surface.zarr"] == "zarr"  # consolidated v2
