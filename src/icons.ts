@@ -23,7 +23,7 @@ export const zarrIcon = new LabIcon({
 
 // An ice crystal: Icechunk repositories.
 const ICECHUNK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
-  <g class="jp-icon-contrast1" fill="#0288d1">
+  <g class="jp-icon-brand1" fill="#1976d2">
     <path d="M11 2h2v3.6l2.3-1.4 1 1.7L13 7.9v2.4l2.1-1.2V5.3h2v2.6l2.2-1.3 1 1.7-2.2 1.3 2.3 1.3-1 1.7-3.3-1.9-2.1 1.2 2.1 1.2 3.3-1.9 1 1.7-2.3 1.3 2.2 1.3-1 1.7-2.2-1.3v2.6h-2v-3.8L13 13.7v2.4l3.3 2-1 1.7-2.3-1.4V22h-2v-3.6l-2.3 1.4-1-1.7 3.3-2v-2.4l-2.1 1.2v3.8h-2v-2.6l-2.2 1.3-1-1.7 2.2-1.3-2.3-1.3 1-1.7 3.3 1.9 2.1-1.2-2.1-1.2-3.3 1.9-1-1.7 2.3-1.3-2.2-1.3 1-1.7 2.2 1.3V5.3h2v3.8l2.1 1.2V7.9L7.7 5.9l1-1.7L11 5.6V2z"/>
   </g>
 </svg>`;

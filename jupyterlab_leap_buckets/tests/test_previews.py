@@ -6,8 +6,9 @@ libraries say of the same objects; and the errors for what is neither."""
 import json
 
 import pytest
+import requests
 
-from .conftest import gcs_get, gcs_put
+from .conftest import GCS, gcs_get, gcs_put
 
 
 async def test_an_icechunk_repository_shows_its_branches_tags_and_latest_snapshot(api):
@@ -35,6 +36,7 @@ async def test_an_icechunk_repository_shows_its_branches_tags_and_latest_snapsho
 async def test_a_folder_without_main_is_not_an_icechunk_repository(api):
     gcs_put("leap-scratch", "demo/fake-repo/refs/branch.dev/ref.json", b'{"snapshot": "X"}')
     status, body = await api("icechunk", root="scratch", path="demo/fake-repo/")
+    requests.delete(f"{GCS}/storage/v1/b/leap-scratch/o/demo%2Ffake-repo%2Frefs%2Fbranch.dev%2Fref.json", timeout=30)
     assert status == 404 and "no branch main" in body["error"]["message"]
     status, body = await api("icechunk", root="scratch", path="demo/sst-repo")
     assert status == 400 and body["error"]["code"] == "bad-request"

@@ -11,6 +11,7 @@ import urllib.parse
 import uuid
 
 import pytest
+import requests
 
 from .conftest import GCS, REPO, extension_config, gcs_put, list_all, s3_overrides
 from .counting_proxy import CountingProxy
@@ -20,6 +21,14 @@ seed_virtual = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(seed_virtual)
 
 BASE = f"demo/kinds-{uuid.uuid4().hex[:8]}/"
+
+
+def gcs_remove(prefix: str):
+    """Delete what a test wrote under `prefix`, through the emulator's own API."""
+    listing = requests.get(f"{GCS}/storage/v1/b/leap-scratch/o", params={"prefix": prefix}, timeout=30).json()
+    for item in listing.get("items", []):
+        quoted = urllib.parse.quote(item["name"], safe="")
+        requests.delete(f"{GCS}/storage/v1/b/leap-scratch/o/{quoted}", timeout=30).raise_for_status()
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +55,7 @@ def written(emulators):
     put("old-refs.json", b'{".zgroup": "{\\"zarr_format\\": 2}"}')
     put("plain/x.txt", b"x")
     put("table.csv", b"a,b\n")
-    return {
+    yield {
         "repo": "icechunk",
         "refs.json": "virtual-zarr",
         "refs.parq": "virtual-zarr",
@@ -58,6 +67,7 @@ def written(emulators):
         "plain": "directory",
         "table.csv": "file",
     }
+    gcs_remove(BASE)
 
 
 @pytest.fixture
@@ -126,6 +136,7 @@ async def test_a_page_holds_a_bounded_number_of_probed_items(api, proxy):
     assert {e["type"] for e in first["entries"]} == {"virtual-zarr"}
     reads = [q for m, p, q in requests_for(proxy, folder) if "alt=media" in q]
     assert len(reads) == 100
+    gcs_remove(folder)
 
 
 async def test_the_kinds_are_told_on_both_s3_servers(api, s3_server):

@@ -22,6 +22,8 @@ test('Icechunk repositories and reference stores are recognised in the panel', a
   await expect(repo.locator('.jp-LeapBuckets-tag')).toHaveText('Icechunk');
   await expect(repo).toHaveAttribute('title', /Icechunk repository/);
   await hideToasts(page);
+  await repo.click(); // selected, its icon must still show
+  await expect(repo).toHaveClass(/jp-mod-selected/);
   await screenshotBothThemes(page, panel, 'virtual-stores-panel-demo');
   await row(panel, 'demo/virtual/').dblclick();
   const json = row(panel, 'demo/virtual/tas-refs.json');
