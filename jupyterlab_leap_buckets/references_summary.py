@@ -110,7 +110,7 @@ async def _bounded(store: Store, key: str):
         raise ApiError(
             413,
             "too-large",
-            f"{key} is {info.size // (1024 * 1024)} MiB, more than the {MAX_REFERENCE_BYTES // (1024 * 1024)} MiB "
+            f"{key} is {info.size / 2**20:.1f} MiB, more than the {MAX_REFERENCE_BYTES / 2**20:.1f} MiB "
             "a preview reads; open it with the Python snippet instead.",
         )
     return info

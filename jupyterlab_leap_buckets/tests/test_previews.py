@@ -82,3 +82,18 @@ async def test_parquet_references_show_their_arrays_and_count_their_parquet_file
 async def test_what_is_not_references_gets_a_clear_error(api, path, status, code):
     got, body = await api("references", root="scratch", path=path)
     assert (got, body["error"]["code"]) == (status, code), body
+
+
+async def test_the_preview_reads_a_bounded_amount(api, monkeypatch):
+    """Past MAX_REFERENCE_BYTES nothing is parsed (413), and past MAX_TARGETS the rest of
+    the targets are counted, not named (the bounds made small for the seeded file)."""
+    from jupyterlab_leap_buckets import references_summary
+
+    monkeypatch.setattr(references_summary, "MAX_TARGETS", 0)
+    status, body = await api("references", root="scratch", path="demo/virtual/tas-refs.json")
+    assert status == 200 and body["targets"] == []
+    assert body["otherTargets"] == {"count": 1, "chunks": body["chunks"] - body["inlineChunks"]}
+    monkeypatch.setattr(references_summary, "MAX_REFERENCE_BYTES", 1000)
+    status, body = await api("references", root="scratch", path="demo/virtual/tas-refs.json")
+    assert (status, body["error"]["code"]) == (413, "too-large")
+    assert "open it with the Python snippet" in body["error"]["message"]
