@@ -6,6 +6,8 @@ ROUTES = [
     "roots",
     "list?root=scratch&path=demo/",
     "object?root=scratch&path=demo/README.md",
+    "icechunk?root=scratch&path=demo/sst-repo/",
+    "references?root=scratch&path=demo/virtual/tas-refs.json",
 ]
 
 
