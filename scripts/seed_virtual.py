@@ -82,7 +82,7 @@ def kerchunk_refs(nc: bytes, url: str) -> dict:
     return SingleHdf5ToZarr(io.BytesIO(nc), url, inline_threshold=100).translate()
 
 
-def parquet_refs_files(refs: dict, nc_url: str) -> dict:
+def parquet_refs_files(refs: dict) -> dict:
     """The Parquet reference folder for `refs`, as {key: bytes} (see the module's note)."""
     folder = pathlib.Path(tempfile.mkdtemp(prefix="leap-seed-parq-")) / "refs.parq"
     try:
@@ -106,7 +106,7 @@ def virtual_files(url_of) -> dict:
     nc = netcdf_bytes()
     refs = kerchunk_refs(nc, url_of("virtual/tas.nc"))
     files = {"virtual/tas.nc": nc, "virtual/tas-refs.json": json.dumps(refs).encode()}
-    for key, value in parquet_refs_files(refs, url_of("virtual/tas.nc")).items():
+    for key, value in parquet_refs_files(refs).items():
         files[f"virtual/tas-refs.parq/{key}"] = value
     return files
 
