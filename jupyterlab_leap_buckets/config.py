@@ -127,8 +127,9 @@ class LeapBuckets(Configurable):
 
     zarr_probe_folders = Int(
         100,
-        help="Most folders one `list` page holds, since each is probed for Zarr metadata "
-        "(at most 4 lookups per folder, so at most 4 x this many extra requests per page).",
+        help="Most folders and `.json` files one `list` page holds together, since each is probed "
+        "for what it is: Zarr, Icechunk or kerchunk references (at most 4 requests per folder and "
+        "one 512-byte read per `.json` file, so at most 4 x this many extra requests per page).",
     ).tag(config=True)
 
     state_dir = Unicode(

@@ -64,7 +64,7 @@ async def create_folder(service, root: Root, path: str) -> dict:
         raise
     except Exception as exc:
         raise translate(exc, root, f"Making the folder {path}") from None
-    return folder_entry(parent + "/" if parent else "", path, False)
+    return folder_entry(parent + "/" if parent else "", path)
 
 
 async def details(service, expiry, root: Root, path: str) -> dict:
@@ -110,9 +110,7 @@ async def details(service, expiry, root: Root, path: str) -> dict:
         raise ApiError(404, "not-found", f"There is no folder {url}; it may have been moved or deleted.")
     parent = path[:-1].rpartition("/")[0]
     entry = (
-        folder_entry(parent + "/" if parent else "", path, False)
-        if path
-        else {"name": "", "path": "", "type": "directory"}
+        folder_entry(parent + "/" if parent else "", path) if path else {"name": "", "path": "", "type": "directory"}
     )
     entry.pop("type")
     return {**entry, "url": url, "objects": objects, "bytes": size, "approximate": more, "modified": iso(newest)}

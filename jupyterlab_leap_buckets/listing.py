@@ -1,14 +1,16 @@
-"""One page of a folder listing: entries in key order, a cursor, Zarr stores recognised.
+"""One page of a folder listing: entries in key order, a cursor, Zarr stores, Icechunk
+repositories and kerchunk references recognised (store_kinds.py).
 
 Paging: the cursor names the last entry returned; the next request starts there (GCS
 `startOffset`, S3 `StartAfter`) and drops names up to it. So a page never depends on the
-provider's own page token, and a page can end early, which bounds Zarr detection.
+provider's own page token, and a page can end early, which bounds store detection.
 
-Zarr detection costs at most 4 object lookups (`zarr.json`, `.zgroup`, `.zarray`,
-`.zmetadata`) per folder on the page, and a page holds at most `probe_folders` folders
-(default 100): at most 400 extra requests per page, run `PROBE_CONCURRENCY` at a time.
-They are lookups of single keys, cheap on every service, where listing each folder would
-scan it. (GCS's `matchGlob` could do it in one request, but fake-gcs-server ignores it.)
+Telling a folder's kind costs at most 4 requests (store_kinds.py says which), a `*.json`
+file's one ranged read of 512 bytes, and a page holds at most `probe_folders` of both
+together (default 100): at most 400 extra requests per page, run `PROBE_CONCURRENCY` at a
+time. They are lookups of single keys or a listing of one key prefix, cheap on every
+service, where listing each folder would scan it. (GCS's `matchGlob` could do it in one
+request, but fake-gcs-server ignores it.)
 """
 
 import asyncio
@@ -21,8 +23,9 @@ from typing import Optional
 from .errors import bad_request
 from .roots import Root
 from .storage import ObjectInfo, Store
+from .store_kinds import ZARR_MARKERS, file_kind, folder_kind, may_be_references
 
-ZARR_MARKERS = ("zarr.json", ".zgroup", ".zarray", ".zmetadata")
+__all__ = ["ZARR_MARKERS", "list_page"]
 PROBE_CONCURRENCY = 32
 # Seconds a page of `GET list` may take, retries included, before it fails with 502: a
 # service that holds the connection without answering must not hold the panel (gcsfs
@@ -59,7 +62,7 @@ def iso(value: Optional[datetime]) -> Optional[str]:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None) -> dict:
+def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None, kind: str = "file") -> dict:
     if policy is None:
         expires = None
         if root.expiry_days is not None and info.created is not None:
@@ -69,7 +72,7 @@ def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None) -> dict:
     entry = {
         "name": info.key[len(prefix) :],
         "path": info.key,
-        "type": "file",
+        "type": kind,
         "size": info.size,
         "modified": iso(info.modified),
         "created": iso(info.created),
@@ -80,25 +83,16 @@ def file_entry(root: Root, prefix: str, info: ObjectInfo, policy=None) -> dict:
     return entry
 
 
-def folder_entry(prefix: str, folder: str, is_zarr: bool) -> dict:
+def folder_entry(prefix: str, folder: str, kind: str = "directory") -> dict:
     return {
         "name": folder[len(prefix) : -1],
         "path": folder,
-        "type": "zarr" if is_zarr else "directory",
+        "type": kind,
         "size": None,
         "modified": None,
         "created": None,
         "expires": None,
     }
-
-
-async def is_zarr_store(store: Store, folder: str, gate: asyncio.Semaphore) -> bool:
-    async def probe(name):
-        async with gate:
-            return await store.head(folder + name) is not None
-
-    results = await asyncio.gather(*(probe(name) for name in ZARR_MARKERS))
-    return any(results)
 
 
 async def list_page(
@@ -117,25 +111,31 @@ async def list_page(
     items.sort(key=lambda item: item[0])
 
     placeholder = False
-    page, folders, more = [], 0, raw.truncated
+    page, probes, more = [], 0, raw.truncated
     for name, info in items:
         if name == path:  # the zero-byte object some tools write to mark a folder
             placeholder = True
             continue
         if after is not None and name <= after:
             continue
-        if len(page) == limit or (info is None and folders == probe_folders):
+        probed = info is None or may_be_references(info)
+        if len(page) == limit or (probed and probes == probe_folders):
             more = True
             break
-        folders += info is None
+        probes += probed
         page.append((name, info))
 
     gate = asyncio.Semaphore(PROBE_CONCURRENCY)
-    zarr_flags = await asyncio.gather(*(is_zarr_store(store, name, gate) for name, info in page if info is None))
-    flags = iter(zarr_flags)
+
+    async def kind(name, info):
+        if info is None:
+            return await folder_kind(store, name, gate)
+        return await file_kind(store, info, gate) if may_be_references(info) else "file"
+
+    kinds = await asyncio.gather(*(kind(name, info) for name, info in page))
     entries = [
-        file_entry(root, path, info, policy) if info is not None else folder_entry(path, name, next(flags))
-        for name, info in page
+        file_entry(root, path, info, policy, kind) if info is not None else folder_entry(path, name, kind)
+        for (name, info), kind in zip(page, kinds)
     ]
     return {
         "entries": entries,

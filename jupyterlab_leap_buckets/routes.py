@@ -17,6 +17,7 @@ from .handoff_routes import HANDOFF_ID, HandoffHandler, HandoffListHandler, Hand
 from .items import create_folder, details
 from .listing import LIST_DEADLINE, list_page
 from .paths import check_key
+from .preview_routes import IcechunkHandler, ReferencesHandler
 from .resume import start_resume
 from .storage.errors import SourceChanged
 from .transfer_start import start_transfer
@@ -292,6 +293,8 @@ def setup_route_handlers(web_app, parts: Parts):
             (url_path_join(base, "transfers"), TransfersHandler, kwargs),
             (url_path_join(base, "folders"), FoldersHandler, kwargs),
             (url_path_join(base, "details"), DetailsHandler, kwargs),
+            (url_path_join(base, "icechunk"), IcechunkHandler, kwargs),
+            (url_path_join(base, "references"), ReferencesHandler, kwargs),
             (url_path_join(base, "expiry"), ExpiryHandler, kwargs),
             (url_path_join(base, "expiring"), ExpiryHandler, kwargs),
             (url_path_join(base, "usage"), UsageHandler, kwargs),

@@ -1,6 +1,7 @@
 """Seed the emulators with LEAP-like data: the demo user's and another user's folders in
-scratch and persistent, real Zarr v2 and v3 stores written by zarr-python, a folder of
-2,600 objects, files of several sizes and ages, and the OSN buckets, in both S3 servers
+scratch and persistent, real Zarr v2 and v3 stores written by zarr-python, an Icechunk
+repository written by icechunk and kerchunk references to a netCDF file (seed_virtual.py),
+a folder of 2,600 objects, files of several sizes and ages, and the OSN buckets, in both S3 servers
 (moto, and versitygw where it runs: the tests run the S3 ones against each).
 
 Run by `scripts/stack seed` on freshly started, empty emulators."""
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import numpy as np
 import requests
+from seed_virtual import icechunk_files, virtual_files
 
 import zarr
 
@@ -138,6 +140,8 @@ def seed_gcs():
     put_store(scratch, "demo/precip_v3/", zarr_files(3, "precip"))
     scratch("demo/not-a-store.zarr/notes.txt", b"named like a store, but holds no Zarr metadata\n")
     scratch("demo/not-a-store.zarr/data.bin", rng.bytes(2048))
+    put_store(scratch, "demo/sst-repo/", icechunk_files())  # Icechunk, named like any folder
+    put_store(scratch, "demo/", virtual_files(lambda key: f"gs://leap-scratch/demo/{key}"))
     scratch("demo/notes/ideas.md", b"- try a coarser grid\n")
     scratch("demo/notes/2026/week-47.md", b"ran the ensemble\n")
     with ThreadPoolExecutor(16) as pool:
@@ -194,6 +198,8 @@ def seed_s3(s3, label=""):
     put_store(pipe, "era5/surface.zarr/", zarr_files(2, "surface", consolidated=True))
     pipe("era5/catalog.json", b'{"datasets": ["surface.zarr"]}\n')
     pipe("logs/2026-11-01.txt", b"feedstock run ok\n")
+    put_store(pipe, "icechunk/sst/", icechunk_files())
+    put_store(pipe, "", virtual_files(lambda key: f"s3://leap-pangeo-pipeline/{key}"))
 
 
 if __name__ == "__main__":

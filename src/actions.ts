@@ -102,10 +102,10 @@ export class BucketActions {
   async open(entry: IEntry): Promise<void> {
     if (
       entry.type === 'directory' ||
-      (entry.type === 'zarr' && this.zarrOpenWith === 'folder')
+      this._previews.opensAsFolder(entry, this.zarrOpenWith)
     ) {
       await this.panel.model.cd(entry.path);
-    } else if (entry.type === 'zarr') {
+    } else if (this._previews.has(entry.type)) {
       this.preview(entry);
     } else {
       const kind = openWith(entry);

@@ -14,8 +14,10 @@ import {
   IExpiring,
   IFolderExpiry,
   IHandoff,
+  IIcechunkSummary,
   IJob,
   IListPage,
+  IReferencesSummary,
   IRootsReply,
   ITransferRequest,
   IUploadRequest
@@ -53,6 +55,10 @@ export interface IBucketsApi {
   details(root: string, path: string): Promise<IDetails>;
   /** An object's bytes; undefined when there is no such object. */
   readObject(root: string, path: string): Promise<Uint8Array | undefined>;
+  /** GET icechunk: an Icechunk repository's branches, tags and latest snapshot. */
+  icechunk(root: string, path: string): Promise<IIcechunkSummary>;
+  /** GET references: a reference store's metadata and where its chunks live. */
+  references(root: string, path: string): Promise<IReferencesSummary>;
 }
 
 export class BucketsApi implements IBucketsApi {
@@ -194,6 +200,22 @@ export class BucketsApi implements IBucketsApi {
   details(root: string, path: string): Promise<IDetails> {
     return requestAPI<IDetails>(
       `details${Private.query({ root, path })}`,
+      {},
+      this.settings
+    );
+  }
+
+  icechunk(root: string, path: string): Promise<IIcechunkSummary> {
+    return requestAPI<IIcechunkSummary>(
+      `icechunk${Private.query({ root, path })}`,
+      {},
+      this.settings
+    );
+  }
+
+  references(root: string, path: string): Promise<IReferencesSummary> {
+    return requestAPI<IReferencesSummary>(
+      `references${Private.query({ root, path })}`,
       {},
       this.settings
     );

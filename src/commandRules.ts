@@ -4,6 +4,7 @@
  */
 import { canDelete, whyNotDelete } from './deleteRules';
 import { IEntry, IRoot } from './tokens';
+import { isStoreType } from './entryKinds';
 
 /** What the commands act on: the panel's root, folder and selected entries. */
 export interface ICommandContext {
@@ -82,9 +83,9 @@ export const rules = {
 
   preview: (ctx: ICommandContext) =>
     inRoot(ctx, () =>
-      ctx.selection.length === 1 && ctx.selection[0].type === 'zarr'
+      ctx.selection.length === 1 && isStoreType(ctx.selection[0].type)
         ? ''
-        : 'Select a Zarr store to preview.'
+        : 'Select a Zarr store, Icechunk repository or reference store to preview.'
     )
 };
 

@@ -2,6 +2,7 @@
  * Pure helpers for the listing: sizes, dates, order, breadcrumbs.
  */
 import { IEntry, ISortState } from './tokens';
+import { isFolderEntry } from './entryKinds';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
@@ -77,8 +78,8 @@ export function sortEntries(
       sensitivity: 'base'
     });
   const compare = (a: IEntry, b: IEntry): number => {
-    const folderA = a.type !== 'file';
-    const folderB = b.type !== 'file';
+    const folderA = isFolderEntry(a);
+    const folderB = isFolderEntry(b);
     if (folderA !== folderB) {
       return folderA ? -1 : 1;
     }

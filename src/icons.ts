@@ -20,3 +20,36 @@ export const zarrIcon = new LabIcon({
   name: 'leap-buckets:zarr',
   svgstr: ZARR_SVG
 });
+
+// An ice crystal: Icechunk repositories.
+const ICECHUNK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon-brand1" fill="#1976d2">
+    <path d="M11 2h2v3.6l2.3-1.4 1 1.7L13 7.9v2.4l2.1-1.2V5.3h2v2.6l2.2-1.3 1 1.7-2.2 1.3 2.3 1.3-1 1.7-3.3-1.9-2.1 1.2 2.1 1.2 3.3-1.9 1 1.7-2.3 1.3 2.2 1.3-1 1.7-2.2-1.3v2.6h-2v-3.8L13 13.7v2.4l3.3 2-1 1.7-2.3-1.4V22h-2v-3.6l-2.3 1.4-1-1.7 3.3-2v-2.4l-2.1 1.2v3.8h-2v-2.6l-2.2 1.3-1-1.7 2.2-1.3-2.3-1.3 1-1.7 3.3 1.9 2.1-1.2-2.1-1.2-3.3 1.9-1-1.7 2.3-1.3-2.2-1.3 1-1.7 2.2 1.3V5.3h2v3.8l2.1 1.2V7.9L7.7 5.9l1-1.7L11 5.6V2z"/>
+  </g>
+</svg>`;
+
+// A document with links out: virtual Zarr stores (references to chunks elsewhere).
+const REFERENCES_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon-contrast2" fill="#00897b">
+    <path d="M5 2h9l5 5v6h-2V8h-4V4H7v16h6v2H5V2z"/>
+    <path d="M9 10h6v2H9zM9 14h4v2H9zM17.5 14a3.5 3.5 0 0 0-3.3 2.3l1.9.7a1.5 1.5 0 1 1 1.4 2h-1v2h1a3.5 3.5 0 0 0 0-7zM19 19.5l2.8 2.8 1.4-1.4-2.8-2.8z"/>
+  </g>
+</svg>`;
+
+export const icechunkIcon = new LabIcon({
+  name: 'leap-buckets:icechunk',
+  svgstr: ICECHUNK_SVG
+});
+export const referencesIcon = new LabIcon({
+  name: 'leap-buckets:virtual-zarr',
+  svgstr: REFERENCES_SVG
+});
+
+/** The icon of a kind of store. */
+export function storeIcon(type: 'zarr' | 'icechunk' | 'virtual-zarr'): LabIcon {
+  return type === 'icechunk'
+    ? icechunkIcon
+    : type === 'virtual-zarr'
+      ? referencesIcon
+      : zarrIcon;
+}

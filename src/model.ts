@@ -115,7 +115,7 @@ export class BucketBrowserModel {
 
   /** An entry's expiry: its own, or for folders the earliest of what lies inside. */
   expiresOf(entry: IEntry): string | null {
-    return entry.type === 'file'
+    return !entry.path.endsWith('/') // a file, or a store that is one
       ? entry.expires
       : (this.folderExpiry(entry.path)?.expires ?? null);
   }
@@ -383,7 +383,7 @@ export class BucketBrowserModel {
     if (this._within !== null && this._expiry) {
       // Folders show once their earliest expiry is known: ask for all of them.
       this.requestFolderExpiry(
-        visible.filter(entry => entry.type !== 'file').map(entry => entry.path)
+        visible.filter(e => e.path.endsWith('/')).map(e => e.path)
       );
       const now = Date.now();
       const days = this._within;

@@ -5,6 +5,7 @@
  * table preview uses.
  */
 import { IEntry } from './tokens';
+import { isFolderEntry } from './entryKinds';
 
 export type OpenWith = 'notebook' | 'text' | 'image' | 'csv' | 'details';
 
@@ -53,7 +54,7 @@ export function extensionOf(name: string): string {
 
 /** How a file entry opens; folders and stores are the listing's, not this. */
 export function openWith(entry: IEntry): OpenWith {
-  if (entry.type !== 'file') {
+  if (isFolderEntry(entry)) {
     return 'details';
   }
   const ext = extensionOf(entry.name);

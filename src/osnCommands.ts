@@ -18,6 +18,7 @@ import {
   requestsDeletion
 } from './osnRules';
 import { IDetails, IEntry } from './tokens';
+import { isFolderEntry } from './entryKinds';
 import { BucketPanel } from './widgets/panel';
 import { confirmDeletionRequest } from './widgets/deletionRequestDialog';
 
@@ -37,7 +38,7 @@ export class OsnCommands {
     if (selection.length === 1) {
       return {
         path: selection[0].path,
-        file: selection[0].type === 'file'
+        file: !isFolderEntry(selection[0])
       };
     }
     return selection.length === 0 && folder
@@ -97,7 +98,7 @@ export class OsnCommands {
   private get uploadFolder(): string {
     const { selection, folder } = this.actions.context;
     const one: IEntry | undefined = selection[0];
-    return selection.length === 1 && one.type !== 'file' ? one.path : folder;
+    return selection.length === 1 && isFolderEntry(one) ? one.path : folder;
   }
 
   get whyNotUpload(): string {

@@ -8,6 +8,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { IBucketsApi } from './api';
 import { ExpiringSoon } from './expiringSoon';
 import { IDetails, IExpiring, IRoot } from './tokens';
+import { isFolderEntry } from './entryKinds';
 import { confirmMove } from './widgets/moveDialog';
 import { BucketPanel } from './widgets/panel';
 import {
@@ -118,7 +119,7 @@ namespace Private {
     for (const entry of model.entries.filter(e => paths.includes(e.path))) {
       known[entry.path] =
         entry.expires ??
-        (entry.type === 'file'
+        (!isFolderEntry(entry)
           ? null
           : (model.folderExpiry(entry.path)?.expires ?? null));
     }

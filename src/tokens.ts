@@ -6,7 +6,8 @@ export const PLUGIN_ID = 'jupyterlab-leap-buckets:plugin';
 export const PANEL_ID = 'leap-buckets-panel';
 
 export type Provider = 'gcs' | 's3';
-export type EntryType = 'file' | 'directory' | 'zarr';
+export type EntryType =
+  'file' | 'directory' | 'zarr' | 'icechunk' | 'virtual-zarr';
 
 export interface IRoot {
   id: string;
@@ -248,3 +249,60 @@ export interface IJob {
 
 /** The drag payload of rows dragged out of the listing. */
 export const PLACES_MIME = 'application/x-leap-buckets-places';
+
+/** A branch or tag of an Icechunk repository; `snapshot` null past the read bound. */
+export interface IIcechunkRef {
+  name: string;
+  snapshot: string | null;
+}
+
+/** A group or array of an Icechunk snapshot, as its Zarr metadata says. */
+export interface IIcechunkNode {
+  path: string;
+  kind: 'group' | 'array';
+  attrs: Record<string, unknown>;
+  shape?: number[];
+  chunks?: number[];
+  dtype?: string;
+  dimensions?: string[] | null;
+}
+
+/** What `GET icechunk` answers: the repository's refs and main's latest snapshot. */
+export interface IIcechunkSummary {
+  branches: IIcechunkRef[];
+  tags: IIcechunkRef[];
+  refsTruncated: boolean;
+  latest: {
+    id: string;
+    parent?: string | null;
+    writtenAt?: string;
+    message?: string;
+    bytes: number;
+    /** The snapshot is past the size the server reads. */
+    tooLarge?: boolean;
+    nodes?: IIcechunkNode[];
+    nodesTruncated?: boolean;
+  };
+}
+
+/** A file or URL that chunks of a reference store point into. */
+export interface IChunkTarget {
+  url: string;
+  chunks: number;
+  bytes: number | null;
+}
+
+/** What `GET references` answers for a kerchunk JSON file or Parquet folder. */
+export interface IReferencesSummary {
+  format: 'json' | 'parquet';
+  bytes: number;
+  /** The Zarr v2 metadata the references carry, by key ('.zgroup', 'tas/.zarray', ...). */
+  metadata: Record<string, unknown>;
+  chunks?: number;
+  inlineChunks?: number;
+  targets?: IChunkTarget[];
+  otherTargets?: { count: number; chunks: number };
+  recordSize?: number;
+  parquetFiles?: number;
+  parquetFilesTruncated?: boolean;
+}

@@ -1,14 +1,18 @@
 /**
- * The Zarr previews in the main area: one per store (opening it again shows the open
- * one), each with buttons that copy its Python or put it in a new notebook.
+ * The store previews in the main area: one per store (opening it again shows the open
+ * one), each with buttons that copy its Python or put it in a new notebook. Zarr stores
+ * get the Zarr preview; Icechunk repositories and virtual Zarr stores the store preview.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Widget } from '@lumino/widgets';
 import { Clipboard, MainAreaWidget, Notification } from '@jupyterlab/apputils';
 
 import { IBucketsApi } from './api';
-import { bucketIcon } from './icons';
+import { isStoreType, previewLabel } from './entryKinds';
+import { bucketIcon, storeIcon } from './icons';
 import { pythonSnippet } from './snippets';
-import { IEntry, IRoot } from './tokens';
+import { EntryType, IEntry, IRoot } from './tokens';
+import { StorePreview } from './widgets/storePreview';
 import { ZarrPreview } from './widgets/zarrPreview';
 
 export class ZarrPreviews {
@@ -19,8 +23,28 @@ export class ZarrPreviews {
     private readonly notebookFolder: () => string
   ) {}
 
+  /** Whether entries of this type have a preview. */
+  has(type: EntryType): boolean {
+    return isStoreType(type);
+  }
+
+  /**
+   * Whether double-click goes into `entry` instead of previewing it: a store that is a
+   * folder, where the setting says so (a JSON reference file is never gone into).
+   */
+  opensAsFolder(entry: IEntry, setting: string): boolean {
+    return (
+      isStoreType(entry.type) &&
+      setting === 'folder' &&
+      entry.path.endsWith('/')
+    );
+  }
+
   /** Open the preview of the store `entry` of `root`, or show it if it is open. */
   open(root: IRoot, entry: IEntry): void {
+    if (!isStoreType(entry.type)) {
+      return;
+    }
     const id = `leap-buckets-zarr-${root.id}-${entry.path}`.replace(
       /[^A-Za-z0-9_-]/g,
       '_'
@@ -30,23 +54,28 @@ export class ZarrPreviews {
       this.app.shell.activateById(open.id);
       return;
     }
-    const content = new ZarrPreview({
+    const options = {
       api: this.api,
       root,
       path: entry.path,
       snippet: pythonSnippet(root, entry),
-      openInNotebook: code => void this.openInNotebook(code),
-      copy: code => {
+      openInNotebook: (code: string) => void this.openInNotebook(code),
+      copy: (code: string) => {
         Clipboard.copyToSystem(code);
         Notification.info('Copied the Python that opens this store', {
           autoClose: 3000
         });
       }
-    });
+    };
+    const type = entry.type;
+    const content: Widget =
+      type === 'zarr'
+        ? new ZarrPreview(options)
+        : new StorePreview({ ...options, kind: type });
     const widget = new MainAreaWidget({ content });
     widget.id = id;
-    widget.title.icon = bucketIcon;
-    widget.title.label = `${entry.name} (Zarr)`;
+    widget.title.icon = type === 'zarr' ? bucketIcon : storeIcon(type);
+    widget.title.label = `${entry.name} (${previewLabel(type)})`;
     widget.title.caption = `${root.url}${entry.path}`;
     this._open.set(id, widget);
     widget.disposed.connect(() => this._open.delete(id));
@@ -74,5 +103,5 @@ export class ZarrPreviews {
     }
   }
 
-  private _open = new Map<string, MainAreaWidget<ZarrPreview>>();
+  private _open = new Map<string, MainAreaWidget<Widget>>();
 }

@@ -7,6 +7,8 @@ ROUTES = [
     "list?root=scratch&path=demo/",
     "object?root=scratch&path=demo/README.md",
     "usage?root=scratch&path=demo/",
+    "icechunk?root=scratch&path=demo/sst-repo/",
+    "references?root=scratch&path=demo/virtual/tas-refs.json",
 ]
 
 

@@ -21,6 +21,7 @@ bucket its type over gRPC, which the emulator does not speak (60 s of retries pe
 """
 
 import ast
+import io
 import json
 import os
 import re
@@ -106,6 +107,41 @@ def s3_zarr(public=False, **to_zarr):
     return write
 
 
+def icechunk_files() -> dict:
+    """The objects of an Icechunk repository holding DATASET, written by icechunk to a
+    local folder (its own S3 storage is what the snippet reads with)."""
+    icechunk = pytest.importorskip("icechunk")
+    with tempfile.TemporaryDirectory() as folder:
+        repo = icechunk.Repository.create(icechunk.local_filesystem_storage(folder))
+        session = repo.writable_session("main")
+        DATASET.to_zarr(session.store, zarr_format=3, consolidated=False)
+        session.commit("DATASET")
+        return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(Path(folder).rglob("*")) if f.is_file()}
+
+
+def icechunk_repo(put):
+    def write(bucket, key):
+        for name, data in icechunk_files().items():
+            put(bucket, f"{key}/{name}", data)
+
+    return write
+
+
+def references(put, scheme):
+    """kerchunk's JSON references to a netCDF file of DATASET written beside them."""
+
+    def write(bucket, key):
+        from kerchunk.hdf import SingleHdf5ToZarr
+
+        target = f"{key}.target.nc"  # under `key` as a prefix, so remove() takes it too
+        data = netcdf_bytes()
+        put(bucket, target, data)
+        refs = SingleHdf5ToZarr(io.BytesIO(data), f"{scheme}://{bucket}/{target}").translate()
+        put(bucket, key, json.dumps(refs).encode())
+
+    return write
+
+
 def remove(bucket, prefix):
     if bucket.startswith("leap-pangeo"):
         s3 = s3_client()
@@ -186,6 +222,40 @@ CASES = {
         f"snippets-{RUN}/public.zarr/",
         "zarr",
         s3_zarr(public=True, zarr_format=3, consolidated=True),
+        DATASET_CHECK,
+        DATASET_EXPECTED,
+    ),
+    # Icechunk's GCS storage cannot be pointed at fake-gcs-server (object_store takes no
+    # endpoint for GCS), so the Icechunk snippets run against the S3 servers only.
+    "osn-icechunk": (
+        "osn-inbox",
+        f"snippets-{RUN}/repo/",
+        "icechunk",
+        icechunk_repo(s3_put),
+        DATASET_CHECK,
+        DATASET_EXPECTED,
+    ),
+    "osn-public-icechunk": (
+        "osn-manual",
+        f"snippets-{RUN}/public-repo/",
+        "icechunk",
+        icechunk_repo(lambda b, k, d: s3_put(b, k, d, public=True)),
+        DATASET_CHECK,
+        DATASET_EXPECTED,
+    ),
+    "gcs-references": (
+        "scratch",
+        f"demo/snippets-{RUN}/refs.json",
+        "virtual-zarr",
+        references(gcs_put, "gs"),
+        DATASET_CHECK,
+        DATASET_EXPECTED,
+    ),
+    "osn-references": (
+        "osn-inbox",
+        f"snippets-{RUN}/refs.json",
+        "virtual-zarr",
+        references(s3_put, "s3"),
         DATASET_CHECK,
         DATASET_EXPECTED,
     ),

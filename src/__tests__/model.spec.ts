@@ -98,6 +98,8 @@ class FakeApi implements IBucketsApi {
   createFolder = notUsed;
   details = notUsed;
   readObject = notUsed;
+  icechunk = notUsed;
+  references = notUsed;
 }
 
 describe('BucketBrowserModel', () => {

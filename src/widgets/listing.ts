@@ -361,7 +361,7 @@ export class Listing extends Widget {
         fragment.appendChild(
           row(entry, i, model.expiry ? expiryCell(model, entry, now) : null)
         );
-        if (entry.type !== 'file') {
+        if (entry.path.endsWith('/')) {
           folders.push(entry.path);
         }
       }

@@ -6,15 +6,14 @@ import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 
 import { expiryBadge, expiryTooltip } from '../expiryRules';
 import { formatRelative, formatSize, splitName } from '../format';
-import { zarrIcon } from '../icons';
+import { isStoreType, storeTag, typeLabel } from '../entryKinds';
+import { storeIcon } from '../icons';
 import { BucketBrowserModel } from '../model';
 import { IEntry } from '../tokens';
 
-const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
-
 function icon(entry: IEntry): LabIcon {
-  return entry.type === 'zarr'
-    ? zarrIcon
+  return isStoreType(entry.type)
+    ? storeIcon(entry.type)
     : entry.type === 'directory'
       ? folderIcon
       : fileIcon;
@@ -28,9 +27,9 @@ export function expiryCell(
 ): HTMLElement {
   const cell = document.createElement('span');
   cell.className = 'jp-LeapBuckets-col-expires';
-  const folder =
-    entry.type === 'file' ? undefined : model.folderExpiry(entry.path);
-  const expires = entry.type === 'file' ? entry.expires : folder?.expires;
+  const isFolder = entry.path.endsWith('/'); // a reference file is a store and a file
+  const folder = isFolder ? model.folderExpiry(entry.path) : undefined;
+  const expires = isFolder ? folder?.expires : entry.expires;
   const badge = expiryBadge(expires, now);
   if (badge && expires) {
     const pill = document.createElement('span');
@@ -62,7 +61,7 @@ export function row(
   el.dataset.type = entry.type;
   el.title = [
     entry.name,
-    TYPE_LABEL[entry.type],
+    typeLabel(entry),
     entry.size !== null ? `Size: ${formatSize(entry.size)}` : '',
     entry.modified ? `Modified: ${entry.modified}` : '',
     entry.expires ? `Expires: ${entry.expires}` : ''
@@ -100,11 +99,13 @@ export function row(
   const size = document.createElement('span');
   size.className = 'jp-LeapBuckets-col-size';
   size.textContent = formatSize(entry.size);
-  if (entry.type === 'zarr') {
-    // Stores have no size of their own to show, so their column says what they are.
+  if (storeTag(entry)) {
+    // Stores have no size of their own to show, so their column says what they are
+    // (a reference file shows its size too).
     const tag = document.createElement('span');
     tag.className = 'jp-LeapBuckets-tag';
-    tag.textContent = 'Zarr';
+    tag.dataset.kind = entry.type;
+    tag.textContent = storeTag(entry);
     size.appendChild(tag);
   }
   const modified = document.createElement('span');

@@ -255,7 +255,7 @@ function shapeText(node: IZarrNode): string {
   return a.shape.length ? a.shape.join(' × ') : '(scalar)';
 }
 
-function arrayTable(arrays: IZarrNode[]): HTMLElement {
+export function arrayTable(arrays: IZarrNode[]): HTMLElement {
   const head = [
     'Array',
     'Dimensions',
@@ -299,7 +299,10 @@ function arrayTable(arrays: IZarrNode[]): HTMLElement {
   return out;
 }
 
-function table(rows: [string, string][], className: string): HTMLElement {
+export function table(
+  rows: [string, string][],
+  className: string
+): HTMLElement {
   const out = document.createElement('table');
   out.className = className;
   for (const [key, value] of rows) {
@@ -310,7 +313,7 @@ function table(rows: [string, string][], className: string): HTMLElement {
   return out;
 }
 
-function el(tag: string, className: string, text?: string): HTMLElement {
+export function el(tag: string, className: string, text?: string): HTMLElement {
   const node = document.createElement(tag);
   if (className) {
     node.className = className;
@@ -321,7 +324,7 @@ function el(tag: string, className: string, text?: string): HTMLElement {
   return node;
 }
 
-function button(
+export function button(
   label: string,
   mod: string,
   onClick: () => void

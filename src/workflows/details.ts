@@ -8,17 +8,16 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IBucketsApi } from '../api';
 import { formatDate, formatSize } from '../format';
 import { IDetails, IEntry, IRoot } from '../tokens';
+import { isFolderEntry, typeLabel } from '../entryKinds';
 
 /** A row of the dialog: what, and its value as shown. */
 export type DetailRow = [string, string];
-
-const TYPE_LABEL = { file: 'File', directory: 'Folder', zarr: 'Zarr store' };
 
 /** The rows known before the server answers. */
 export function basicRows(root: IRoot, entry: IEntry): DetailRow[] {
   return [
     ['URL', `${root.url}${entry.path}`],
-    ['Type', TYPE_LABEL[entry.type]]
+    ['Type', typeLabel(entry)]
   ];
 }
 
@@ -65,7 +64,7 @@ export function detailRows(
   }
   if (root.expiryDays !== null) {
     const expires =
-      details.expires ?? (entry.type !== 'file' ? folderExpiry : null);
+      details.expires ?? (isFolderEntry(entry) ? folderExpiry : null);
     const rule = details.expiresRule ? ` (${details.expiresRule})` : '';
     rows.push(['Expires', expires ? `${formatDate(expires)}${rule}` : '—']);
   }
@@ -74,7 +73,7 @@ export function detailRows(
 
 /** What the dialog says while the server answers. */
 export function loadingStatus(entry: IEntry): string {
-  return entry.type === 'file'
+  return !isFolderEntry(entry)
     ? 'Reading its metadata…'
     : 'Counting what lies under it…';
 }

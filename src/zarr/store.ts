@@ -5,6 +5,7 @@
 import type { AbsolutePath, AsyncReadable } from 'zarrita';
 
 import { IBucketsApi } from '../api';
+import { isFolderEntry } from '../entryKinds';
 
 export class BucketZarrStore implements AsyncReadable {
   /**
@@ -33,9 +34,7 @@ export function folderLister(api: IBucketsApi, root: string, prefix: string) {
     let cursor: string | null = null;
     do {
       const page = await api.listPage(root, folder, cursor, 1000);
-      names.push(
-        ...page.entries.filter(e => e.type !== 'file').map(e => e.name)
-      );
+      names.push(...page.entries.filter(isFolderEntry).map(e => e.name));
       cursor = page.cursor;
     } while (cursor && names.length < 5000);
     return names;
