@@ -6,10 +6,7 @@ Each is made on the local disk by the library that makes it for LEAP users, then
 key by key, so the emulators hold exactly what the library wrote.
 
 The Parquet folder: kerchunk writes it with fsspec's `LazyReferenceMapper`, which needs
-pyarrow or fastparquet. Where neither is installed (as in this project's test environment),
-the folder gets only its `.zmetadata` (the metadata and `record_size`, as the mapper writes
-it), which is what the listing and the preview read; the `.parq` files of chunk references
-are then missing and the folder cannot be opened with xarray, which is said in its README.
+pyarrow or fastparquet (fastparquet is a dev and test dependency).
 """
 
 import json
@@ -17,11 +14,6 @@ import pathlib
 import tempfile
 
 import numpy as np
-
-REFS_README = (
-    b"This Parquet reference folder holds only its .zmetadata: the seed ran without pyarrow\n"
-    b"or fastparquet, which write the .parq files of chunk references.\n"
-)
 
 
 def icechunk_files() -> dict:
@@ -85,19 +77,10 @@ def kerchunk_refs(nc: bytes, url: str) -> dict:
 def parquet_refs_files(refs: dict) -> dict:
     """The Parquet reference folder for `refs`, as {key: bytes} (see the module's note)."""
     folder = pathlib.Path(tempfile.mkdtemp(prefix="leap-seed-parq-")) / "refs.parq"
-    try:
-        from kerchunk.df import refs_to_dataframe
+    from kerchunk.df import refs_to_dataframe
 
-        refs_to_dataframe(refs, str(folder), record_size=10)
-        return _files(str(folder))
-    except ImportError:  # neither pyarrow nor fastparquet: the metadata alone
-        metadata = {
-            key: json.loads(value) for key, value in refs["refs"].items() if key.rsplit("/", 1)[-1].startswith(".z")
-        }
-        return {
-            ".zmetadata": json.dumps({"metadata": metadata, "record_size": 10}).encode(),
-            "README.txt": REFS_README,
-        }
+    refs_to_dataframe(refs, str(folder), record_size=10)
+    return _files(str(folder))
 
 
 def virtual_files(url_of) -> dict:

@@ -142,6 +142,27 @@ def references(put, scheme):
     return write
 
 
+def parquet_references(put, scheme):
+    """kerchunk's Parquet references (a folder, written with fastparquet) to a netCDF file
+    of DATASET written inside it."""
+
+    def write(bucket, key):
+        from kerchunk.df import refs_to_dataframe
+        from kerchunk.hdf import SingleHdf5ToZarr
+
+        target = f"{key}/target.nc"
+        data = netcdf_bytes()
+        put(bucket, target, data)
+        refs = SingleHdf5ToZarr(io.BytesIO(data), f"{scheme}://{bucket}/{target}").translate()
+        with tempfile.TemporaryDirectory() as folder:
+            refs_to_dataframe(refs, f"{folder}/refs", record_size=10)
+            for path in sorted(Path(folder, "refs").rglob("*")):
+                if path.is_file():
+                    put(bucket, f"{key}/{path.relative_to(Path(folder, 'refs'))}", path.read_bytes())
+
+    return write
+
+
 def remove(bucket, prefix):
     if bucket.startswith("leap-pangeo"):
         s3 = s3_client()
@@ -248,6 +269,14 @@ CASES = {
         f"demo/snippets-{RUN}/refs.json",
         "virtual-zarr",
         references(gcs_put, "gs"),
+        DATASET_CHECK,
+        DATASET_EXPECTED,
+    ),
+    "gcs-parquet-references": (
+        "scratch",
+        f"demo/snippets-{RUN}/refs.parq/",
+        "virtual-zarr",
+        parquet_references(gcs_put, "gs"),
         DATASET_CHECK,
         DATASET_EXPECTED,
     ),

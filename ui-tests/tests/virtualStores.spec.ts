@@ -129,7 +129,7 @@ test("a kerchunk reference store's preview shows its arrays and where its chunks
     'kerchunk references (Parquet)'
   );
   await expect(parquet.locator('.jp-LeapBuckets-zarrNone')).toContainText(
-    'no Parquet files'
+    'The chunk references are in 4 Parquet files (10 references per file)'
   );
   await expect(
     parquet.locator('.jp-LeapBuckets-zarrArrays tr[data-path="/tas"]')
