@@ -21,22 +21,16 @@ import { FileOpeners } from './fileOpeners';
 import { parentPath } from './format';
 import { JobsModel } from './jobs';
 import { openWith } from './openRules';
-import { SlowNotice } from './slowNotice';
 import { pythonSnippet } from './snippets';
 import { IEntry } from './tokens';
 import { parseBucketUrl, rootForUrl, s3Hosts, whyNotOpen } from './urls';
-import { confirmDelete } from './widgets/deleteDialog';
-import { showHandoff } from './workflows/handoff';
 import { showDetailsDialog } from './widgets/detailsDialog';
 import { BucketPanel } from './widgets/panel';
 import { ZarrPreviews } from './zarrPreviews';
-import { planAndDelete } from './workflows/deletePlan';
 import { DetailsModel } from './workflows/details';
 import { TransferFlow } from './workflows/transfer';
 import { UploadQueue } from './workflows/uploadQueue';
-
-/** How long a delete's plan may take before a notification says it is being counted (ms). */
-const PLAN_NOTICE_AFTER = 700;
+import { deleteItem } from './workflows/deleteItem';
 
 export type ZarrOpenWith = 'preview' | 'folder';
 
@@ -330,43 +324,23 @@ export class BucketActions {
     );
   }
 
-  /**
-   * Delete the selected item: the server plans it (what lies under it), the dialog shows
-   * the plan, and once confirmed the delete job starts; the jobs view shows its progress.
-   */
+  /** Delete the selected item, through the server's plan (workflows/deleteItem.ts). */
   async deleteItem(): Promise<void> {
     if (this._refuse('delete')) {
       return;
     }
     const { root, selection } = this.context;
-    const { api, jobs } = this.options;
-    const at = this.panel.model.handoffAt;
-    const outcome = await planAndDelete(
+    await deleteItem(
       {
-        api,
-        startDelete: (plan, confirm) => jobs.startDelete(plan, confirm),
-        confirm: confirmDelete,
-        planning: Private.planningNotice,
-        // Only GCS deletes can go to Google's batch operations.
-        handoff:
-          at && root!.provider === 'gcs'
-            ? {
-                at,
-                prepare: (plan, confirm) => api.handoffDelete(plan, confirm)
-              }
-            : undefined
+        api: this.options.api,
+        jobs: this.options.jobs,
+        handoffAt: this.panel.model.handoffAt,
+        started: () => this.panel.transfers.toggle(true),
+        handedOff: () => void this.panel.model.refresh() // the manifest is new
       },
-      root!.id,
+      root!,
       selection[0].path
     );
-    if (outcome.state === 'started') {
-      this.panel.transfers.toggle(true);
-    } else if (outcome.state === 'handed-off') {
-      await showHandoff(outcome.handoff);
-      void this.panel.model.refresh(); // the manifest is new in the home
-    } else if (outcome.state === 'expired' || outcome.state === 'failed') {
-      Notification.error(outcome.message, { autoClose: false });
-    }
   }
 
   /** Open the Zarr preview of a store in the main area (once per store). */
@@ -379,35 +353,4 @@ export class BucketActions {
 
   private _previews: ZarrPreviews;
   private _files: FileOpeners;
-}
-
-namespace Private {
-  /**
-   * The plan's first answer usually comes within a fraction of a second, and the dialog
-   * then shows the counting; only a slower one gets a notification meanwhile.
-   */
-  export function planningNotice(name: string): (error: string | null) => void {
-    const notice = new SlowNotice(PLAN_NOTICE_AFTER, () =>
-      Notification.emit(
-        `Counting what deleting ${name} would remove…`,
-        'in-progress',
-        { autoClose: false }
-      )
-    );
-    return error => {
-      const shown = notice.stop();
-      if (error !== null && shown) {
-        Notification.update({
-          id: shown,
-          message: error,
-          type: 'error',
-          autoClose: false
-        });
-      } else if (error !== null) {
-        Notification.error(error, { autoClose: false });
-      } else if (shown) {
-        Notification.dismiss(shown);
-      }
-    };
-  }
 }

@@ -9,6 +9,7 @@ import { IBucketsApi } from './api';
 import { sortEntries } from './format';
 import { ApiError } from './request';
 import { expiresWithin } from './expiryRules';
+import { FolderExpiries } from './folderExpiries';
 import {
   IEntry,
   IExpiryPolicy,
@@ -19,9 +20,6 @@ import {
   SortKey
 } from './tokens';
 
-/** Folders' earliest expiries asked of the server at once. */
-const EXPIRY_CONCURRENCY = 4;
-
 export interface IModelError {
   code: string;
   message: string;
@@ -30,6 +28,11 @@ export interface IModelError {
 export class BucketBrowserModel {
   constructor(api: IBucketsApi, options: BucketBrowserModel.IOptions = {}) {
     this._api = api;
+    this._folderExpiries = new FolderExpiries(api, rootId => {
+      if (rootId === this._root?.id) {
+        this._resort();
+      }
+    });
     this.pageSize = options.pageSize ?? 1000;
     this.showHidden = options.showHidden ?? false;
   }
@@ -110,7 +113,9 @@ export class BucketBrowserModel {
 
   /** A folder's or store's earliest expiry, once the server has said. */
   folderExpiry(path: string): IFolderExpiry | undefined {
-    return this._folderExpiry.get(`${this._root?.id}|${path}`);
+    return this._root
+      ? this._folderExpiries.get(this._root.id, path)
+      : undefined;
   }
 
   /** An entry's expiry: its own, or for folders the earliest of what lies inside. */
@@ -120,41 +125,10 @@ export class BucketBrowserModel {
       : (this.folderExpiry(entry.path)?.expires ?? null);
   }
 
-  /**
-   * Ask the server for these folders' earliest expiries (a few at a time, each once);
-   * rows show their badges as the answers come, without holding up the listing.
-   */
+  /** Ask the server for these folders' earliest expiries (folderExpiries.ts). */
   requestFolderExpiry(paths: string[]): void {
-    const root = this._root;
-    if (!root || !this._expiry) {
-      return;
-    }
-    for (const path of paths) {
-      const key = `${root.id}|${path}`;
-      if (!this._folderExpiry.has(key) && !this._expiryAsked.has(key)) {
-        this._expiryAsked.add(key);
-        this._expiryQueue.push([root.id, path]);
-      }
-    }
-    while (
-      this._expiryRunning < EXPIRY_CONCURRENCY &&
-      this._expiryQueue.length
-    ) {
-      const [rootId, path] = this._expiryQueue.shift()!;
-      this._expiryRunning++;
-      void this._api
-        .folderExpiry(rootId, path)
-        .then(answer => {
-          this._folderExpiry.set(`${rootId}|${path}`, answer);
-          if (rootId === this._root?.id) {
-            this._resort();
-          }
-        })
-        .catch(() => undefined) // no badge is better than a broken listing
-        .finally(() => {
-          this._expiryRunning--;
-          this.requestFolderExpiry([]);
-        });
+    if (this._root && this._expiry) {
+      this._folderExpiries.request(this._root.id, paths);
     }
   }
 
@@ -202,13 +176,7 @@ export class BucketBrowserModel {
 
   async refresh(): Promise<void> {
     if (this._root) {
-      const prefix = `${this._root.id}|`;
-      for (const key of [...this._folderExpiry.keys()].filter(k =>
-        k.startsWith(prefix)
-      )) {
-        this._folderExpiry.delete(key);
-        this._expiryAsked.delete(key);
-      }
+      this._folderExpiries.forget(this._root.id);
       await this.open(this._root.id, this._path);
     }
   }
@@ -303,7 +271,7 @@ export class BucketBrowserModel {
     this._loaded = [];
     this._view = [];
     this._cursor = null;
-    this._expiryQueue = [];
+    this._folderExpiries.dropQueue();
     this._loadingAll = false;
     if (rootId !== this._expiryRoot) {
       this._expiry = null;
@@ -416,10 +384,7 @@ export class BucketBrowserModel {
   private _expiry: IExpiryPolicy | null = null;
   private _expiryRoot = '';
   private _within: number | null = null;
-  private _folderExpiry = new Map<string, IFolderExpiry>();
-  private _expiryAsked = new Set<string>();
-  private _expiryQueue: [string, string][] = [];
-  private _expiryRunning = 0;
+  private _folderExpiries: FolderExpiries;
   private _loadingAll = false;
   private _pending: Promise<void> | null = null;
   private _unfiltered = 0;

@@ -21,10 +21,8 @@ import { PersistentMoves } from './persistentMoves';
 import { IJob } from './tokens';
 import { fetchUsage, FetchUsage, UsageModel } from './usageModel';
 import { measurableRoots, usageTitle, whereToMeasure } from './usageRules';
-import { confirmDelete } from './widgets/deleteDialog';
-import { showHandoff } from './workflows/handoff';
 import { UsageView } from './widgets/usageView';
-import { planAndDelete } from './workflows/deletePlan';
+import { deleteItem } from './workflows/deleteItem';
 
 export const SHOW_SPACE_USED = 'leap-buckets:show-space-used';
 
@@ -99,38 +97,21 @@ export class UsageViews {
 
   private async _delete(usage: UsageModel, path: string): Promise<void> {
     const { api, jobs, model } = this.deps;
-    const at = model.handoffAt;
-    const outcome = await planAndDelete(
+    await deleteItem(
       {
         api,
-        startDelete: (plan, confirm) => jobs.startDelete(plan, confirm),
-        confirm: confirmDelete,
-        planning: () => error => {
-          if (error !== null) {
-            Notification.error(error, { autoClose: false });
+        jobs,
+        handoffAt: model.handoffAt,
+        started: () => this.deps.showJobs(), // the view scans again when it ends
+        handedOff: () => {
+          if (!usage.isDisposed) {
+            void usage.load(true); // the manifest is new in the home
           }
-        },
-        handoff:
-          at && usage.root.provider === 'gcs'
-            ? {
-                at,
-                prepare: (plan, confirm) => api.handoffDelete(plan, confirm)
-              }
-            : undefined
+        }
       },
-      usage.root.id,
+      usage.root,
       path
     );
-    if (outcome.state === 'started') {
-      this.deps.showJobs(); // the view scans again when it ends (_jobEnded)
-    } else if (outcome.state === 'handed-off') {
-      await showHandoff(outcome.handoff); // the gcloud command; nothing deleted here
-      if (!usage.isDisposed) {
-        void usage.load(true); // the manifest is new in the home
-      }
-    } else if (outcome.state === 'expired' || outcome.state === 'failed') {
-      Notification.error(outcome.message, { autoClose: false });
-    }
   }
 
   private async _move(usage: UsageModel, path: string): Promise<void> {

@@ -1,16 +1,15 @@
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { countText, parentPath } from '../format';
+import { parentPath } from '../format';
+import { listingStatus, visibleRows } from '../listingRules';
 import { BucketBrowserModel } from '../model';
 import { keyTarget, RowSelection } from '../selection';
 import { IEntry, SortKey } from '../tokens';
-import { expiryCell, row } from './rows';
+import { fillRows, markSort } from './rows';
 
 /** Row height in pixels: fixed, so only the visible rows need to exist in the DOM. */
 export const ROW_HEIGHT = 26;
-/** Rows rendered above and below the visible ones. */
-const OVERSCAN = 20;
 /** Fetch the next page when the user scrolls within this many rows of the end. */
 const PREFETCH_ROWS = 200;
 
@@ -323,23 +322,13 @@ export class Listing extends Widget {
     const model = this.model;
     const entries = model.entries;
     this.toggleClass('jp-mod-expiring', model.expiry !== null);
-    this._header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
-      const active = cell.dataset.sort === model.sort.key;
-      cell.classList.toggle('jp-mod-selected', active);
-      cell.classList.toggle(
-        'jp-mod-descending',
-        active && !model.sort.ascending
-      );
-    });
+    markSort(this._header, model.sort);
     this._spacer.style.height = `${entries.length * ROW_HEIGHT}px`;
-    const height = this._content.clientHeight || 600;
-    const first = Math.max(
-      0,
-      Math.floor(this._content.scrollTop / ROW_HEIGHT) - OVERSCAN
-    );
-    const last = Math.min(
-      entries.length,
-      Math.ceil((this._content.scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+    const { first, last } = visibleRows(
+      this._content.scrollTop,
+      this._content.clientHeight || 600,
+      ROW_HEIGHT,
+      entries.length
     );
     if (
       entries !== this._shownEntries ||
@@ -352,21 +341,7 @@ export class Listing extends Widget {
       this._shownFirst = first;
       this._shownLast = last;
       this._rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
-      this._rows.textContent = '';
-      const fragment = document.createDocumentFragment();
-      const now = Date.now();
-      const folders: string[] = [];
-      for (let i = first; i < last; i++) {
-        const entry = entries[i];
-        fragment.appendChild(
-          row(entry, i, model.expiry ? expiryCell(model, entry, now) : null)
-        );
-        if (entry.path.endsWith('/')) {
-          folders.push(entry.path);
-        }
-      }
-      this._rows.appendChild(fragment);
-      model.requestFolderExpiry(folders);
+      model.requestFolderExpiry(fillRows(this._rows, model, first, last));
     }
     for (const el of Array.from(this._rows.children) as HTMLElement[]) {
       const selected = this._sel.paths.has(el.dataset.path ?? '');
@@ -385,32 +360,23 @@ export class Listing extends Widget {
 
   private _renderStatus(): void {
     const model = this.model;
-    let text = '';
-    if (model.loading) {
-      text = model.entries.length ? 'Loading more…' : 'Loading…';
-    } else if (!model.error && model.root && model.entries.length === 0) {
-      text = 'This folder is empty.';
-    } else if (model.hasMore) {
-      text = 'More below: scroll on, or press End to load to the last item.';
-    }
-    this._status.textContent = text;
+    const { status, count, countTitle } = listingStatus({
+      loading: model.loading,
+      loadingAll: model.loadingAll,
+      hasMore: model.hasMore,
+      hasError: model.error !== null,
+      hasRoot: !!model.root,
+      shown: model.entries.length,
+      loaded: model.unfilteredCount,
+      filtered: model.expiringWithin !== null && model.expiry !== null
+    });
+    this._status.textContent = status;
     this._status.classList.toggle('jp-mod-loading', model.loading);
-    this._status.hidden = text === '';
-    const count =
-      model.root && !model.error && (model.entries.length || !model.loading)
-        ? countText({
-            shown: model.entries.length,
-            loaded: model.unfilteredCount,
-            complete: !model.hasMore,
-            filtered: model.expiringWithin !== null && model.expiry !== null
-          })
-        : '';
-    this._count.textContent = model.loadingAll
-      ? `Loading to the end… ${count}`
-      : count;
-    this._count.title = model.loadingAll ? 'Escape stops loading' : '';
+    this._status.hidden = status === '';
+    this._count.textContent = count;
+    this._count.title = countTitle;
     this._count.classList.toggle('jp-mod-loading', model.loadingAll);
-    this._count.hidden = this._count.textContent === '';
+    this._count.hidden = count === '';
   }
 
   private _header: HTMLElement;

@@ -118,3 +118,41 @@ export function row(
   }
   return el;
 }
+
+/**
+ * Replace `container`'s rows with the model's entries [first, last); answers the folders
+ * among them (whose earliest expiry the listing asks for).
+ */
+export function fillRows(
+  container: HTMLElement,
+  model: BucketBrowserModel,
+  first: number,
+  last: number
+): string[] {
+  const fragment = document.createDocumentFragment();
+  const now = Date.now();
+  const folders: string[] = [];
+  for (let i = first; i < last; i++) {
+    const entry = model.entries[i];
+    fragment.appendChild(
+      row(entry, i, model.expiry ? expiryCell(model, entry, now) : null)
+    );
+    if (entry.path.endsWith('/')) {
+      folders.push(entry.path);
+    }
+  }
+  container.replaceChildren(fragment);
+  return folders;
+}
+
+/** Show which column the listing is sorted by, and which way. */
+export function markSort(
+  header: HTMLElement,
+  sort: { key: string; ascending: boolean }
+): void {
+  header.querySelectorAll<HTMLElement>('[data-sort]').forEach(cell => {
+    const active = cell.dataset.sort === sort.key;
+    cell.classList.toggle('jp-mod-selected', active);
+    cell.classList.toggle('jp-mod-descending', active && !sort.ascending);
+  });
+}
