@@ -12,6 +12,7 @@ import uuid
 import aiohttp
 import pytest
 
+from .. import transfers
 from ..storage.gcs import GcsStore
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
 from .faults import GCS_PROXY, S3_PROXY, JupyterProcess, wait_until
@@ -63,7 +64,10 @@ async def resumed(send, job_id):
 async def cancelled_midway(send, api, cancel, monkeypatch, data: dict, body: dict, at_least: int):
     """Put `data` under the source folder of `body` in scratch, start `body` with each GCS
     server-side copy slowed down, and cancel it once `at_least` objects are done. Answers
-    the job as started and as cancelled; copies run at full speed again afterwards."""
+    the job as started and as cancelled; copies run at full speed again afterwards.
+    16 objects move at once (transfers.CONCURRENCY is 64, more than the tests' 64
+    objects), so a cancel after the first round always leaves some behind."""
+    monkeypatch.setattr(transfers, "CONCURRENCY", 16)
     src = body["source"]["path"]
     for name, blob in data.items():
         gcs_put("leap-scratch", src + name, blob)
@@ -236,7 +240,8 @@ def test_resume_after_a_server_restart(tmp_path, toxi):
     interrupted, and its resume skips exactly what had landed, as boto3 sees it."""
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/kill-res-{run}/", f"demo/kill-res-out-{run}/"
-    data = {f"f-{i:02d}.bin": os.urandom(50 * KiB) for i in range(40)}
+    # More objects than transfers.CONCURRENCY (64) move at once: the kill lands mid-job.
+    data = {f"f-{i:03d}.bin": os.urandom(50 * KiB) for i in range(160)}
     for name, blob in data.items():
         gcs_put("leap-scratch", src + name, blob)
     toxi.client.add("s3", "latency", stream="upstream", latency=300)
