@@ -32,7 +32,8 @@ On LEAP, Google lets any user delete anyone's objects, so this guard is the only
   PARALLEL_BATCHES batches run at once; 429/503 answers are retried with backoff. Objects
   created under the path after the plan are not in it, so they survive; the job ends by
   listing what remains and reports it.
-- Every delete job appends one JSON line to the audit log.
+- Every delete job appends one JSON line to the audit log (delete_report.py, with the
+  job's closing note on what remains).
 
 Requests per deleted object: GCS 1/1000 (plan listing) + 1/100 (batches) = 0.011; S3
 1/1000 (plan) + 2/1000 (range listing and DeleteObjects) = 0.003, or 0.002 for batches
@@ -40,7 +41,6 @@ deleted as they are listed.
 """
 
 import asyncio
-import json
 import logging
 import secrets
 import time
@@ -48,7 +48,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import guard
-from .delete_plan import Plan, batches, is_zarr, keys_in_plan, list_into_spool
+from .delete_plan import Plan, batches, is_zarr, list_into_spool
+from .delete_report import failure, finish
 from .errors import ApiError, bad_request
 from .jobs import SAMPLE, Job, now_iso
 from .translate import translate
@@ -242,7 +243,7 @@ class Deletes:
             job.listing = False
             handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
             if job.objectsFailed or handled < plan.objects:
-                raise _failure(job, plan, errors, handled)
+                raise failure(job, plan, errors, handled)
             state = "done"
         except asyncio.CancelledError:
             state = "cancelled"
@@ -255,9 +256,9 @@ class Deletes:
             raise error from exc
         finally:
             if plan.task and not plan.task.done():
-                plan.task.cancel()  # the listing stops; its spool is read by _finish
+                plan.task.cancel()  # the listing stops; its spool is read by finish (delete_report.py)
             try:
-                await asyncio.shield(self._finish(job, plan, store, started, state, error, identity))
+                await asyncio.shield(finish(job, plan, store, self.audit_path, started, state, error, identity))
             except Exception:  # noqa: BLE001 - the audit must not hide the job's outcome
                 log.exception("leap-buckets: could not finish delete job %s", job.id)
             self._discard(plan)
@@ -291,54 +292,6 @@ class Deletes:
                     job.failed.append({"path": entry["key"], "code": code, "message": reason})
         self.jobs.progress(job)
 
-    async def _finish(self, job: Job, plan: Plan, store, started: str, state: str, error, identity):
-        """Say what remains under the path, and why as far as it is known, and append the
-        job's line to the audit log with its true state."""
-        remaining, listed = [], True
-        try:
-            if plan.path.endswith("/"):
-                async for info in store.walk(plan.path):  # one page's request at most
-                    remaining.append(info.key)
-                    if len(remaining) >= SAMPLE:
-                        break
-            elif await store.head(plan.path):
-                remaining = [plan.path]
-        except Exception:  # noqa: BLE001 - the report is best effort, and says so
-            listed = False
-            log.warning("leap-buckets: could not list what remains under %s", plan.url)
-        job.remaining = remaining
-        handled = job.objectsDone + job.objectsSkipped + job.objectsFailed
-        unreached = max(0, plan.objects - handled)
-        planned = (
-            await keys_in_plan(plan, remaining)
-            if remaining and (job.objectsSkipped or job.objectsFailed or unreached)
-            else set()
-        )
-        if not job.note:
-            job.note = _remaining_note(job, plan, state, remaining, listed, planned, unreached)
-        record = {
-            "job": job.id,
-            "user": identity,
-            "owner": plan.user,
-            "root": plan.root.id,
-            "url": plan.url,
-            "path": plan.path,
-            "planned": plan.objects,
-            "plannedBytes": plan.bytes,
-            "deleted": job.objectsDone,
-            "skipped": job.objectsSkipped,
-            "failed": job.objectsFailed,
-            "unreached": unreached,
-            "remaining": len(remaining) if listed else None,
-            "state": state,
-            "error": error.code if error else None,
-            "start": started,
-            "end": now_iso(),
-        }
-        self.audit_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.audit_path, "a", encoding="utf-8") as log_file:
-            log_file.write(json.dumps(record) + "\n")
-
 
 def _collect(done):
     """Raise nothing, lose nothing: a batch task that failed in its own accounting (not in
@@ -347,60 +300,3 @@ def _collect(done):
     for task in done:
         if not task.cancelled() and task.exception() is not None:
             log.error("leap-buckets: a delete batch could not be counted", exc_info=task.exception())
-
-
-def _failure(job: Job, plan: Plan, errors: list, handled: int) -> ApiError:
-    """The job's error when planned objects were not deleted: what happened, what to do."""
-    failed, unreached = job.objectsFailed, max(0, plan.objects - handled)
-    what = f"{failed:,} of {plan.objects:,} planned object(s) could not be deleted"
-    if unreached:
-        what = (
-            f"{failed + unreached:,} of {plan.objects:,} planned object(s) were not deleted "
-            f"({unreached:,} never reached)"
-        )
-    cause = errors[0] if errors else None
-    why = f": {cause.message.rstrip('.')}" if cause else " (see `failed` for each object's reason)"
-    return ApiError(
-        502,
-        cause.code if cause else "delete-failed",
-        f"{what}{why}. {job.objectsDone:,} were deleted; nothing outside the plan was touched. "
-        f"Those not deleted are still under {plan.url}: plan the delete again to remove them.",
-    )
-
-
-def _remaining_note(job: Job, plan: Plan, state: str, remaining: list, listed: bool, planned: set, unreached: int):
-    """One sentence on what remains under the path. Reasons are given only where known:
-    objects of the plan not deleted are counted by what happened to them; only objects
-    the plan does not list are said to be newer than it."""
-    parts = []
-    if job.objectsFailed:
-        parts.append(f"{job.objectsFailed:,} planned object(s) whose delete failed (see `failed`)")
-    if unreached:
-        why = "the delete was cancelled" if state == "cancelled" else "the job stopped"
-        parts.append(f"{unreached:,} planned object(s) not reached: {why} before deleting them")
-    if job.objectsSkipped:
-        parts.append(
-            f"{job.objectsSkipped:,} planned object(s) skipped: changed or removed since the plan (see `skipped`)"
-        )
-    if not listed:
-        return (
-            f"What remains under {plan.url} could not be listed afterwards. Not deleted: " + "; ".join(parts) + "."
-            if parts
-            else None
-        )
-    if not remaining:
-        return None
-    newer = [key for key in remaining if key not in planned]
-    if newer:
-        if plan.complete:
-            parts.append(
-                f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: written after its "
-                "listing, so they were kept"
-            )
-        else:
-            parts.append(
-                f"{len(newer)}{'+' if len(remaining) >= SAMPLE else ''} object(s) not in the plan: its listing "
-                "stopped before them, or they are newer"
-            )
-    more = "+" if len(remaining) >= SAMPLE else ""
-    return f"{len(remaining)}{more} object(s) remain under {plan.url}. " + "; ".join(parts) + "."

@@ -1,65 +1,54 @@
 """The retry path of bulk deletes, which the emulators never take by themselves: a
-throttling proxy on loopback stands between our server and the real emulator, answers
-the first bulk requests with 503s (whole requests, then every part or key), and passes
-everything else through. Deletes must still remove exactly the planned objects."""
+proxy on loopback (recording_proxy.py: Toxiproxy cannot answer HTTP) stands between our
+server and the real emulator, answers the first bulk requests with 503s (whole requests,
+then every part or key), and passes everything else through. Deletes must still remove exactly the planned objects."""
 
 import asyncio
 import time
 import uuid
 
-import aiohttp
 import pytest
 from aiohttp import web
 
 from jupyterlab_leap_buckets.storage import bulk_delete
 
 from .conftest import GCS, gcs_independent_keys, gcs_put, s3_client, s3_now
+from .recording_proxy import Answer, RecordingProxy, Seen
 
 
-class ThrottlingProxy:
-    """Forwards every request to `upstream`, except the first bulk-delete requests,
-    which it answers itself as a throttled service would."""
+def gcs_bulk(seen: Seen) -> bool:
+    return seen.method == "POST" and seen.path.startswith("/batch/")
 
-    def __init__(self, upstream: str, is_bulk, throttled_answers):
-        self.upstream = upstream
-        self.is_bulk = is_bulk
-        self.answers = list(throttled_answers)  # callables(body) -> web.Response
-        self.bulk_seen = 0
-        self.passed_bulk = 0
-        self.seen = []  # "bulk" or "list", in the order the requests came
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        if request.method == "GET" and ("list-type" in request.query or request.path.endswith("/o")):
-            self.seen.append("list")
-        if self.is_bulk(request):
-            self.seen.append("bulk")
-            self.bulk_seen += 1
-            if self.answers:
-                return self.answers.pop(0)(body)
-            self.passed_bulk += 1
-        # Host as the client sent it: S3 signs it (SigV4), and versitygw checks the signature.
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-        async with aiohttp.ClientSession(auto_decompress=False) as session:
-            async with session.request(
-                request.method, self.upstream + request.path_qs, headers=headers, data=body
-            ) as up:
-                data = await up.read()
-                out = {k: v for k, v in up.headers.items() if k.lower() not in ("content-length", "transfer-encoding")}
-                return web.Response(status=up.status, headers=out, body=data)
+def s3_bulk(seen: Seen) -> bool:
+    return seen.method == "POST" and seen.has_param("delete")
 
-    async def __aenter__(self):
-        app = web.Application(client_max_size=1 << 30)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-        return self
 
-    async def __aexit__(self, *exc):
-        await self.runner.cleanup()
+def throttling(is_bulk, throttled_answers) -> Answer:
+    """Answers the first bulk-delete requests itself, as a throttled service would, with
+    `throttled_answers` (callables(body) -> web.Response) in turn; the rest go through."""
+    left = list(throttled_answers)
+
+    def answer(seen: Seen, body: bytes):
+        return left.pop(0)(body) if is_bulk(seen) and left else None
+
+    return answer
+
+
+def bulk_counts(proxy: RecordingProxy, is_bulk) -> tuple:
+    """(bulk requests seen, bulk requests passed through to the emulator)."""
+    seen = sum(1 for request in proxy.seen if is_bulk(request))
+    return seen, seen - proxy.answered
+
+
+def bulk_and_lists(proxy: RecordingProxy, is_bulk) -> list:
+    """The word "bulk" or "list" for each bulk delete and listing, in the order they came."""
+    return [
+        "bulk" if is_bulk(request) else "list"
+        for request in proxy.seen
+        if is_bulk(request)
+        or (request.method == "GET" and (request.has_param("list-type") or request.path.endswith("/o")))
+    ]
 
 
 def gcs_all_parts_503(body: bytes) -> web.Response:
@@ -119,19 +108,18 @@ async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
 
 async def _s3_delete_through(tmp_path, prefix, count, answers):
     """Plan and delete `count` fresh objects under `prefix` in the OSN inbox (of the
-    test's S3 server) through a ThrottlingProxy whose first bulk requests get `answers`."""
+    test's S3 server) through a proxy whose first bulk requests get `answers`."""
     client = s3_client()
     keys = [f"{prefix}part-{i:04d}" for i in range(count)]
     for key in keys:
         client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=b"x")
     time.sleep(1.1)  # moto's times have seconds only: a plan leaves out its own second
-    is_bulk = lambda request: request.method == "POST" and "delete" in request.query  # noqa: E731
     config = {
         "s3_key": "testing",
         "s3_secret": "testing",
         "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
     }
-    async with ThrottlingProxy(s3_now(), is_bulk, answers) as proxy:
+    with RecordingProxy(s3_now(), throttling(s3_bulk, answers)) as proxy:
         config["s3_endpoint"] = proxy.url
         job = await _plan_and_delete(config, tmp_path, "osn-inbox", prefix, prefix.split("/")[-2])
     return client, keys, job, proxy
@@ -145,12 +133,12 @@ async def test_gcs_batches_answered_503_are_retried_until_everything_planned_is_
     for key in keys:
         gcs_put("leap-scratch", key, b"{}")
     gcs_put("leap-scratch", prefix.rstrip("/") + "-old/keep.txt", b"k")
-    is_bulk = lambda request: request.method == "POST" and request.path.startswith("/batch/")  # noqa: E731
-    async with ThrottlingProxy(GCS, is_bulk, [whole_503, gcs_all_parts_503, gcs_all_parts_503]) as proxy:
+    with RecordingProxy(GCS, throttling(gcs_bulk, [whole_503, gcs_all_parts_503, gcs_all_parts_503])) as proxy:
         job = await _plan_and_delete({"gcs_endpoint": proxy.url}, tmp_path, "scratch", prefix, prefix.split("/")[-2])
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed, job.objectsSkipped) == (len(keys), 0, 0)
-    assert proxy.bulk_seen >= 5 and proxy.passed_bulk >= 2  # throttled three times, then through
+    bulk_seen, passed_bulk = bulk_counts(proxy, gcs_bulk)
+    assert bulk_seen >= 5 and passed_bulk >= 2  # throttled three times, then through
     assert gcs_independent_keys("leap-scratch", prefix) == []
     assert gcs_independent_keys("leap-scratch", prefix.rstrip("/") + "-old/") == [prefix.rstrip("/") + "-old/keep.txt"]
 
@@ -160,7 +148,7 @@ async def test_s3_delete_objects_answered_slow_down_are_retried(s3_server, tmp_p
     client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 40, [s3_all_keys_slow_down] * 2)
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
-    assert proxy.bulk_seen == 3 and proxy.passed_bulk == 1
+    assert bulk_counts(proxy, s3_bulk) == (3, 1)
     assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
 
 
@@ -176,11 +164,10 @@ async def test_a_delete_objects_that_fails_whole_is_never_resent_before_its_keys
     client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 10, [whole_503])
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed) == (len(keys), 0)
-    bulk = [i for i, what in enumerate(proxy.seen) if what == "bulk"]
-    assert len(bulk) == 2, proxy.seen  # the 503, then the one that went through
-    assert "list" in proxy.seen[bulk[0] + 1 : bulk[1]], (
-        f"DeleteObjects sent again without a listing between: {proxy.seen}"
-    )
+    order = bulk_and_lists(proxy, s3_bulk)
+    bulk = [i for i, what in enumerate(order) if what == "bulk"]
+    assert len(bulk) == 2, order  # the 503, then the one that went through
+    assert "list" in order[bulk[0] + 1 : bulk[1]], f"DeleteObjects sent again without a listing between: {order}"
     assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
 
 
@@ -189,10 +176,9 @@ async def test_a_batch_that_stays_throttled_fails_its_objects_and_says_so(emulat
     keys = [f"{prefix}f-{i}" for i in range(5)]
     for key in keys:
         gcs_put("leap-scratch", key, b"x")
-    is_bulk = lambda request: request.method == "POST" and request.path.startswith("/batch/")  # noqa: E731
-    async with ThrottlingProxy(GCS, is_bulk, [gcs_all_parts_503] * bulk_delete.RETRIES) as proxy:
+    with RecordingProxy(GCS, throttling(gcs_bulk, [gcs_all_parts_503] * bulk_delete.RETRIES)) as proxy:
         job = await _plan_and_delete({"gcs_endpoint": proxy.url}, tmp_path, "scratch", prefix, prefix.split("/")[-2])
-    assert proxy.bulk_seen == bulk_delete.RETRIES
+    assert bulk_counts(proxy, gcs_bulk)[0] == bulk_delete.RETRIES
     assert job.state == "failed" and job.objectsFailed == len(keys) and job.objectsDone == 0
     assert "503" in job.failed[0]["message"]
     assert gcs_independent_keys("leap-scratch", prefix) == sorted(keys)  # nothing deleted

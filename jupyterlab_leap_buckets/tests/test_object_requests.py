@@ -12,7 +12,7 @@ import pytest
 from jupyterlab_leap_buckets.routes import CHUNK
 
 from .conftest import GCS, S3_SERVERS, extension_config, gcs_put, s3_client
-from .counting_proxy import CountingProxy
+from .recording_proxy import RecordingProxy
 
 SIZE = 2 * CHUNK + 12_345  # three chunks' worth: three GETs before
 # (root, bucket, upstream, the extension's endpoint setting) for each service
@@ -30,7 +30,7 @@ def service(request, emulators):
 
 @pytest.fixture
 def proxy(service):
-    with CountingProxy(SERVICES[service][2]) as proxy:
+    with RecordingProxy(SERVICES[service][2]) as proxy:
         yield proxy
 
 

@@ -12,6 +12,7 @@ import uuid
 import aiohttp
 import pytest
 
+from .. import transfers
 from ..storage.gcs import GcsStore
 from .conftest import gcs_get, gcs_independent_keys, gcs_put, s3_client
 from .faults import GCS_PROXY, S3_PROXY, JupyterProcess, wait_until
@@ -58,6 +59,35 @@ async def resumed(send, job_id):
     assert status == 202, job
     assert job["resumedFrom"] == job_id and job["conflict"] == "update", job
     return job
+
+
+async def cancelled_midway(send, api, cancel, monkeypatch, data: dict, body: dict, at_least: int):
+    """Put `data` under the source folder of `body` in scratch, start `body` with each GCS
+    server-side copy slowed down, and cancel it once `at_least` objects are done. Answers
+    the job as started and as cancelled; copies run at full speed again afterwards.
+    16 objects move at once (transfers.CONCURRENCY is 64, more than the tests' 64
+    objects), so a cancel after the first round always leaves some behind."""
+    monkeypatch.setattr(transfers, "CONCURRENCY", 16)
+    src = body["source"]["path"]
+    for name, blob in data.items():
+        gcs_put("leap-scratch", src + name, blob)
+    slow = GcsStore.server_copy
+
+    async def slowly(self, *args, **kwargs):
+        await asyncio.sleep(0.3)
+        return await slow(self, *args, **kwargs)
+
+    monkeypatch.setattr(GcsStore, "server_copy", slowly)
+    first = job = await started(send, body)
+    for _ in range(200):
+        status, job = await api(f"jobs/{job['id']}")
+        if job["objectsDone"] >= at_least:
+            break
+        await asyncio.sleep(0.05)
+    status, job = await cancel(job["id"])
+    monkeypatch.setattr(GcsStore, "server_copy", slow)
+    assert status == 200 and job["state"] == "cancelled", job
+    return first, job
 
 
 def place_of(kind: str, path: str) -> dict:
@@ -129,30 +159,13 @@ async def test_resume_after_a_cancel_copies_only_what_is_missing(send, api, fini
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/res-{run}/", "demo/"
     data = {f"f-{i:02d}-{run}.bin": os.urandom(2 * KiB) for i in range(64)}
-    for name, blob in data.items():
-        gcs_put("leap-scratch", src + name, blob)
-    slow = GcsStore.server_copy
-
-    async def slowly(self, *args, **kwargs):
-        await asyncio.sleep(0.3)
-        return await slow(self, *args, **kwargs)
-
-    monkeypatch.setattr(GcsStore, "server_copy", slowly)
     body = {"source": {"root": "scratch", "path": src}, "target": {"root": "persistent", "path": dst}}
-    job = await started(send, body)
-    assert job["targetCreated"] is True, job
-    for _ in range(200):
-        status, job = await api(f"jobs/{job['id']}")
-        if job["objectsDone"] >= 16:
-            break
-        await asyncio.sleep(0.05)
-    status, job = await cancel(job["id"])
-    assert status == 200 and job["state"] == "cancelled", job
+    first, job = await cancelled_midway(send, api, cancel, monkeypatch, data, body, at_least=16)
+    assert first["targetCreated"] is True, first
     out = f"demo/res-{run}/"
     landed = {key[len(out) :] for key in gcs_independent_keys("leap-persistent", out)}
     assert 0 < len(landed) < len(data), "the cancel did not land in the middle"
     assert len(landed) == job["objectsDone"], (landed, job)
-    monkeypatch.setattr(GcsStore, "server_copy", slow)
     requests_seen.clear()
     again = await finish(await resumed(send, job["id"]))
     assert again["state"] == "done" and again["objectsSkipped"] == len(landed), again
@@ -170,24 +183,8 @@ async def test_resume_of_a_move_moves_the_rest(send, api, finish, cancel, monkey
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/mv-{run}/", f"demo/mv-out-{run}/"
     data = {f"f-{i:02d}.bin": os.urandom(2 * KiB) for i in range(64)}  # four rounds of 16 in flight
-    for name, blob in data.items():
-        gcs_put("leap-scratch", src + name, blob)
-    slow = GcsStore.server_copy
-
-    async def slowly(self, *args, **kwargs):
-        await asyncio.sleep(0.3)
-        return await slow(self, *args, **kwargs)
-
-    monkeypatch.setattr(GcsStore, "server_copy", slowly)
     body = {"source": {"root": "scratch", "path": src}, "target": {"root": "scratch", "path": dst}, "mode": "move"}
-    job = await started(send, body)
-    for _ in range(200):
-        status, job = await api(f"jobs/{job['id']}")
-        if job["objectsDone"] >= 8:
-            break
-        await asyncio.sleep(0.05)
-    status, job = await cancel(job["id"])
-    monkeypatch.setattr(GcsStore, "server_copy", slow)
+    _, job = await cancelled_midway(send, api, cancel, monkeypatch, data, body, at_least=8)
     out = f"{dst}mv-{run}/"
     moved = {key[len(out) :] for key in gcs_independent_keys("leap-scratch", out)}
     left = {key[len(src) :] for key in gcs_independent_keys("leap-scratch", src)}
@@ -243,7 +240,8 @@ def test_resume_after_a_server_restart(tmp_path, toxi):
     interrupted, and its resume skips exactly what had landed, as boto3 sees it."""
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/kill-res-{run}/", f"demo/kill-res-out-{run}/"
-    data = {f"f-{i:02d}.bin": os.urandom(50 * KiB) for i in range(40)}
+    # More objects than transfers.CONCURRENCY (64) move at once: the kill lands mid-job.
+    data = {f"f-{i:03d}.bin": os.urandom(50 * KiB) for i in range(160)}
     for name, blob in data.items():
         gcs_put("leap-scratch", src + name, blob)
     toxi.client.add("s3", "latency", stream="upstream", latency=300)

@@ -35,6 +35,21 @@ async def upload(send, target, name, data: bytes, chunk=3 * MiB, **extra):
     return status, job
 
 
+async def started(send, folder, name, size) -> dict:
+    """An upload of `name` (`size` bytes) into `folder` of scratch, started."""
+    status, job = await send("uploads", {"target": {"root": "scratch", "path": folder}, "name": name, "size": size})
+    assert status == 202, job
+    return job
+
+
+async def put_at_0(jp_fetch, job, **request):
+    """A PUT of the upload's bytes from offset 0 as a client other than `send` makes it
+    (streamed bodies, other headers); answers the response, whatever its code."""
+    return await jp_fetch(
+        "leap-buckets", "api", "uploads", job["id"], method="PUT", params={"offset": "0"}, raise_error=False, **request
+    )
+
+
 async def test_upload_to_gcs_in_uneven_chunks(send, finish):
     folder = unique()
     data = os.urandom(20 * MiB + 12345)
@@ -134,10 +149,7 @@ async def test_one_gib_upload_with_flat_memory(send, finish):
     folder = unique()
     size, chunk = 1024 * MiB, 8 * MiB
     block = os.urandom(chunk)
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "big.bin", "size": size}
-    )
-    assert status == 202, job
+    job = await started(send, folder, "big.bin", size)
     digest = hashlib.md5()
     tracemalloc.start()
     try:
@@ -156,10 +168,7 @@ async def test_one_gib_upload_with_flat_memory(send, finish):
     # Test client and server share this process: the client's chunk and its copies count
     # too. The bound is well above what was measured (docs/benchmarks.md, "Desktop uploads").
     assert peak < 192 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for a 1 GiB upload"
-    meta = await asyncio.to_thread(_gcs_meta, "leap-scratch", folder + "big.bin")
-    assert int(meta["size"]) == size
-    assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
-    await asyncio.to_thread(_gcs_delete, "leap-scratch", folder + "big.bin")
+    await asyncio.to_thread(_landed_whole_then_delete, folder + "big.bin", size, digest)
 
 
 async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetch):
@@ -170,10 +179,7 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
     folder = unique()
     size = 256 * MiB
     block = os.urandom(MiB)
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "one-put.bin", "size": size}
-    )
-    assert status == 202, job
+    job = await started(send, folder, "one-put.bin", size)
     digest = hashlib.md5()
 
     async def body(write):
@@ -184,17 +190,8 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
 
     tracemalloc.start()
     try:
-        response = await jp_fetch(
-            "leap-buckets",
-            "api",
-            "uploads",
-            job["id"],
-            method="PUT",
-            params={"offset": "0"},
-            headers={"Content-Length": str(size)},
-            body_producer=body,
-            request_timeout=600,
-            raise_error=False,
+        response = await put_at_0(
+            jp_fetch, job, headers={"Content-Length": str(size)}, body_producer=body, request_timeout=600
         )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -207,10 +204,7 @@ async def test_256_mib_in_one_put_streams_with_flat_memory(send, finish, jp_fetc
     # of 16 MiB, the one being filled and four on their way: about 104 MiB. What was
     # measured, streamed and buffered whole: docs/benchmarks.md, "Desktop uploads".
     assert peak < 144 * MiB, f"peak Python memory {peak / MiB:.0f} MiB for one 256 MiB PUT"
-    meta = await asyncio.to_thread(_gcs_meta, "leap-scratch", folder + "one-put.bin")
-    assert int(meta["size"]) == size
-    assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
-    await asyncio.to_thread(_gcs_delete, "leap-scratch", folder + "one-put.bin")
+    await asyncio.to_thread(_landed_whole_then_delete, folder + "one-put.bin", size, digest)
 
 
 async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, finish, jp_fetch, monkeypatch):
@@ -220,10 +214,7 @@ async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, 
     monkeypatch.setattr(uploads_module, "MAX_PUT", MiB)
     folder = unique()
     data = os.urandom(3 * MiB)
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
-    )
-    assert status == 202, job
+    job = await started(send, folder, "f.bin", len(data))
     status, body = await send(f"uploads/{job['id']}", data[: 2 * MiB], method="PUT", offset="0")
     assert (status, body["error"]["code"]) == (413, "too-large"), body
     assert "1 MiB" in body["error"]["message"]
@@ -232,16 +223,7 @@ async def test_a_put_over_the_limit_is_refused_413_and_the_upload_goes_on(send, 
         for offset in range(0, 2 * MiB, 64 * 1024):
             await write(data[offset : offset + 64 * 1024])
 
-    response = await jp_fetch(
-        "leap-buckets",
-        "api",
-        "uploads",
-        job["id"],
-        method="PUT",
-        params={"offset": "0"},
-        body_producer=chunked,
-        raise_error=False,
-    )
+    response = await put_at_0(jp_fetch, job, body_producer=chunked)
     assert response.code == 413, response.body
     assert json.loads(response.body)["error"]["code"] == "too-large"
     for offset in range(0, len(data), MiB):
@@ -257,20 +239,9 @@ async def test_a_streamed_put_without_a_valid_token_feeds_nothing(send, finish, 
     never reach the upload."""
     folder = unique()
     data = os.urandom(9 * MiB)  # more than one piece: the first would be handed on
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
-    )
-    assert status == 202, job
-    response = await jp_fetch(
-        "leap-buckets",
-        "api",
-        "uploads",
-        job["id"],
-        method="PUT",
-        params={"offset": "0"},
-        headers={"Authorization": "token not-the-token"},
-        body=os.urandom(len(data)),
-        raise_error=False,
+    job = await started(send, folder, "f.bin", len(data))
+    response = await put_at_0(
+        jp_fetch, job, headers={"Authorization": "token not-the-token"}, body=os.urandom(len(data))
     )
     assert response.code == 403, response.body
     status, body = await send(f"uploads/{job['id']}", data, method="PUT", offset="0")
@@ -285,10 +256,7 @@ async def test_a_put_cut_short_can_resume_from_the_offset_it_reached(send, finis
     file lands whole when the rest is sent from there."""
     folder = unique()
     data = os.urandom(20 * MiB)
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
-    )
-    assert status == 202, job
+    job = await started(send, folder, "f.bin", len(data))
     sent = 10 * MiB
 
     async def cut(write):
@@ -296,17 +264,7 @@ async def test_a_put_cut_short_can_resume_from_the_offset_it_reached(send, finis
         raise ConnectionError("the browser went away")
 
     try:
-        await jp_fetch(
-            "leap-buckets",
-            "api",
-            "uploads",
-            job["id"],
-            method="PUT",
-            params={"offset": "0"},
-            headers={"Content-Length": str(len(data))},
-            body_producer=cut,
-            raise_error=False,
-        )
+        await put_at_0(jp_fetch, job, headers={"Content-Length": str(len(data))}, body_producer=cut)
     except ConnectionError:
         pass
     for _ in range(100):  # the server notices the closed connection on its next read
@@ -334,43 +292,31 @@ def _gcs_delete(bucket, name):
     requests.delete(f"{GCS}/storage/v1/b/{bucket}/o/{urllib.parse.quote(name, safe='')}", timeout=60)
 
 
+def _landed_whole_then_delete(key, size, digest):
+    """The object at `key` in scratch, as GCS's own JSON API describes it, has `size`
+    bytes and the MD5 of `digest`; then it goes (it is large)."""
+    meta = _gcs_meta("leap-scratch", key)
+    assert int(meta["size"]) == size
+    assert base64.b64decode(meta["md5Hash"]).hex() == digest.hexdigest()
+    _gcs_delete("leap-scratch", key)
+
+
 async def test_a_streamed_put_by_cookie_needs_the_xsrf_token(send, finish, jp_fetch, jp_serverapp):
     """A browser signed in by cookie must send the XSRF token with a PUT, as with every
     Jupyter API: checked in prepare, before the body streams into the upload."""
     folder = unique()
     data = os.urandom(9 * MiB)
-    status, job = await send(
-        "uploads", {"target": {"root": "scratch", "path": folder}, "name": "f.bin", "size": len(data)}
-    )
-    assert status == 202, job
+    job = await started(send, folder, "f.bin", len(data))
     token = jp_serverapp.identity_provider.token
     signed_in = await jp_fetch("api", "status", params={"token": token}, headers={"Authorization": ""})
     cookies = "; ".join(c.split(";")[0] for c in signed_in.headers.get_list("Set-Cookie"))
     assert "username-" in cookies, cookies  # the login cookie
     by_cookie = {"Authorization": "", "Cookie": cookies}
-    response = await jp_fetch(
-        "leap-buckets",
-        "api",
-        "uploads",
-        job["id"],
-        method="PUT",
-        params={"offset": "0"},
-        headers=by_cookie,
-        body=data,
-        raise_error=False,
-    )
+    response = await put_at_0(jp_fetch, job, headers=by_cookie, body=data)
     assert response.code == 403, response.body
     xsrf = "6c6561702d6275636b657473"  # any token, the same in the cookie and the header
-    response = await jp_fetch(
-        "leap-buckets",
-        "api",
-        "uploads",
-        job["id"],
-        method="PUT",
-        params={"offset": "0"},
-        headers={**by_cookie, "Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf},
-        body=data,
-        raise_error=False,
+    response = await put_at_0(
+        jp_fetch, job, headers={**by_cookie, "Cookie": f"{cookies}; _xsrf={xsrf}", "X-XSRFToken": xsrf}, body=data
     )
     assert response.code == 200, response.body  # nothing of the refused body was taken
     assert (await finish(job))["state"] == "done"

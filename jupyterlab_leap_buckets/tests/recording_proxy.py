@@ -1,11 +1,20 @@
-"""A proxy on loopback that forwards every request to an emulator as it came and records
-each one, so a test can count the requests our server makes. It runs in a thread of
-its own (its own event loop), so a fixture can start it before the Jupyter server that
-is pointed at it. Answers are streamed through, never held whole: the objects counted
-are large."""
+"""The one HTTP proxy of our own in the tests: it forwards every request to an emulator as
+it came, records each one, and may answer chosen requests itself.
+
+Why not Toxiproxy, which the fault tests use (tests/faults.py): Toxiproxy works on TCP
+streams. It can slow, cut or reset a connection, but it cannot count HTTP requests (as
+test_object_requests.py does: one GET per object) nor answer one with a 503 or a
+multipart batch of 503 parts (as test_delete_retries.py does: the throttled answers the
+emulators never give). Everything else stays with the real emulators and Toxiproxy.
+
+It runs in a thread of its own (its own event loop), so a fixture can start it before
+the Jupyter server that is pointed at it, and an async test can use it without sharing
+its loop. Answers are streamed through, never held whole: the objects counted are large."""
 
 import asyncio
 import threading
+from typing import Callable, NamedTuple, Optional
+from urllib.parse import parse_qs
 
 import aiohttp
 from aiohttp import web
@@ -13,15 +22,38 @@ from aiohttp import web
 PIECE = 1 << 20
 
 
-class CountingProxy:
-    def __init__(self, upstream: str):
+class Seen(NamedTuple):
+    """One request as it came to the proxy."""
+
+    method: str
+    path: str
+    query: str  # the query string as sent
+    range: Optional[str]  # the Range header, None for none
+
+    def has_param(self, name: str) -> bool:
+        return name in parse_qs(self.query, keep_blank_values=True)
+
+
+# Given a request and its body, an answer to give instead of forwarding it, or None.
+Answer = Callable[[Seen, bytes], Optional[web.Response]]
+
+
+class RecordingProxy:
+    def __init__(self, upstream: str, answer: Optional[Answer] = None):
         self.upstream = upstream
-        self.seen = []  # (method, path, query string, Range header or None), in order
+        self.answer = answer
+        self.seen: list = []  # Seen, in the order the requests came
+        self.answered = 0  # requests the proxy answered itself, not forwarded
         self._ready = threading.Event()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        self.seen.append((request.method, request.path, request.query_string, request.headers.get("Range")))
+        seen = Seen(request.method, request.path, request.query_string, request.headers.get("Range"))
+        self.seen.append(seen)
         body = await request.read()
+        own = self.answer(seen, body) if self.answer else None
+        if own is not None:
+            self.answered += 1
+            return own
         # Host as the client sent it: S3 signs it (SigV4), and versitygw checks the signature.
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length", "transfer-encoding")}
         async with self._session.request(
@@ -62,7 +94,7 @@ class CountingProxy:
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
         if not self._ready.wait(10):
-            raise RuntimeError("the counting proxy did not start within 10 s")
+            raise RuntimeError("the recording proxy did not start within 10 s")
         return self
 
     def __exit__(self, *exc):
