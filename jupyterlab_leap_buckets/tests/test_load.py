@@ -10,9 +10,9 @@ the jobs started, at its peak while all this runs, measured as VmHWM after reset
 (/proc/self/clear_refs) and sampled from VmRSS. Growth, not the whole: run after the rest
 of the suite the process starts with what earlier tests left (the figures measured are in
 docs/benchmarks.md, "The load test's memory"). Its objects are small
-(at most 12 MiB) and each transfer holds at most 16 in flight, so a server that holds
-what it moves, not more, stays far below; one that buffered listings or whole objects of
-its 20 jobs would not.
+(at most 12 MiB) and each transfer holds at most transfers.SMALL_BYTES of them in
+flight, so a server that holds what it moves, not more, stays below; one that buffered
+listings or whole objects of its 20 jobs would not.
 
 A cancelled job counts exactly what is at its target: an object whose one request was
 sent is let land and counted (before, 15-16 of the 16 in flight for GCS targets went
