@@ -35,11 +35,16 @@ async def gcs_batch(store, batch: list) -> list:
     The request is sent here, not through gcsfs's `_call`, whose own six tries would
     multiply with ours and never read Retry-After: a batch answered 429 or 5xx as a
     whole, or whose parts are (GCS counts each part against the bucket's write rate),
-    is sent again, with only the parts still to do, after backoff.delay."""
+    is sent again, with only the parts still to do, after backoff.delay and in its turn
+    of the bucket's pace (pacer.py)."""
     results = [None] * len(batch)
     pending = list(range(len(batch)))
     for attempt in range(RETRIES):
         last = attempt == RETRIES - 1
+        # The bucket's pace (pacer.py), which uploads and rewrites keep too: once batches
+        # are refused, they go one at a time at the rate the bucket takes.
+        writes = len(pending)
+        given = await store.fs.pacer.wait(writes)
         try:
             status, headers, content = await _post_batch(store, _batch_body(store, batch, pending))
         except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -49,6 +54,8 @@ async def gcs_batch(store, batch: list) -> list:
                 raise
             await asyncio.sleep(backoff.delay(attempt))
             continue
+        if status in (429, 503):
+            store.fs.pacer.refused(given, writes)
         if status != 200:
             if status in RETRY_STATUSES and not last:
                 await asyncio.sleep(backoff.delay(attempt, backoff.retry_after(headers.get("Retry-After"))))
@@ -65,6 +72,10 @@ async def gcs_batch(store, batch: list) -> list:
                 wait = backoff.retry_after(found_wait.group(1)) if found_wait else None
                 if wait is not None:
                     wait_at_least = max(wait_at_least or 0.0, wait)
+        if any(answered.get(i) in (429, 503) for i in pending):
+            store.fs.pacer.refused(given, writes)  # parts refused for the bucket's rate
+        else:
+            store.fs.pacer.accepted()
         retry = []
         for i in pending:
             status = answered.get(i)
