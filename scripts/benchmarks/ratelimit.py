@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -213,6 +214,7 @@ def main():
                     print(f"        {failure}")
     finally:
         ratelimit("up", "1000", "10")  # scripts/stack's default
+        shutil.rmtree(local_root)
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     out = REPO / ".stack" / "benchmarks"
     out.mkdir(parents=True, exist_ok=True)
