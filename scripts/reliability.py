@@ -44,6 +44,12 @@ CLASSES = [  # (title, test files, what it shows)
         "both emulators); the emulators and the Jupyter server SIGKILLed in the middle and restarted",
     ),
     ("Load", ("test_load", "test_limits"), "concurrent jobs, tabs, cancels and a large listing at once"),
+    (
+        "GCS's own write-rate limit (nginx answering 429)",
+        ("test_rate_limit", "test_backoff"),
+        "uploads, rewrites and batch deletes of 300 objects through 50 writes/s a bucket: done, nothing lost, "
+        "few requests per object, near the limit's rate (nginx's access log counts them); the backoff and pacing rules",
+    ),
 ]
 
 

@@ -8,49 +8,74 @@ import urllib.parse
 from datetime import datetime
 from typing import Optional
 
+import aiohttp
+from gcsfs.retry import validate_response
+
+from . import backoff
+
 GCS_BATCH = 100  # the JSON API's limit per batch request
 S3_BATCH = 1000  # DeleteObjects' limit
-RETRIES = 5
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Tries of a batch (whole, or the parts the service refused), waits between them from
+# backoff.py: about a minute and a half in all, so a bucket's write-rate limit (GCS
+# answers 429 rateLimitExceeded beyond about 1,000 writes/s) is waited out, and the
+# requests stay at most RETRIES per batch (docs/benchmarks.md, "GCS's own rate limit").
+RETRIES = 8
+RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 
 _BOUNDARY = "leap-buckets-batch-7d1f0c"
 _STATUS = re.compile(r"HTTP/[0-9.]+ (\d{3})")
 _CONTENT_ID = re.compile(r"Content-ID:\s*<response-item-(\d+)>", re.IGNORECASE)
+_RETRY_AFTER = re.compile(r"^Retry-After:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 async def gcs_batch(store, batch: list) -> list:
     """Delete up to 100 objects in one JSON API batch request, each in its planned
-    generation only. Returns (status, reason) per entry."""
+    generation only. Returns (status, reason) per entry.
+
+    The request is sent here, not through gcsfs's `_call`, whose own six tries would
+    multiply with ours and never read Retry-After: a batch answered 429 or 5xx as a
+    whole, or whose parts are (GCS counts each part against the bucket's write rate),
+    is sent again, with only the parts still to do, after backoff.delay and in its turn
+    of the bucket's pace (pacer.py)."""
     results = [None] * len(batch)
     pending = list(range(len(batch)))
     for attempt in range(RETRIES):
-        parts = []
-        for i in pending:
-            entry = batch[i]
-            key = urllib.parse.quote(entry["key"], safe="")
-            generation = entry["generation"]
-            query = f"?generation={generation}&ifGenerationMatch={generation}" if generation else ""
-            parts.append(
-                f"--{_BOUNDARY}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
-                f"Content-ID: <item-{i}>\r\n\r\n"
-                f"DELETE /storage/v1/b/{urllib.parse.quote(store.bucket, safe='')}/o/{key}{query} HTTP/1.1\r\n"
-                # The CRLF before the next boundary belongs to the boundary: one more
-                # ends this request's (empty) headers.
-                "Content-Length: 0\r\n\r\n\r\n"
-            )
-        body = "".join(parts) + f"--{_BOUNDARY}--\r\n"
-        headers, content = await store.fs._call(
-            "POST",
-            store.fs.batch_url_base,
-            headers={"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"},
-            data=body,
-        )
+        last = attempt == RETRIES - 1
+        # The bucket's pace (pacer.py), which uploads and rewrites keep too: once batches
+        # are refused, they go one at a time at the rate the bucket takes.
+        writes = len(pending)
+        given = await store.fs.pacer.wait(writes)
+        try:
+            status, headers, content = await _post_batch(store, _batch_body(store, batch, pending))
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            # Not answered: it may have been applied, which the generation preconditions
+            # make harmless (a part deleted already is then counted as skipped).
+            if last:
+                raise
+            await asyncio.sleep(backoff.delay(attempt))
+            continue
+        if status in (429, 503):
+            store.fs.pacer.refused(given, writes)
+        if status != 200:
+            if status in RETRY_STATUSES and not last:
+                await asyncio.sleep(backoff.delay(attempt, backoff.retry_after(headers.get("Retry-After"))))
+                continue
+            validate_response(status, content, store.fs.batch_url_base)  # raises, as gcsfs would
+            raise RuntimeError(f"the batch request was answered {status}")  # validate_response let it by
         boundary = headers["Content-Type"].split("boundary=", 1)[1].strip('"')
-        answered = {}
+        answered, wait_at_least = {}, None
         for part in content.decode("utf-8", "replace").split(f"--{boundary}"):
             found_id, found_status = _CONTENT_ID.search(part), _STATUS.search(part)
             if found_id and found_status:
                 answered[int(found_id.group(1))] = int(found_status.group(1))
+                found_wait = _RETRY_AFTER.search(part)
+                wait = backoff.retry_after(found_wait.group(1)) if found_wait else None
+                if wait is not None:
+                    wait_at_least = max(wait_at_least or 0.0, wait)
+        if any(answered.get(i) in (429, 503) for i in pending):
+            store.fs.pacer.refused(given, writes)  # parts refused for the bucket's rate
+        else:
+            store.fs.pacer.accepted()
         retry = []
         for i in pending:
             status = answered.get(i)
@@ -58,15 +83,45 @@ async def gcs_batch(store, batch: list) -> list:
                 results[i] = ("deleted", None)
             elif status in (404, 412):
                 results[i] = ("skipped", "changed or removed since the plan")
-            elif (status in RETRY_STATUSES or status is None) and attempt < RETRIES - 1:
+            elif (status in RETRY_STATUSES or status is None) and not last:
                 retry.append(i)
             else:
                 results[i] = ("failed", f"the service answered {status}")
         pending = retry
         if not pending:
             break
-        await asyncio.sleep(0.5 * 2**attempt)
+        await asyncio.sleep(backoff.delay(attempt, wait_at_least))
     return results
+
+
+def _batch_body(store, batch: list, pending: list) -> str:
+    """The multipart body of one batch request: a DELETE of each pending entry, in its
+    planned generation only."""
+    parts = []
+    for i in pending:
+        entry = batch[i]
+        key = urllib.parse.quote(entry["key"], safe="")
+        generation = entry["generation"]
+        query = f"?generation={generation}&ifGenerationMatch={generation}" if generation else ""
+        parts.append(
+            f"--{_BOUNDARY}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
+            f"Content-ID: <item-{i}>\r\n\r\n"
+            f"DELETE /storage/v1/b/{urllib.parse.quote(store.bucket, safe='')}/o/{key}{query} HTTP/1.1\r\n"
+            # The CRLF before the next boundary belongs to the boundary: one more
+            # ends this request's (empty) headers.
+            "Content-Length: 0\r\n\r\n\r\n"
+        )
+    return "".join(parts) + f"--{_BOUNDARY}--\r\n"
+
+
+async def _post_batch(store, body: str):
+    """One try of a batch request on gcsfs's session, with its credentials and timeouts:
+    (status, headers, body)."""
+    fs = store.fs
+    await fs._set_session()
+    headers = fs._get_headers({"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"})
+    async with fs.session.post(fs.batch_url_base, headers=headers, data=body, timeout=fs.requests_timeout) as r:
+        return r.status, r.headers, await r.read()
 
 
 async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check: bool = True) -> list:
@@ -82,7 +137,7 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
         if not keys:
             break
         if attempt:
-            await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+            await asyncio.sleep(backoff.delay(attempt - 1))
             keys = await _unchanged(store, prefix, after, batch, results, keys)
             if not keys:
                 break

@@ -17,12 +17,13 @@ import aiohttp
 # type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
 # emulator). The core class speaks the JSON API only, which is all this module uses.
 from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
-from gcsfs.retry import is_retriable, validate_response
+from gcsfs.retry import HttpError, is_retriable, retry_request, validate_response
 
 from .base import ObjectInfo, RawPage, parse_time, read_pieces
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
+from .pacer import Pacer
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 # Resumable-upload chunk: fewer, larger requests, with a large upload's memory at one
@@ -33,13 +34,36 @@ STREAM_TRIES = 4  # tries of a streamed GET before its first byte
 LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
 
 
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+RATE_REFUSALS = (429, 503)
+
+
+class PacedFileSystem(GCSFileSystem):
+    """gcsfs with its writes paced once the bucket refuses some for their rate (pacer.py):
+    every request goes through `_request`, and each try of it through here."""
+
+    @retry_request(retries=GCSFileSystem.retries)  # gcsfs's own tries and backoff
+    async def _request(self, method, path, *args, **kwargs):
+        if method.upper() not in WRITES:
+            return await GCSFileSystem._request.__wrapped__(self, method, path, *args, **kwargs)
+        started = await self.pacer.wait()
+        try:
+            out = await GCSFileSystem._request.__wrapped__(self, method, path, *args, **kwargs)
+        except HttpError as exc:
+            if exc.code in RATE_REFUSALS:
+                self.pacer.refused(started)
+            raise
+        self.pacer.accepted()
+        return out
+
+
 class GcsStore:
     provider = "gcs"
 
     def __init__(self, bucket: str, endpoint: Optional[str], token):
         self.bucket = bucket
         self.endpoint = endpoint
-        self.fs = GCSFileSystem(
+        self.fs = PacedFileSystem(
             token=token,
             endpoint_url=endpoint,
             asynchronous=True,
@@ -49,6 +73,7 @@ class GcsStore:
             # timeout does, and gcsfs retries it; a long download goes on while bytes come.
             requests_timeout=aiohttp.ClientTimeout(total=None, sock_connect=STALL, sock_read=STALL),
         )
+        self.fs.pacer = Pacer()  # one per store: a root is one bucket
 
     async def list_dir(self, prefix, after, limit) -> RawPage:
         out = await self.fs._call(

@@ -49,7 +49,10 @@ def count_requests():
 async def main(root: str, path: str, think: float = 0.0):
     global STARTED
     count_requests()
-    config = emulator_config(username="demo", root_overrides={"osn-inbox": {"deletable": "{username}/"}})
+    # The user whose home holds the path (scripts/benchmarks/ratelimit.py deletes what
+    # transfer_one.py wrote as "bench").
+    user = os.environ.get("LEAP_BUCKETS_BENCH_USER", "demo")
+    config = emulator_config(username=user, root_overrides={"osn-inbox": {"deletable": "{username}/"}})
     state = Path(tempfile.mkdtemp())
     parts = build(config, state_dir=state, persist_jobs=False)
     jobs, deletes = parts.jobs, parts.deletes
