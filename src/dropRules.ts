@@ -10,6 +10,7 @@ import { canDelete } from './deleteRules';
 import { parentPath } from './format';
 import { transferMode } from './transferRules';
 import { IRoot, Place, TransferMode } from './tokens';
+import { landingPlace, updateBlocked } from './workflows/conflict';
 
 /** What dropping here does. */
 export interface IDropPlan {
@@ -19,6 +20,11 @@ export interface IDropPlan {
   text: string;
   /** "Hold Ctrl to copy"; or why the other mode is not possible; '' when neither. */
   hint: string;
+  /**
+   * Copy only what differs (`conflict: "update"`, as `rclone copy --checksum`): Shift
+   * held over a place where every source is a folder and may be updated.
+   */
+  update: boolean;
 }
 
 /**
@@ -60,9 +66,15 @@ export function dropPlan(
   sources: Place[],
   target: Place,
   modifier: boolean,
-  mac: boolean
+  mac: boolean,
+  update = false
 ): IDropPlan {
-  const refuse = (text: string): IDropPlan => ({ mode: null, text, hint: '' });
+  const refuse = (text: string): IDropPlan => ({
+    mode: null,
+    text,
+    hint: '',
+    update: false
+  });
   if (sources.length === 0) {
     return refuse('Nothing to drop.');
   }
@@ -98,12 +110,49 @@ export function dropPlan(
     mode = 'copy';
     hint = `${Private.name(stuck.path)} stays where it is: it is not yours to move.`;
   }
+  const where = placeName(roots, target, from === to);
+  const blocked = whyNoUpdate(roots, sources, target);
+  if (update && !blocked) {
+    return {
+      mode: 'copy',
+      text: `Update in ${where}: copy only what differs`,
+      hint: 'Objects with the same size and checksum are skipped.',
+      update: true
+    };
+  }
   const verb = mode === 'move' ? 'Move' : 'Copy';
   return {
     mode,
-    text: `${verb} to ${placeName(roots, target, from === to)}`,
-    hint
+    text: `${verb} to ${where}`,
+    hint: update ? blocked! : blocked ? hint : `${hint} · Shift to update`,
+    update: false
   };
+}
+
+/**
+ * Why the sources cannot update their copies at `target` (Shift), or '' when they can:
+ * only folders are updated (a file is replaced or skipped by the conflict question), and
+ * only where the objects that differ may be replaced (workflows/conflict.ts).
+ */
+export function whyNoUpdate(
+  roots: IRoot[],
+  sources: Place[],
+  target: Place
+): string {
+  for (const source of sources) {
+    const path = 'root' in source ? source.path : source.local;
+    if (!path.endsWith('/')) {
+      return 'Shift updates folders only.';
+    }
+    const landing = landingPlace(source, target);
+    const root =
+      'root' in landing ? roots.find(r => r.id === landing.root) : undefined;
+    const why = updateBlocked(landing, root);
+    if (why) {
+      return why;
+    }
+  }
+  return '';
 }
 
 /**

@@ -34,7 +34,8 @@ describe('dropPlan: what the drag image says', () => {
     ).toEqual({
       mode: 'move',
       text: 'Move to alice/out/',
-      hint: 'Hold Ctrl to copy'
+      hint: 'Hold Ctrl to copy',
+      update: false
     });
   });
 
@@ -50,7 +51,8 @@ describe('dropPlan: what the drag image says', () => {
     ).toEqual({
       mode: 'copy',
       text: 'Copy to alice/out/',
-      hint: 'Hold Ctrl to move'
+      hint: 'Hold Ctrl to move',
+      update: false
     });
   });
 
@@ -66,7 +68,8 @@ describe('dropPlan: what the drag image says', () => {
     ).toEqual({
       mode: 'copy',
       text: 'Copy to Persistent: alice/',
-      hint: 'Hold Option to move'
+      hint: 'Hold Option to move',
+      update: false
     });
     expect(
       dropPlan(roots, [mine], { root: 'osn-inbox', path: '' }, true, false)
@@ -86,12 +89,14 @@ describe('dropPlan: what the drag image says', () => {
     ).toEqual({
       mode: 'copy',
       text: 'Copy to the top of OSN inbox',
-      hint: 'a stays where it is: it is not yours to move.'
+      hint: 'a stays where it is: it is not yours to move.',
+      update: false
     });
     expect(dropPlan(roots, [mine], { local: 'data/' }, false, false)).toEqual({
       mode: 'copy',
       text: 'Copy to the workspace folder data/',
-      hint: 'Hold Ctrl to move'
+      hint: 'Hold Ctrl to move',
+      update: false
     });
     expect(placeName(roots, { local: '' }, false)).toBe(
       "the workspace's top folder"
@@ -120,7 +125,8 @@ describe('dropPlan: what the drag image says', () => {
     ).toEqual({
       mode: null,
       text: 'OSN manual is read-only: nothing can go here.',
-      hint: ''
+      hint: '',
+      update: false
     });
     const notMine = dropPlan(
       roots,
@@ -189,7 +195,8 @@ describe('dropPlan: what the drag image says', () => {
       expect(dropPlan(roots, [theirs], into, modifier, false)).toEqual({
         mode: 'copy',
         text: 'Copy to alice/',
-        hint: 'data.nc stays where it is: it is not yours to move.'
+        hint: 'data.nc stays where it is: it is not yours to move.',
+        update: false
       });
     }
     // Out of a read-only root with the modifier: still a copy.
@@ -240,5 +247,88 @@ describe('the modifier', () => {
       hint: 'Hold Ctrl to move'
     });
     expect(rootStripText(true, false).hint).toBe('');
+  });
+});
+
+describe('dropPlan with Shift: update, copying only what differs', () => {
+  it('updates a folder where it may replace, and says what is skipped', () => {
+    const plan = dropPlan(
+      roots,
+      [folder],
+      { root: 'persistent', path: 'alice/' },
+      false,
+      false,
+      true
+    );
+    expect(plan).toEqual({
+      mode: 'copy',
+      text: 'Update in Persistent: alice/: copy only what differs',
+      hint: 'Objects with the same size and checksum are skipped.',
+      update: true
+    });
+  });
+
+  it('updates within a root as a copy, never a move', () => {
+    const plan = dropPlan(
+      roots,
+      [folder],
+      { root: 'scratch', path: 'alice/out/' },
+      false,
+      false,
+      true
+    );
+    expect(plan).toMatchObject({ mode: 'copy', update: true });
+  });
+
+  it('offers Shift in the hint only where a folder could be updated', () => {
+    const into: Place = { root: 'persistent', path: 'alice/' };
+    expect(dropPlan(roots, [folder], into, false, false).hint).toBe(
+      'Hold Ctrl to move · Shift to update'
+    );
+    expect(dropPlan(roots, [mine], into, false, false).hint).not.toMatch(
+      /Shift/
+    );
+  });
+
+  it('falls back to the plain drop, saying why, for files and where nothing may be replaced', () => {
+    const file = dropPlan(
+      roots,
+      [mine],
+      { root: 'persistent', path: 'alice/' },
+      false,
+      false,
+      true
+    );
+    expect(file).toMatchObject({
+      mode: 'copy',
+      update: false,
+      hint: 'Shift updates folders only.'
+    });
+    const inboxDrop = dropPlan(
+      roots,
+      [folder],
+      { root: 'osn-inbox', path: 'run/' },
+      false,
+      false,
+      true
+    );
+    expect(inboxDrop.update).toBe(false);
+    expect(inboxDrop.mode).toBe('copy');
+    expect(inboxDrop.hint).toMatch(/^Update is unavailable/);
+  });
+
+  it('updates into the workspace, which is the user’s own', () => {
+    const plan = dropPlan(
+      roots,
+      [folder],
+      { local: 'data/' },
+      false,
+      false,
+      true
+    );
+    expect(plan).toMatchObject({ mode: 'copy', update: true });
+    expect(plan.text).toBe(
+      'Update in the workspace folder data/: copy only what differs'
+    );
   });
 });

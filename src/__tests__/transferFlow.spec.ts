@@ -55,6 +55,27 @@ describe('the conflict question', () => {
 });
 
 describe('TransferFlow', () => {
+  it('sends an update (a drop with Shift) as one request, asking nothing', async () => {
+    const { flow, requests, questions } = setup(['alice/run1/']);
+    const [outcome] = await flow.transfer(
+      [{ root: 'scratch', path: 'alice/run1/' }],
+      { root: 'persistent', path: 'alice/' },
+      false,
+      'copy',
+      true
+    );
+    expect(questions).toEqual([]);
+    expect(requests).toEqual([
+      {
+        source: { root: 'scratch', path: 'alice/run1/' },
+        target: { root: 'persistent', path: 'alice/' },
+        mode: 'copy',
+        conflict: 'update'
+      }
+    ]);
+    expect(outcome.request?.conflict).toBe('update');
+  });
+
   it('asks on a conflict and sends the request again with the answer', async () => {
     const { flow, requests, questions } = setup(['alice/a.nc'], 'rename');
     const [outcome] = await flow.transfer(

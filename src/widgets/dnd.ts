@@ -202,7 +202,9 @@ export class DropHandler {
     const target = this._targetElement(drag);
     const place = target ? this._placeOf(target) : null;
     const sources = Private.sources(drag.mimeData);
-    const plan = place ? this._plan(sources, place, holdsModifier(drag)) : null;
+    const plan = place
+      ? this._plan(sources, place, holdsModifier(drag), drag.shiftKey)
+      : null;
     switch (event.type) {
       case 'lm-dragenter':
       case 'lm-dragover':
@@ -222,23 +224,31 @@ export class DropHandler {
           sources,
           place,
           holdsModifier(drag),
-          plan.mode
+          plan.mode,
+          plan.update
         );
         break;
       }
     }
   }
 
-  private _plan(sources: Place[], place: Place, modifier: boolean): IDropPlan {
-    return dropPlan(this.model.roots, sources, place, modifier, MAC);
+  private _plan(
+    sources: Place[],
+    place: Place,
+    modifier: boolean,
+    update: boolean
+  ): IDropPlan {
+    return dropPlan(this.model.roots, sources, place, modifier, MAC, update);
   }
 
   private _onKey(event: KeyboardEvent): void {
     if (this._last && event.key === 'Escape') {
       this._clear(); // Lumino cancels the drag
-    } else if (this._last && (event.key === 'Control' || event.key === 'Alt')) {
+    } else if (this._last && ['Control', 'Alt', 'Shift'].includes(event.key)) {
       const { sources, place } = this._last;
-      showDropLabel(this._plan(sources, place, holdsModifier(event)));
+      showDropLabel(
+        this._plan(sources, place, holdsModifier(event), event.shiftKey)
+      );
     }
   }
 

@@ -110,7 +110,8 @@ export class FileBrowserDrops {
           sources,
           { local: folder.path },
           holdsModifier(drag),
-          MAC
+          MAC,
+          drag.shiftKey
         )
       : null;
     switch (event.type) {
@@ -132,7 +133,8 @@ export class FileBrowserDrops {
           sources,
           { local: folder.path },
           holdsModifier(drag),
-          plan.mode
+          plan.mode,
+          plan.update
         );
         break;
       }

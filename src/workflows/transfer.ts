@@ -127,20 +127,22 @@ export class TransferFlow {
 
   /**
    * Start one transfer per source into `target`. Within one root it moves, across roots
-   * it copies (`modifier` switches; `forced` decides outright).
+   * it copies (`modifier` switches; `forced` decides outright). `update` copies only
+   * what differs (conflict "update", a drop with Shift), asking nothing.
    */
   async transfer(
     sources: Place[],
     target: Place,
     modifier: boolean,
-    forced?: TransferMode
+    forced?: TransferMode,
+    update = false
   ): Promise<ITransferOutcome[]> {
     const outcomes: ITransferOutcome[] = [];
     for (const source of sources) {
       const mode =
         forced ??
         transferMode(Private.rootOf(source), Private.rootOf(target), modifier);
-      outcomes.push(await this._one(source, target, mode));
+      outcomes.push(await this._one(source, target, mode, update));
     }
     return outcomes;
   }
@@ -148,7 +150,8 @@ export class TransferFlow {
   private async _one(
     source: Place,
     target: Place,
-    mode: TransferMode
+    mode: TransferMode,
+    update: boolean
   ): Promise<ITransferOutcome> {
     const outcome: ITransferOutcome = {
       source,
@@ -158,15 +161,23 @@ export class TransferFlow {
       error: null
     };
     try {
-      const answer = await withConflictQuestion(
-        conflict => this.deps.start({ source, target, mode, conflict }),
-        this.onConflict,
-        this.deps.ask,
-        true,
-        () =>
-          readSides(this.deps.describe, landingPlace(source, target), source),
-        conflictShape(source, target, this.deps.rootOf ?? (() => undefined))
-      );
+      const send = (conflict: ConflictPolicy) =>
+        this.deps.start({ source, target, mode, conflict });
+      const answer = update
+        ? { result: await send('update'), conflict: 'update' as const }
+        : await withConflictQuestion(
+            send,
+            this.onConflict,
+            this.deps.ask,
+            true,
+            () =>
+              readSides(
+                this.deps.describe,
+                landingPlace(source, target),
+                source
+              ),
+            conflictShape(source, target, this.deps.rootOf ?? (() => undefined))
+          );
       if (!answer) {
         outcome.declined = true;
         return outcome;
