@@ -19,7 +19,7 @@ import aiohttp
 from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
 from gcsfs.retry import HttpError, is_retriable, retry_request, validate_response
 
-from .base import ObjectInfo, RawPage, parse_time, read_pieces
+from .base import ObjectInfo, RawPage, parse_time, read_pieces, received
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
@@ -149,7 +149,7 @@ class GcsStore:
                         raise SourceChanged(f"generation {version} of {key} is gone")
                     if r.status >= 400:
                         validate_response(r.status, await r.read(), url)
-                    async for piece in read_pieces(r.content.read, size, chunk):
+                    async for piece in read_pieces(received(r.content), size, chunk):
                         sent = True
                         yield piece
                 return

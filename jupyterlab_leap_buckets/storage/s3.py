@@ -44,6 +44,14 @@ class S3Store:
         # botocore keeps 10 connections by default, fewer than a transfer's objects in
         # flight (transfers.CONCURRENCY): the rest would queue for a connection.
         pool = {"max_pool_connections": 64}
+        # What botocore adds to every upload by default costs this process and the
+        # service CPU for each object without checking anything ours does not: a SHA-256
+        # of the body for the signature when the endpoint is plain http (over https it is
+        # skipped already), and a CRC32 of a PutObject's body, whose ETag (the MD5 the
+        # service computed) verify() compares with the source's MD5 anyway. Parts of a
+        # multipart upload, whose ETag is no MD5, still send their CRC32 (_upload).
+        # Under the hub profile: docs/benchmarks.md, "Transfers over the hub profile".
+        pool.update(s3={"payload_signing_enabled": False}, request_checksum_calculation="when_required")
         self.fs = s3fs.S3FileSystem(**options, config_kwargs=pool)
         # DeleteObjects goes out once, never re-sent by botocore or s3fs: a request cut
         # after the service applied it, sent again seconds later, would delete objects
@@ -147,6 +155,7 @@ class S3Store:
                     UploadId=upload_id,
                     PartNumber=number,
                     Body=data,
+                    ChecksumAlgorithm="CRC32",
                 )
                 parts.append({"PartNumber": number, "ETag": out["ETag"]})
             finally:

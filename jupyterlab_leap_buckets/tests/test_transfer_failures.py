@@ -110,3 +110,34 @@ async def test_a_stream_shorter_or_longer_than_the_object_is_refused():
         [p async for p in read_pieces(body(data[:-1], 1000), len(data), 4096)]
     with pytest.raises(IOError, match="more bytes"):
         [p async for p in read_pieces(body(data + b"x", 1000), len(data), 4096)]
+
+
+async def test_received_buffers_make_the_same_pieces_and_the_same_refusals():
+    """`received` (aiohttp's buffers as they came, not copies) gives read_pieces the same
+    pieces as a plain read(n), cutting only the buffers that straddle a piece's end, and
+    an HTTP chunk's empty end marker is not taken for the end of the body."""
+    from jupyterlab_leap_buckets.storage.base import read_pieces, received
+
+    class Content:
+        """aiohttp StreamReader.readchunk: buffers of uneven sizes, each HTTP chunk's end
+        marked by (b"", True), then (b"", False) for the end of the body."""
+
+        def __init__(self, data: bytes, sizes):
+            self.queue, start = [], 0
+            for size in sizes:
+                self.queue += [(data[start : start + size], False), (b"", True)]
+                start += size
+            if start < len(data):
+                self.queue.append((data[start:], False))
+
+        async def readchunk(self):
+            return self.queue.pop(0) if self.queue else (b"", False)
+
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    sizes = [1000, 5000, 3, 4093, 100]  # the second straddles the first piece's end
+    pieces = [p async for p in read_pieces(received(Content(data, sizes)), len(data), 4096)]
+    assert [len(p) for p in pieces] == [4096, 4096, 2048] and b"".join(pieces) == data
+    with pytest.raises(IOError, match="early"):
+        [p async for p in read_pieces(received(Content(data[:-1], sizes)), len(data), 4096)]
+    with pytest.raises(IOError, match="more bytes"):
+        [p async for p in read_pieces(received(Content(data + b"x", sizes)), len(data), 4096)]
