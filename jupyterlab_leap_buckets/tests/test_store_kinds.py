@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from .conftest import GCS, REPO, extension_config, gcs_put, list_all, s3_overrides
-from .counting_proxy import CountingProxy
+from .recording_proxy import RecordingProxy
 
 _spec = importlib.util.spec_from_file_location("seed_virtual", REPO / "scripts" / "seed_virtual.py")
 seed_virtual = importlib.util.module_from_spec(_spec)
@@ -72,7 +72,7 @@ def written(emulators):
 
 @pytest.fixture
 def proxy(emulators):
-    with CountingProxy(GCS) as proxy:
+    with RecordingProxy(GCS) as proxy:
         yield proxy
 
 
