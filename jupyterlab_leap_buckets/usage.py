@@ -42,12 +42,13 @@ TOP_LEVEL_NAMES = 10_000  # items named from the folder's top level after a capp
 GCS_LIST_PRICES = {"STANDARD": 0.020, "NEARLINE": 0.010, "COLDLINE": 0.004, "ARCHIVE": 0.0012}
 
 
-def price_of(config, root: Root) -> dict:
+def price_of(config, root: Root, bucket_class: Optional[str] = None) -> dict:
     """The price per GiB-month the view estimates with, and where it comes from: the
     root's own `pricePerGiBMonth` (null: none), else for GCS the list price of the root's
-    `storageClass` (STANDARD unless configured); S3 roots (OSN) have none."""
+    `storageClass`, or else of the bucket's default class (`bucket_class`, read from the
+    bucket), or else STANDARD; S3 roots (OSN) have none."""
     spec = next((s for s in config.root_specs() if s.get("id") == root.id), {})
-    storage_class = spec.get("storageClass") or ("STANDARD" if root.provider == "gcs" else None)
+    storage_class = spec.get("storageClass") or bucket_class or ("STANDARD" if root.provider == "gcs" else None)
     if "pricePerGiBMonth" in spec:
         price = spec["pricePerGiBMonth"]
         source = "this root's configuration" if price is not None else None
@@ -225,6 +226,22 @@ class Usage:
         self.cache_seconds = cache_seconds
         self._scans: dict = {}
         self._slots = asyncio.Semaphore(MAX_RUNNING)
+        self._classes: dict = {}  # root id: its GCS bucket's default storage class
+
+    async def bucket_class(self, root: Root) -> Optional[str]:
+        """A GCS root's bucket's default storage class, read once (storage.buckets.get);
+        None for S3 roots and where it cannot be read (the price then assumes STANDARD,
+        and the warning says why)."""
+        if root.provider != "gcs":
+            return None
+        if root.id not in self._classes:
+            try:
+                bucket = await self.service.store(root).lifecycle()
+            except Exception:
+                log.warning("leap-buckets: the storage class of %s could not be read", root.url, exc_info=True)
+                return None
+            self._classes[root.id] = bucket.get("storageClass")
+        return self._classes[root.id]
 
     async def get(self, root: Root, folder: str, refresh: bool = False) -> Scan:
         """The scan of `folder`: the running one, a cached one, or a new one (started

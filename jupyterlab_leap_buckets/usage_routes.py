@@ -35,5 +35,6 @@ class UsageHandler(BaseHandler):
             raise translate(exc, root, f"Measuring {path or 'the bucket'}") from None
         if scan.complete and not scan.items and path and path != root.home:
             raise ApiError(404, "not-found", f"There is no folder {root.url}{path}; it may have been moved or deleted.")
-        extra = {**price_of(self.service.config, root), "url": f"{root.url}{path}"}
+        bucket_class = await self.parts.usage.bucket_class(root)
+        extra = {**price_of(self.service.config, root, bucket_class), "url": f"{root.url}{path}"}
         self.finish(json.dumps(scan.to_api(extra)))

@@ -111,9 +111,9 @@ class GcsStore:
                 return
 
     async def lifecycle(self) -> dict:
-        """The bucket's resource with its lifecycle configuration (needs
-        storage.buckets.get; a failure means the caller falls back)."""
-        return await self.fs._call("GET", "b/{}", self.bucket, json_out=True, fields="lifecycle")
+        """The bucket's resource with its lifecycle configuration and default storage
+        class (needs storage.buckets.get; a failure means the caller falls back)."""
+        return await self.fs._call("GET", "b/{}", self.bucket, json_out=True, fields="lifecycle,storageClass")
 
     async def head(self, key) -> Optional[ObjectInfo]:
         try:

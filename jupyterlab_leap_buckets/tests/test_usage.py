@@ -240,6 +240,37 @@ def test_the_price_is_the_roots_own_else_googles_list_price_for_its_class():
     assert price_of(config, roots["osn-inbox"])["pricePerGiBMonth"] == 0.005
     assert price_of(config, roots["osn-manual"])["pricePerGiBMonth"] is None
     assert price_of(LeapBuckets(username="demo"), roots["persistent"])["pricePerGiBMonth"] == 0.020
+    # The bucket's own default class, read from the bucket, where the root names none;
+    # a root's configured class wins over it.
+    assert price_of(LeapBuckets(username="demo"), roots["persistent"], "COLDLINE")["pricePerGiBMonth"] == 0.004
+    assert price_of(config, roots["persistent"], "COLDLINE")["storageClass"] == "NEARLINE"
+    assert price_of(config, roots["osn-manual"], None)["storageClass"] is None
+
+
+async def test_the_storage_class_is_read_from_the_bucket_once(emulators, tmp_path):
+    """fake-gcs-server keeps every bucket STANDARD (it ignores storageClass on create),
+    so this checks where the class comes from: the bucket resource, as GCS's JSON API
+    answers it, asked once per root."""
+    from ..build import build
+    from ..config import LeapBuckets
+    from ..roots import resolve_roots
+
+    parts = build(LeapBuckets(**extension_config()["LeapBuckets"]), state_dir=tmp_path / "state")
+    roots = {root.id: root for root in resolve_roots(parts.config.root_specs(), parts.config.resolved_username())}
+    independent = requests.get(f"{GCS}/storage/v1/b/leap-persistent", timeout=30).json()["storageClass"]
+    calls = []
+    store = parts.service.store(roots["persistent"])
+    real = store.lifecycle
+
+    async def counted():
+        calls.append(1)
+        return await real()
+
+    store.lifecycle = counted
+    assert await parts.usage.bucket_class(roots["persistent"]) == independent
+    assert await parts.usage.bucket_class(roots["persistent"]) == independent
+    assert len(calls) == 1
+    assert await parts.usage.bucket_class(roots["osn-inbox"]) is None
 
 
 async def test_at_most_max_running_scans_list_at_once():
