@@ -8,6 +8,7 @@ import { Widget } from '@lumino/widgets';
 
 import { IRoot } from '../tokens';
 import { UsageModel } from '../usageModel';
+import { button, el } from './zarrPreview';
 import {
   chartBars,
   IUsageRow,
@@ -247,27 +248,4 @@ export class UsageView extends Widget {
   private _table: HTMLTableElement;
   private _note: HTMLElement;
   private _refresh: HTMLButtonElement;
-}
-
-function el(tag: string, className: string, text?: string): HTMLElement {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
-
-function button(
-  label: string,
-  mod: string,
-  onClick: () => void
-): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.className = `jp-mod-styled ${mod}`.trim();
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
 }
