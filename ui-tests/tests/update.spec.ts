@@ -92,3 +92,57 @@ test('Update copies only the object that differs', async ({ page }) => {
     'the same a.txt'
   );
 });
+
+test('a folder dropped with Shift held updates, asking nothing', async ({
+  page
+}) => {
+  const name = `shift-${Date.now().toString(36)}`;
+  const folder = `demo/${name}/`;
+  for (const file of ['a.txt', 'b.txt']) {
+    await put('leap-scratch', folder + file, `the same ${file}`);
+  }
+  await put('leap-persistent', folder + 'a.txt', 'the same a.txt');
+  await put('leap-persistent', folder + 'b.txt', 'an older b');
+  const keptA = await generation('leap-persistent', folder + 'a.txt');
+
+  const panel = await openPanel(page);
+  await toolbarButton(panel, 'leap-buckets:refresh').click();
+  const source = row(panel, folder);
+  await expect(source).toBeVisible();
+
+  await pick(page, source);
+  const chip = panel.locator(
+    '.jp-LeapBuckets-dropRoot[data-root="persistent"]'
+  );
+  await over(page, chip);
+  const text = page.locator(
+    'body > .lm-mod-drag-image .jp-LeapBuckets-dropText'
+  );
+  const hint = page.locator(
+    'body > .lm-mod-drag-image .jp-LeapBuckets-dropHint'
+  );
+  await expect(text).toHaveText('Copy to Persistent: demo/');
+  await expect(hint).toHaveText('Hold Ctrl to move · Shift to update');
+  // Pressing Shift changes the label at once, before the pointer moves.
+  await page.keyboard.down('Shift');
+  await expect(text).toHaveText(
+    'Update in Persistent: demo/: copy only what differs'
+  );
+  await expect(hint).toHaveText(
+    'Objects with the same size and checksum are skipped.'
+  );
+  await over(page, chip); // a drag event with Shift held, as the drop will be
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+
+  await expect(page.locator('.jp-LeapBuckets-conflictDialog')).toHaveCount(0);
+  const done = page.locator('.Toastify__toast', { hasText: name });
+  await expect(done).toContainText(
+    `Copied 1 item, skipped 1 already there, from gs://leap-scratch/${folder}`,
+    { timeout: 30000 }
+  );
+  expect(await read('leap-persistent', folder + 'b.txt')).toBe(
+    'the same b.txt'
+  );
+  expect(await generation('leap-persistent', folder + 'a.txt')).toBe(keptA);
+});
