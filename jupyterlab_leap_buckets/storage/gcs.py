@@ -9,6 +9,7 @@ that looks complete."""
 
 import asyncio
 import base64
+import logging
 from typing import Optional
 
 import aiohttp
@@ -24,6 +25,8 @@ from .bulk_delete import GCS_BATCH, gcs_batch
 from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
 from .pacer import Pacer
+
+log = logging.getLogger(__name__)
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 # Resumable-upload chunk: fewer, larger requests, with a large upload's memory at one
@@ -205,8 +208,8 @@ class GcsStore:
             # Abandon the resumable session: GCS never shows an unfinished upload.
             try:
                 await self.fs._call("DELETE", location)
-            except Exception:  # noqa: BLE001 - the session expires by itself anyway
-                pass
+            except Exception:  # noqa: BLE001 - the session expires by itself anyway; said, not raised
+                log.warning("leap-buckets: abandoning the upload session of %s failed", key, exc_info=True)
             raise
 
     async def media_upload(self, key, data: bytes, if_absent=False) -> dict:
