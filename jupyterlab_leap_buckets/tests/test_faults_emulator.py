@@ -419,7 +419,7 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(
     """fake-gcs-server killed while it works through the third batch request of 100 deletes,
     and started again on its data: the objects it kept are the planned ones not deleted,
     an object rewritten after the plan and one written after it under the same path."""
-    import gcsfs.core
+    from jupyterlab_leap_buckets.storage import bulk_delete
 
     record = fault_case("emulator killed", "delete on GCS: fake-gcs-server SIGKILLed in a batch request and restarted")
     monkeypatch.setattr(deletes_module, "PARALLEL_BATCHES", 1)
@@ -441,15 +441,8 @@ async def test_gcs_emulator_killed_and_restarted_in_the_middle_of_a_delete(
     later = {"obj-00750": b"rewritten after the plan", "newer.bin": b"written after the plan"}
     await asyncio.to_thread(side.put, later)
     gcs = own["gcs"]
-    killed = kill_during(
-        monkeypatch,
-        gcsfs.core.GCSFileSystem,
-        "_call",
-        lambda fs, method, path, *a, **k: method == "POST" and path == fs.batch_url_base,
-        gcs,
-        nth=3,
-        delay=0.02,
-    )
+    # Batch requests go out through bulk_delete._post_batch (their own retries, not gcsfs's).
+    killed = kill_during(monkeypatch, bulk_delete, "_post_batch", lambda store, body: True, gcs, nth=3, delay=0.02)
     status, job = await send("delete", {"plan": plan["plan"], "confirm": prefix.split("/")[-2]})
     assert status == 202, job
     await asyncio.wait_for(killed.wait(), 60)

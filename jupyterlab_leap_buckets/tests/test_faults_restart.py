@@ -57,7 +57,9 @@ def test_server_killed_in_the_middle_of_a_move_gcs_to_s3(tmp_path, toxi, fault_c
     record = fault_case("server killed", "SIGKILL in the middle of a move GCS to S3")
     run = uuid.uuid4().hex[:6]
     src, dst = f"demo/kill-src-{run}/folder/", f"demo/kill-dst-{run}/"
-    data = {f"f-{i:02d}.bin": os.urandom(100 * KiB) for i in range(40)}
+    # More objects than a job keeps in flight (transfers.CONCURRENCY, 64): the kill lands
+    # while later ones still wait their turn.
+    data = {f"f-{i:03d}.bin": os.urandom(100 * KiB) for i in range(160)}
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda item: gcs_put("leap-scratch", src + item[0], item[1]), data.items()))
     toxi.client.add("s3", "latency", stream="upstream", latency=300)
