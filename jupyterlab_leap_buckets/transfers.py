@@ -83,8 +83,11 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                     if mode == "move" and source.root is not None:
                         guard.check(guard.DELETE, source.root, info.key)
                     work = _one_object(jobs, job, source, info, target, dest, mode, conflict, index)
-                    if info.size > CHUNK and not source.store.can_copy_to(target.store):
-                        await work  # a cancel aborts its upload: nothing of it shows
+                    # A cancel aborts an upload of many requests (nothing of it shows); one
+                    # written by a single data request is let land and counted, below.
+                    single = getattr(target.store, "one_request_bytes", CHUNK)
+                    if info.size > max(CHUNK, single) and not source.store.can_copy_to(target.store):
+                        await work
                     else:
                         # One request writes it (or the service copies it), and a sent request cannot be taken back:
                         # a cancel lets it end (a few round trips), so the job counts

@@ -62,6 +62,10 @@ class PacedFileSystem(GCSFileSystem):
 
 class GcsStore:
     provider = "gcs"
+    # Objects up to this size are written by one data request (a media upload, or a
+    # resumable session with a single chunk): once it is sent, a cancel lets it land and
+    # count, as for a small object (transfers.run); larger uploads are aborted.
+    one_request_bytes = UPLOAD_CHUNK
 
     def __init__(self, bucket: str, endpoint: Optional[str], token):
         self.bucket = bucket
