@@ -1,6 +1,7 @@
 """Write docs/reliability.md from this run of scripts/test: each class of test, how many
 cases it tried and what held. Reads pytest's JUnit XML and the JSON summaries tests
-leave in .stack/reliability/ (guard.json, faults.json, load.json, schemathesis.json)."""
+leave in .stack/reliability/ (guard.json, faults.json, load.json, schemathesis.json), and
+the browser tests' Playwright reports (.stack/reliability/playwright/)."""
 
 import json
 import sys
@@ -8,6 +9,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
+
+from failures import PLAYWRIGHT, playwright_outcomes
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / ".stack" / "reliability"
@@ -110,6 +113,23 @@ def flat_section(data: dict) -> list:
     return [f"- {key}: {json.dumps(value)}" for key, value in data.items()]
 
 
+def browser_section() -> list:
+    """The browser tests' outcomes, each flaky one (failed once, passed when run again) by name."""
+    lines = ["", "## Browser tests (Playwright; a failed test runs once more)", ""]
+    for suite, path in PLAYWRIGHT.items():
+        if not path.exists():
+            lines.append(f"- {suite}: did not run")
+            continue
+        found = playwright_outcomes(path)
+        lines.append(
+            f"- {suite}: {found['expected']} passed, {len(found['flaky'])} flaky, "
+            f"{len(found['unexpected'])} failed, {found['skipped']} skipped"
+        )
+        lines += [f"  - flaky: {name}" for name, _ in found["flaky"]]
+        lines += [f"  - failed: {name}" for name, _ in found["unexpected"]]
+    return lines
+
+
 SECTIONS = {"faults": faults_section, "schemathesis": schemathesis_section}
 
 
@@ -135,6 +155,7 @@ def main() -> int:
             f"| {title} | {', '.join(files) or '(none ran)'} | {passed + failed + skipped + xfailed} "
             f"| {passed} | {failed} | {xfailed} | {skipped} |"
         )
+    lines += browser_section()
     lines += ["", "## What each class tries", ""]
     for title, _, what in CLASSES:
         lines.append(f"- **{title}**: {what}.")

@@ -14,11 +14,12 @@ module.exports = {
   outputDir: './test-results/hub',
   reporter: [
     ['list'],
-    ['html', { open: 'never', outputFolder: 'playwright-report/hub' }]
+    ['html', { open: 'never', outputFolder: 'playwright-report/hub' }],
+    ['json', { outputFile: '../.stack/reliability/playwright/hub.json' }]
   ],
   timeout: 180000,
   expect: { timeout: 15000 },
-  retries: 0,
+  retries: 1, // as playwright.config.js: a flaky test is named, one failing twice fails
   workers: 1,
   use: {
     baseURL: `http://127.0.0.1:${port}`,

@@ -10,8 +10,18 @@ const port = process.env.LEAP_BUCKETS_LAB_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
+  // The list as it runs; JSON that scripts/failures.py reads to name, at the end of
+  // scripts/test and of CI, each failed test and each that passed only when run again.
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['json', { outputFile: '../.stack/reliability/playwright/galata.json' }]
+  ],
   timeout: 90000,
-  retries: 0,
+  // A failed test runs once more, as JupyterLab's extensions (ipywidgets, JupyterLite) do
+  // in CI: a test that fails twice fails the run, and one that passed only the second
+  // time is named as flaky by scripts/failures.py and in docs/reliability.md.
+  retries: 1,
   workers: 1,
   use: {
     ...baseConfig.use,
