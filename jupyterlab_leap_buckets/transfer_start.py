@@ -22,7 +22,16 @@ async def start_transfer(service, jobs, body: dict) -> Job:
         raise bad_request(f"'conflict' is one of {', '.join(TRANSFER_CONFLICTS)}, not {conflict!r}.")
     source = parse_place(service, body.get("source"), "source")
     target = parse_place(service, body.get("target"), "target")
-    folder = await _is_folder(source)
+    folder, listing = await _is_folder(source)
+    try:
+        return await _checked_start(jobs, source, target, mode, conflict, folder, listing)
+    except BaseException:
+        if listing is not None:
+            await listing.aclose()  # no job took it: its response is let go now
+        raise
+
+
+async def _checked_start(jobs, source, target, mode, conflict, folder, listing) -> Job:
     if folder and source.path and not source.path.endswith("/"):
         source.path += "/"
     name = base_name(source.path) + ("/" if folder else "")
@@ -53,7 +62,7 @@ async def start_transfer(service, jobs, body: dict) -> Job:
     job = jobs.start(
         "transfer",
         label,
-        lambda job: run(jobs, job, source, target, mode, conflict),
+        lambda job: run(jobs, job, source, target, mode, conflict, listing=listing),
         source=source.to_api(),
         target=target.to_api(),
         mode=mode,
@@ -108,30 +117,59 @@ def leaves_google(source: Place, target: Place):
     return f"This copy enters Google's network from {source.root.label}: the bytes stream through this server."
 
 
-async def _is_folder(place: Place) -> bool:
-    """Whether the source is a folder; 404 when there is nothing at it (a missing folder
-    is refused like a missing file, not run as a job of nothing)."""
+async def _is_folder(place: Place) -> tuple:
+    """Whether the source is a folder, and for a bucket's folder its listing, begun: the
+    page that showed it is a folder is the job's first, not asked for twice (a round trip,
+    and the service's own listing time, before the first object moved; docs/benchmarks.md,
+    "Transfers over the hub profile"). 404 when there is nothing at it (a missing folder is
+    refused like a missing file, not run as a job of nothing)."""
     try:
-        found = await _folder_or_file(place)
+        found, listing = await _folder_or_file(place)
     except Exception as exc:
         raise translate(exc, place.root, f"Reading {place.path or 'the top'}") from None
     if found is None:
         raise ApiError(404, "not-found", f"There is nothing at {place.url}; refresh the listing.")
-    return found
+    return found, listing
 
 
-async def _folder_or_file(place: Place):
-    """True for a folder, False for a file, None for nothing."""
+async def _folder_or_file(place: Place) -> tuple:
+    """(True for a folder, False for a file, None for nothing; the folder's listing from
+    its first object on, for a bucket's folder)."""
     if place.path and not place.path.endswith("/") and await place.store.head(place.path):
-        return False
+        return False, None
     folder = place.path if place.path == "" or place.path.endswith("/") else place.path + "/"
     if place.root is None:
-        if place.store.resolve(folder).is_dir():
-            return True
-    else:
-        async for _ in place.store.walk(folder):
-            return True
-    return None
+        return (True if place.store.resolve(folder).is_dir() else None), None
+    walk = place.store.walk(folder)
+    try:
+        first = await walk.__anext__()
+    except StopAsyncIteration:
+        return None, None
+    except BaseException:
+        await walk.aclose()
+        raise
+    return True, Begun(first, walk)
+
+
+class Begun:
+    """A listing whose first object was read already: that object, then the rest.
+    `aclose` lets the rest's response go, whether or not it was iterated."""
+
+    def __init__(self, first, rest):
+        self.first, self.rest = first, rest
+
+    def __aiter__(self):
+        return self._items()
+
+    async def _items(self):
+        yield self.first
+        async for info in self.rest:
+            yield info
+
+    async def aclose(self):
+        # A task still reading it (transfers.ahead's, being cancelled) closes it as it ends.
+        if not self.rest.ag_running:
+            await self.rest.aclose()
 
 
 async def exists(place: Place, folder: bool) -> bool:

@@ -53,8 +53,9 @@ SMALL_BYTES = 14 * CHUNK  # what the objects in flight may hold between them (11
 LIST_AHEAD = 2000
 
 
-async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str):
-    """Transfer what the source's listing yields, starting with its first page: objects
+async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict: str, listing=None):
+    """Transfer what the source's listing yields (`listing`, when the request's check began
+    it; else listed here), starting with its first page: objects
     are handed out as they are listed (as rclone does), at most CONCURRENCY in flight,
     and the job's totals grow with the listing. Nothing waits for the whole listing, and
     nothing holds it: a folder of a million objects costs no more memory than one of a
@@ -139,16 +140,17 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
             gate.give(min(info.size, CHUNK))
 
     job.listing = True
-    if conflict == "update":
-        try:
-            index = await update.target_index(target)
-        except Exception as exc:
-            job.listing = False
-            raise translate(exc, target.root, f"Listing {target.path or 'the top'}") from None
     try:
+        if conflict == "update":
+            try:
+                index = await update.target_index(target)
+            except Exception as exc:
+                job.listing = False
+                raise translate(exc, target.root, f"Listing {target.path or 'the top'}") from None
         try:
             # aclosing: a cancel ends the listing's task now, not when the generator is collected.
-            async with contextlib.aclosing(ahead(_listing(source), LIST_AHEAD)) as names:
+            listed = listing if listing is not None else _listing(source)
+            async with contextlib.aclosing(ahead(listed, LIST_AHEAD)) as names:
                 async for info in names:
                     job.objectsTotal = (job.objectsTotal or 0) + 1  # None: nothing listed yet
                     job.bytesTotal = (job.bytesTotal or 0) + info.size
@@ -183,6 +185,8 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
             await asyncio.shield(asyncio.gather(*in_flight, return_exceptions=True))
         raise
     finally:
+        if listing is not None:
+            await asyncio.shield(listing.aclose())  # begun by the request, whether or not read here
         if job.objectsFailed or job.objectsDone < (job.objectsTotal or 0):
             # Unfinished uploads this job began (a cancel can cut the request that would
             # have aborted one); never anyone else's, whatever their keys.

@@ -8,6 +8,7 @@ import uuid
 from .. import transfers
 from ..build import build
 from ..config import LeapBuckets
+from ..errors import ApiError
 from ..transfer_start import start_transfer
 from .conftest import extension_config, gcs_independent_keys, gcs_put
 
@@ -110,3 +111,48 @@ async def test_the_listing_reads_ahead_of_the_objects_being_copied(emulators, tm
     assert job.state == "done", (job.error, job.failed)
     assert seen == [True, True, True]
     assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]
+
+
+async def test_the_source_is_listed_once(emulators, tmp_path):
+    """The page that showed the source is a folder is the job's first: the source is
+    listed once, not once by the request's check and again by the job."""
+    prefix, names, jobs, service, store = seeded(tmp_path)
+    real_walk, walks = store.walk, []
+
+    async def walk(path):
+        walks.append(path)
+        async for info in real_walk(path):
+            yield info
+
+    store.walk = walk
+    job = await start_transfer(service, jobs, copy(prefix))
+    await asyncio.wait_for(jobs.wait(job.id), 60)
+    assert job.state == "done", (job.error, job.failed)
+    assert walks.count(prefix + "src/") == 1, walks
+    assert gcs_independent_keys("leap-scratch", prefix + "dst/") == [prefix + "dst/" + n for n in names]
+
+
+async def test_a_refused_request_lets_the_begun_listing_go(emulators, tmp_path):
+    """A request refused after its source's listing began (here: the target exists) closes
+    that listing at once; no job holds it and no response is left open."""
+    prefix, names, jobs, service, store = seeded(tmp_path)
+    gcs_put("leap-scratch", prefix + "dst/src/f0.txt", b"there")
+    real_walk, closed = store.walk, []
+
+    async def walk(path):
+        try:
+            async for info in real_walk(path):
+                yield info
+        finally:
+            closed.append(path)
+
+    store.walk = walk
+    body = copy(prefix)
+    try:
+        await start_transfer(service, jobs, body)
+    except ApiError as err:
+        assert err.status == 409, err
+    else:
+        raise AssertionError("a transfer onto an existing folder started without a choice")
+    assert prefix + "src/" in closed
+    assert jobs.list() == []

@@ -15,6 +15,7 @@ import {
 } from '../handoffFollowRules';
 import { HandoffsModel } from '../handoffs';
 import { IHandoffRecord } from '../tokens';
+import { jobButton } from './jobButton';
 
 export class HandoffRows extends Widget {
   constructor(private readonly model: HandoffsModel) {
@@ -148,11 +149,5 @@ function button(
   id: string,
   caption: string
 ): HTMLButtonElement {
-  const el = document.createElement('button');
-  el.className = 'jp-mod-styled jp-LeapBuckets-jobAction';
-  el.dataset.handoffAction = action;
-  el.dataset.id = id;
-  el.textContent = text;
-  el.title = caption;
-  return el;
+  return jobButton(text, caption, { handoffAction: action, id });
 }

@@ -20,6 +20,7 @@ import {
 import { jobHandoff } from '../transferHandoffRules';
 import { IHandoffThreshold, IJob, IRoot } from '../tokens';
 import { UploadQueue } from '../workflows/uploadQueue';
+import { jobButton } from './jobButton';
 
 /** Jobs shown at most. */
 const SHOWN = 20;
@@ -322,12 +323,7 @@ namespace Private {
     id: string,
     caption: string
   ): HTMLButtonElement {
-    const el = document.createElement('button');
-    el.className = 'jp-mod-styled jp-LeapBuckets-jobAction';
-    el.dataset[action] = id;
-    el.textContent = text;
-    el.title = caption;
-    return el;
+    return jobButton(text, caption, { [action]: id });
   }
 
   export function div(className: string, text?: string): HTMLElement {
