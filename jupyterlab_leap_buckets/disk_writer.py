@@ -13,6 +13,7 @@ from . import disk_writer_process as protocol
 # kernel's CPU time, four were no faster (docs/benchmarks.md, "Sixth session"); a network
 # filesystem, where each create waits on the network, may want more.
 THREADS = int(os.environ.get("LEAP_BUCKETS_DISK_WRITER_THREADS", "1"))
+MAX_PIECES = 256  # pieces of one file sent in one writev (with its head; below IOV_MAX)
 IDLE = 30.0  # seconds with nothing to write before the process is stopped
 PIPE_SIZE = 1024 * 1024  # Linux's default limit for an unprivileged process
 _F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, which Python 3.11 does not name
@@ -33,7 +34,12 @@ class DiskWriter:
         self._last = 0.0  # loop time of the last request
         self._idle = None
 
-    def write(self, partial: bytes, path: bytes, data: bytes) -> asyncio.Future:
+    def write(self, partial: bytes, path: bytes, data) -> asyncio.Future:
+        """Have the file written from `data`, its bytes or a list of its pieces."""
+        pieces = [data] if isinstance(data, (bytes, bytearray, memoryview)) else list(data)
+        if len(pieces) > MAX_PIECES:
+            pieces = [b"".join(pieces)]  # one writev takes at most IOV_MAX pieces
+        size = sum(len(piece) for piece in pieces)
         loop = asyncio.get_running_loop()
         if self._proc is None or self._loop is not loop:
             self._start(loop)
@@ -41,8 +47,8 @@ class DiskWriter:
         answer = loop.create_future()
         self._waiting[self._next] = answer
         self._last = loop.time()
-        head = protocol.REQUEST.pack(self._next, len(data), len(partial), len(path))
-        self._pipe.write(head + partial + path, data)
+        head = protocol.REQUEST.pack(self._next, size, len(partial), len(path))
+        self._pipe.write(head + partial + path, *pieces)
         return answer
 
     @property

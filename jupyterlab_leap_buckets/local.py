@@ -186,25 +186,29 @@ class LocalStore:
         # under a name no one opens and renamed (disk_writer_process.UNNAMED). A failed or
         # cancelled download leaves no file that looks complete.
         partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
-        if size <= CHUNK:
-            # One chunk: one trip to a worker thread for the whole file.
-            data = b"".join([chunk async for chunk in chunks])
-            if size <= SMALL and self.writer is not None and self.writer.available:
-                written = await self._write_elsewhere(key, path, partial, data)
-            elif size <= SMALL:  # cheaper written at once than handed to a worker thread
-                written = self._write_whole(key, path, partial, data)
-            else:
-                written = await asyncio.to_thread(self._write_whole, key, path, partial, data)
+        if size <= SMALL:
+            # Written whole, its pieces as they came (one writev, never joined first).
+            parts = [chunk async for chunk in chunks]
+            if self.writer is not None and self.writer.available:
+                written = await self._write_elsewhere(key, path, partial, parts)
+            else:  # cheaper written at once than handed to a worker thread
+                written = self._write_whole(key, path, partial, parts)
             return ObjectInfo(key, written, None, None)
+        # Larger files are written as their pieces arrive: what was received is let go at
+        # once, so a download holds a few buffers, not whole files. Holding 64 files of
+        # 2 MiB made the kernel map fresh memory for each (page faults, zeroing), system
+        # time that left such downloads slower than gcsfs's, which writes as it receives
+        # (docs/benchmarks.md, "Downloads without joining"). A small piece is written here
+        # (the page cache takes 64 KiB in microseconds); a large one in a worker thread.
         fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
-        handle = os.fdopen(fd, "wb")
+        handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
         try:
             async for data in chunks:
-                await asyncio.to_thread(handle.write, data)
-            await asyncio.to_thread(handle.flush)
-            written = os.fstat(fd).st_size
-            await asyncio.to_thread(disk_writer_process.give_name, fd, named, str(partial), str(path))
-            await asyncio.to_thread(handle.close)
+                if len(data) <= SMALL:
+                    disk_writer_process.write_all(fd, [data])
+                else:
+                    await asyncio.to_thread(disk_writer_process.write_all, fd, [data])
+            written = await asyncio.to_thread(_finish, handle, named, str(partial), str(path))
         except BaseException:
             handle.close()  # an unnamed file goes with it
             if named:
@@ -212,7 +216,7 @@ class LocalStore:
             raise
         return ObjectInfo(key, written, None, None)
 
-    async def _write_elsewhere(self, key, path: Path, partial: Path, data: bytes) -> int:
+    async def _write_elsewhere(self, key, path: Path, partial: Path, data: list) -> int:
         """Have the writer process write the file. A cancel arriving meanwhile waits for
         the writer's answer (a few milliseconds), so the file ends as it would have in
         the event loop: it lands whole and is counted, or it does not land."""
@@ -249,11 +253,11 @@ class LocalStore:
         except disk_writer_process.Outside:
             raise outside(key) from None
 
-    def _write_whole(self, key, path: Path, partial: Path, data: bytes):
-        """Write `data` in this process as the writer process does (five system calls for
-        a file whose folder exists, which `resolve` has checked)."""
+    def _write_whole(self, key, path: Path, partial: Path, data: list):
+        """Write the pieces `data` in this process as the writer process does (five system
+        calls for a file whose folder exists, which `resolve` has checked)."""
         try:
-            return disk_writer_process.write(str(self.root), str(partial), str(path), memoryview(data))
+            return disk_writer_process.write(str(self.root), str(partial), str(path), data)
         except disk_writer_process.Outside:
             raise outside(key) from None
 
@@ -284,6 +288,15 @@ class LocalStore:
                 if not os.path.islink(path):
                     removed += _rmdir_if_empty(path)
         return removed + _rmdir_if_empty(str(base))
+
+
+def _finish(handle, named: bool, partial: str, path: str) -> int:
+    """Name the written file and close it (ext4 may write it out on a close after a
+    replace: a worker thread's work); its size as the filesystem reports it."""
+    written = os.fstat(handle.fileno()).st_size
+    disk_writer_process.give_name(handle.fileno(), named, partial, path)
+    handle.close()
+    return written
 
 
 def _rmdir_if_empty(path: str) -> int:

@@ -26,9 +26,14 @@ async def stream_copy(jobs, job, source, info, target, dest, if_absent=False):
     # copy's CPU (docs/benchmarks.md, "Seventh session").
     needs_md5 = not info.crc32c or (target.store.provider == "s3" and not info.md5)
     md5, crc = (hashlib.md5() if needs_md5 else None), google_crc32c.Checksum()
+    # A bucket's object of one chunk or less, to the disk: its bytes as they were received,
+    # never joined into one (the disk takes pieces of any size). Joining 2 MiB objects cost
+    # the kernel a fresh mapping of each (page faults, zeroing): system time that made such
+    # downloads slower than gcsfs's (docs/benchmarks.md, "Downloads without joining").
+    as_received = target.root is None and source.root is not None and info.size <= CHUNK
 
     async def chunks():
-        async for data in read_ahead(source, info):
+        async for data in read_ahead(source, info, None if as_received else CHUNK):
             if len(data) > 1024 * 1024:
                 # hashlib releases the GIL: other objects' requests go on meanwhile.
                 await asyncio.to_thread(_hash, md5, crc, data)
@@ -43,11 +48,12 @@ async def stream_copy(jobs, job, source, info, target, dest, if_absent=False):
     return (md5.hexdigest() if md5 else info.md5), base64.b64encode(crc.digest()).decode(), landed
 
 
-async def read_ahead(source, info):
-    """The object's bytes in CHUNK pieces, in order, with up to READ_AHEAD pieces read
-    before they are asked for: from one streaming GET (one request, as rclone does), or
-    one open file, of the version that was listed (SourceChanged otherwise)."""
-    streamed = source.store.stream(info.key, info.size, CHUNK, version=info.generation or info.etag)
+async def read_ahead(source, info, chunk=CHUNK):
+    """The object's bytes in `chunk` pieces (None: as received, for one of CHUNK or
+    less), in order, with up to READ_AHEAD pieces read before they are asked for: from
+    one streaming GET (one request, as rclone does), or one open file, of the version
+    that was listed (SourceChanged otherwise)."""
+    streamed = source.store.stream(info.key, info.size, chunk, version=info.generation or info.etag)
     if info.size <= CHUNK:
         async with contextlib.aclosing(streamed) as pieces:
             async for piece in pieces:

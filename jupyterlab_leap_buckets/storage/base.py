@@ -96,19 +96,21 @@ def parse_time(value) -> Optional[datetime]:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-async def read_pieces(read, size: int, chunk: int):
+async def read_pieces(read, size: int, chunk):
     """Pieces of `chunk` bytes (the last shorter) of a streamed body of `size` bytes,
-    from `read(n)`, which answers up to n bytes and b"" at the end. A body that ends
-    early or runs long raises IOError: a short read must never pass as the object."""
+    from `read(n)`, which answers up to n bytes and b"" at the end; with `chunk` None,
+    the pieces as `read` answers them, never joined (for a target that takes pieces of
+    any size: the disk). A body that ends early or runs long raises IOError: a short
+    read must never pass as the object."""
     left = size
     while left > 0:
-        parts, want = [], min(chunk, left)
+        parts, want = [], min(chunk or left, left)
         while want:
             data = await read(want)
             if not data:
                 raise OSError(f"the stream ended {left - sum(map(len, parts))} bytes early")
             parts.append(data)
-            want -= len(data)
+            want = 0 if chunk is None else want - len(data)
         piece = parts[0] if len(parts) == 1 else b"".join(parts)
         left -= len(piece)
         yield piece

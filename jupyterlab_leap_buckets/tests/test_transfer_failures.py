@@ -141,3 +141,11 @@ async def test_received_buffers_make_the_same_pieces_and_the_same_refusals():
         [p async for p in read_pieces(received(Content(data[:-1], sizes)), len(data), 4096)]
     with pytest.raises(IOError, match="more bytes"):
         [p async for p in read_pieces(received(Content(data + b"x", sizes)), len(data), 4096)]
+    # As received (chunk None: for the disk): the buffers themselves, none joined or cut,
+    # with the same refusals of a body that is short or long.
+    pieces = [p async for p in read_pieces(received(Content(data, sizes)), len(data), None)]
+    assert [len(p) for p in pieces] == [1000, 5000, 3, 4093, 100, 44] and b"".join(pieces) == data
+    with pytest.raises(IOError, match="early"):
+        [p async for p in read_pieces(received(Content(data[:-1], sizes)), len(data), None)]
+    with pytest.raises(IOError, match="more bytes"):
+        [p async for p in read_pieces(received(Content(data + b"x", sizes)), len(data), None)]
