@@ -19,12 +19,13 @@ READ_AHEAD = 4  # pieces of one object read before they are asked for
 
 async def stream_copy(jobs, job, source, info, target, dest, if_absent=False):
     # CRC32C costs a tenth of MD5 (docs/benchmarks.md, "Checksums"), so MD5 is computed
-    # only where nothing else can be compared: the bytes read from a source without a
-    # CRC32C (S3, the disk), or an S3 target's ETag (MD5 only) when the source has no MD5
-    # to expect there. A GCS object's own MD5 is what an S3 copy's ETag must match:
-    # compared end to end, it spares hashing every byte again, much of such a
-    # copy's CPU (docs/benchmarks.md, "Seventh session").
-    needs_md5 = not info.crc32c or (target.store.provider == "s3" and not info.md5)
+    # only where nothing else can be compared: the bytes read from a source whose only
+    # checksum is an MD5 (S3), or an S3 target's ETag (MD5 only) when the source has no
+    # MD5 to expect there. A GCS object's own MD5 is what an S3 copy's ETag must match:
+    # compared end to end, it spares hashing every byte again, much of such a copy's CPU
+    # (docs/benchmarks.md, "Seventh session"). A disk file has no checksum to check the
+    # bytes read against; towards GCS its CRC32C is what the object's must match.
+    needs_md5 = (info.md5 and not info.crc32c) or (target.store.provider == "s3" and not info.md5)
     md5, crc = (hashlib.md5() if needs_md5 else None), google_crc32c.Checksum()
     # A bucket's object of one chunk or less, to the disk: its bytes as they were received,
     # never joined into one (the disk takes pieces of any size). Joining 2 MiB objects cost
