@@ -264,7 +264,10 @@ async def _one_object(jobs, job, source, info, target, dest, mode, conflict, ind
 def allowed_object(target: Place, dest: str, key: str):
     """The guard's answer for one object's final key at the target. Keys that a disk or
     other tools would read as another path (empty, "." or ".." segments; a backslash on
-    the disk) fail, each named; they are never renamed silently."""
+    the disk) fail, each named; they are never renamed silently. On the disk, where the
+    file will be is checked here, before its bytes are asked for, and again by the disk's
+    upload, as it is made (disk_writer_process: folders made meanwhile are checked once
+    more)."""
     if target.root is not None:
         guard.check(guard.WRITE, target.root, dest)
         return
