@@ -216,6 +216,28 @@ class LocalStore:
             raise
         return ObjectInfo(key, written, None, None)
 
+    async def receive(self, key, size, fill, if_absent=False) -> ObjectInfo:
+        """Make the file for `key`, written by the coroutine `fill(fd)` wherever it likes
+        (sliced.py writes several ranges at their offsets at once), and name it only once
+        `fill` has ended: a failure or cancel leaves nothing. Checked as `upload` is; its
+        size as the filesystem reports it (never set beforehand: a range left unwritten
+        at the end shows as a short file)."""
+        path = self.resolve(key)
+        if if_absent and os.path.lexists(path):
+            raise Exists(key)
+        partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
+        fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
+        handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
+        try:
+            await fill(fd)
+            written = await asyncio.to_thread(_finish, handle, named, str(partial), str(path))
+        except BaseException:
+            handle.close()  # an unnamed file goes with it
+            if named:
+                partial.unlink(missing_ok=True)
+            raise
+        return ObjectInfo(key, written, None, None)
+
     async def _write_elsewhere(self, key, path: Path, partial: Path, data: list) -> int:
         """Have the writer process write the file. A cancel arriving meanwhile waits for
         the writer's answer (a few milliseconds), so the file ends as it would have in

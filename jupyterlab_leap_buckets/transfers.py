@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 
-from . import guard, update
+from . import guard, sliced, update
 from .errors import ApiError
 from .jobs import SAMPLE, Job
 from .object_copy import CHUNK, ahead, stream_copy, verify
@@ -324,6 +324,8 @@ async def _transfer_object(jobs, job, source, info, target, dest, conflict) -> b
                 md5, crc, landed = await stream_copy(jobs, job, source, info, target, dest, if_absent=True)
             except Exists:
                 md5, crc, landed = await _replace(jobs, job, source, info, target, dest)
+        elif sliced.wanted(source, info, target):
+            md5, crc, landed = await sliced.download(jobs, job, source, info, target, dest, if_absent=not replace)
         else:
             md5, crc, landed = await stream_copy(jobs, job, source, info, target, dest, if_absent=not replace)
     except Exists:
