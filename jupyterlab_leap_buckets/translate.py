@@ -19,6 +19,7 @@ The table, first match first (tests/test_translate.py holds it row by row):
 """
 
 import asyncio
+import errno
 import logging
 from collections.abc import Sequence
 from typing import Optional, Union
@@ -99,6 +100,16 @@ def translate(exc: BaseException, where: Where, what: str) -> ApiError:
         return no_credentials(root)
     if "NoSuchBucket" in text:
         return ApiError(404, "not-found", f"{name}: the bucket does not exist; check the root's bucket and endpoint.")
+    if isinstance(exc, OSError) and exc.errno == errno.EREMOTEIO:
+        # s3fs's name for an S3 server's own failure (a 5xx answer, "Internal Server
+        # Error"): the service answered, so it is not unreachable.
+        log.error("leap-buckets: %s in %s failed at the service: %s", what, root.url, text)
+        return ApiError(
+            502,
+            "storage-error",
+            f"{name}: {what} failed at the storage service, which answered with an error ({_detail(exc)}); "
+            "try again later, and tell the service's operators if it persists.",
+        )
     if isinstance(exc, _UNREACHABLE) or "Connect" in text:
         log.warning("leap-buckets: %s in %s failed: %s", what, root.url, text)
         return ApiError(

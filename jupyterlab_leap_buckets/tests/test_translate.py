@@ -52,6 +52,7 @@ TABLE = [
     (botocore.exceptions.ReadTimeoutError(endpoint_url="http://osn"), INBOX, 502, "storage-unreachable"),
     (HttpError({"code": 500, "message": "backend error"}), SCRATCH, 502, "storage-error"),
     (boto_error("InternalError", "We encountered an internal error"), INBOX, 502, "storage-error"),
+    (OSError(errno.EREMOTEIO, "Internal Server Error"), INBOX, 502, "storage-error"),  # s3fs's 5xx
     (ValueError("an answer the library could not read"), SCRATCH, 502, "storage-error"),
 ]
 
