@@ -179,41 +179,29 @@ class LocalStore:
         """Write the file; answers its size as the filesystem reports it once written.
         `if_absent`: Exists when a file is there already (checked before writing: the
         disk is this user's alone, unlike a bucket)."""
-        path = self.resolve(key)
-        if if_absent and os.path.lexists(path):
-            raise Exists(key)
-        # The file gets its name only once whole: made unnamed, or beside the target
-        # under a name no one opens and renamed (disk_writer_process.UNNAMED). A failed or
-        # cancelled download leaves no file that looks complete.
-        partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
-        if size <= SMALL:
-            # Written whole, its pieces as they came (one writev, never joined first).
-            parts = [chunk async for chunk in chunks]
-            if self.writer is not None and self.writer.available:
-                written = await self._write_elsewhere(key, path, partial, parts)
-            else:  # cheaper written at once than handed to a worker thread
-                written = self._write_whole(key, path, partial, parts)
-            return ObjectInfo(key, written, None, None)
-        # Larger files are written as their pieces arrive: what was received is let go at
-        # once, so a download holds a few buffers, not whole files. Holding 64 files of
-        # 2 MiB made the kernel map fresh memory for each (page faults, zeroing), system
-        # time that left such downloads slower than gcsfs's, which writes as it receives
-        # (docs/benchmarks.md, "Downloads without joining"). A small piece is written here
-        # (the page cache takes 64 KiB in microseconds); a large one in a worker thread.
-        fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
-        handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
-        try:
-            async for data in chunks:
-                if len(data) <= SMALL:
-                    disk_writer_process.write_all(fd, [data])
-                else:
-                    await asyncio.to_thread(disk_writer_process.write_all, fd, [data])
-            written = await asyncio.to_thread(_finish, handle, named, str(partial), str(path))
-        except BaseException:
-            handle.close()  # an unnamed file goes with it
-            if named:
-                partial.unlink(missing_ok=True)
-            raise
+        if size > SMALL:
+            # Written as its pieces arrive: what was received is let go at once, so a
+            # download holds a few buffers, not whole files. Holding 64 files of 2 MiB
+            # made the kernel map fresh memory for each (page faults, zeroing), system
+            # time that left such downloads slower than gcsfs's, which writes as it
+            # receives (docs/benchmarks.md, "Downloads without joining"). A small piece is
+            # written here (the page cache takes 64 KiB in microseconds); a large one in
+            # a worker thread.
+            async def fill(fd: int):
+                async for data in chunks:
+                    if len(data) <= SMALL:
+                        disk_writer_process.write_all(fd, [data])
+                    else:
+                        await asyncio.to_thread(disk_writer_process.write_all, fd, [data])
+
+            return await self.receive(key, size, fill, if_absent=if_absent)
+        path, partial = self._new_file(key, if_absent)
+        # Written whole, its pieces as they came (one writev, never joined first).
+        parts = [chunk async for chunk in chunks]
+        if self.writer is not None and self.writer.available:
+            written = await self._write_elsewhere(key, path, partial, parts)
+        else:  # cheaper written at once than handed to a worker thread
+            written = self._write_whole(key, path, partial, parts)
         return ObjectInfo(key, written, None, None)
 
     async def receive(self, key, size, fill, if_absent=False) -> ObjectInfo:
@@ -222,10 +210,7 @@ class LocalStore:
         `fill` has ended: a failure or cancel leaves nothing. Checked as `upload` is; its
         size as the filesystem reports it (never set beforehand: a range left unwritten
         at the end shows as a short file)."""
-        path = self.resolve(key)
-        if if_absent and os.path.lexists(path):
-            raise Exists(key)
-        partial = path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
+        path, partial = self._new_file(key, if_absent)
         fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
         handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
         try:
@@ -237,6 +222,16 @@ class LocalStore:
                 partial.unlink(missing_ok=True)
             raise
         return ObjectInfo(key, written, None, None)
+
+    def _new_file(self, key, if_absent: bool) -> tuple:
+        """The checked path for `key` and the partial name beside it. The file gets its
+        name only once whole: made unnamed, or beside the target under a name no one
+        opens and renamed (disk_writer_process.UNNAMED). A failed or cancelled download
+        leaves no file that looks complete."""
+        path = self.resolve(key)
+        if if_absent and os.path.lexists(path):
+            raise Exists(key)
+        return path, path.with_name(f".{path.name}.leap-partial-{uuid.uuid4().hex[:8]}")
 
     async def _write_elsewhere(self, key, path: Path, partial: Path, data: list) -> int:
         """Have the writer process write the file. A cancel arriving meanwhile waits for
