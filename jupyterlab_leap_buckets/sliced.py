@@ -21,7 +21,7 @@ from .object_copy import CHUNK
 
 SLICED_FROM = 150 * 1024 * 1024  # gcloud storage's sliced_object_download_threshold
 SLICE_MIN = 64 * 1024 * 1024  # no slice smaller than this (each is a request and a connection)
-SLICES = 4  # at most: what each holds is one CHUNK piece, so 32 MiB of data in flight
+SLICES = 4  # at most; each holds the piece it receives and the one being written: about 64 MiB
 _POLY = 0x82F63B78  # CRC32C's polynomial, reflected
 
 

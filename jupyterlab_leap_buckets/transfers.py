@@ -12,7 +12,8 @@ places (a bucket root or the server's disk), verified object by object.
   at most SMALL_BYTES between them (a large one as one chunk). A large object holds its
   READ_AHEAD pieces (32 MiB) and, towards GCS, the chunk being filled, its copy and the
   chunk on its way (about 130 MiB; in composite parts, the part being filled and four
-  on their way, about 112 MiB; towards S3, PARTS_IN_FLIGHT parts, about 64 MiB); small
+  on their way, about 112 MiB; towards S3, PARTS_IN_FLIGHT parts, about 64 MiB; to the
+  disk in slices, four slices of two pieces, about 64 MiB: sliced.py); small
   ones one piece each. So a job holds about 2 x 130 + 112 = 372 MiB of object data at
   most, whatever the files' sizes (what the process measured: docs/benchmarks.md).
 - Each object is checked after it lands: size, and MD5 / CRC32C wherever the target or
