@@ -192,7 +192,7 @@ class LocalStore:
                     if len(data) <= SMALL:
                         disk_writer_process.write_all(fd, [data])
                     else:
-                        await asyncio.to_thread(disk_writer_process.write_all, fd, [data])
+                        await in_thread(disk_writer_process.write_all, fd, [data])
 
             return await self.receive(key, size, fill, if_absent=if_absent)
         path, partial = self._new_file(key, if_absent)
@@ -215,7 +215,7 @@ class LocalStore:
         handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
         try:
             await fill(fd)
-            written = await asyncio.to_thread(_finish, handle, named, str(partial), str(path))
+            written = await in_thread(_finish, handle, named, str(partial), str(path))
         except BaseException:
             handle.close()  # an unnamed file goes with it
             if named:
@@ -305,6 +305,18 @@ class LocalStore:
                 if not os.path.islink(path):
                     removed += _rmdir_if_empty(path)
         return removed + _rmdir_if_empty(str(base))
+
+
+async def in_thread(function, *args):
+    """Run `function` in a worker thread; a cancel waits for it to end. For writes to a
+    file that `receive` closes on a cancel: closed while a thread still wrote to it, its
+    descriptor could be reused by another file meanwhile."""
+    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait([work])
+        raise
 
 
 def _finish(handle, named: bool, partial: str, path: str) -> int:

@@ -17,6 +17,7 @@ import os
 
 import google_crc32c
 
+from .local import in_thread
 from .object_copy import CHUNK
 
 SLICED_FROM = 150 * 1024 * 1024  # gcloud storage's sliced_object_download_threshold
@@ -55,7 +56,7 @@ async def download(jobs, job, source, info, target, dest, if_absent=False):
             crc, offset = 0, start
             pieces = source.store.stream(info.key, length, CHUNK, version=info.generation or info.etag, start=start)
             async for piece in pieces:
-                crc = await _in_thread(_write_at, fd, piece, offset, crc)
+                crc = await in_thread(_write_at, fd, piece, offset, crc)
                 offset += len(piece)
                 job.bytesDone += len(piece)
                 jobs.progress(job)
@@ -70,17 +71,6 @@ async def download(jobs, job, source, info, target, dest, if_absent=False):
     for (_, length), value in zip(ranges[1:], values[1:]):
         crc = crc32c_combine(crc, value, length)
     return None, base64.b64encode(crc.to_bytes(4, "big")).decode(), landed
-
-
-async def _in_thread(function, *args):
-    """Run `function` in a worker thread; a cancel waits for it to end (it writes to a
-    file the caller closes once everything written to it has ended)."""
-    work = asyncio.ensure_future(asyncio.to_thread(function, *args))
-    try:
-        return await asyncio.shield(work)
-    except asyncio.CancelledError:
-        await asyncio.wait([work])
-        raise
 
 
 def _write_at(fd: int, piece: bytes, offset: int, crc: int) -> int:
