@@ -12,18 +12,17 @@ crc32_combine for the Castagnoli polynomial), so no byte is read twice. Only obj
 a CRC32C are sliced (GCS's; an S3 ETag is an MD5, which cannot be combined)."""
 
 import asyncio
-import base64
 import os
 
 import google_crc32c
 
 from .local import in_thread
 from .object_copy import CHUNK
+from .storage.checksums import crc32c_b64, crc32c_combine
 
 SLICED_FROM = 150 * 1024 * 1024  # gcloud storage's sliced_object_download_threshold
 SLICE_MIN = 64 * 1024 * 1024  # no slice smaller than this (each is a request and a connection)
 SLICES = 4  # at most; each holds the piece it receives and the one being written: about 64 MiB
-_POLY = 0x82F63B78  # CRC32C's polynomial, reflected
 
 
 def wanted(source, info, target) -> bool:
@@ -70,7 +69,7 @@ async def download(jobs, job, source, info, target, dest, if_absent=False):
     crc = values[0]
     for (_, length), value in zip(ranges[1:], values[1:]):
         crc = crc32c_combine(crc, value, length)
-    return None, base64.b64encode(crc.to_bytes(4, "big")).decode(), landed
+    return None, crc32c_b64(crc), landed
 
 
 def _write_at(fd: int, piece: bytes, offset: int, crc: int) -> int:
@@ -81,42 +80,3 @@ def _write_at(fd: int, piece: bytes, offset: int, crc: int) -> int:
         written = os.pwrite(fd, view, offset)
         view, offset = view[written:], offset + written
     return google_crc32c.extend(crc, piece)
-
-
-def crc32c_combine(crc1: int, crc2: int, length2: int) -> int:
-    """The CRC32C of A + B from CRC32C(A), CRC32C(B) and len(B): zlib's crc32_combine
-    (Mark Adler's method: B's length in zero bits applied to crc1 by squaring the
-    one-zero-bit operator in GF(2)), with CRC32C's polynomial."""
-    if length2 <= 0:
-        return crc1
-    odd = [_POLY] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _square(odd)  # two zero bits
-    odd = _square(even)  # four zero bits
-    while True:
-        even = _square(odd)  # the first pass: one zero byte
-        if length2 & 1:
-            crc1 = _times(even, crc1)
-        length2 >>= 1
-        if not length2:
-            break
-        odd = _square(even)
-        if length2 & 1:
-            crc1 = _times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
-    return crc1 ^ crc2
-
-
-def _times(matrix: list, vector: int) -> int:
-    total, row = 0, 0
-    while vector:
-        if vector & 1:
-            total ^= matrix[row]
-        vector >>= 1
-        row += 1
-    return total
-
-
-def _square(matrix: list) -> list:
-    return [_times(matrix, matrix[n]) for n in range(32)]

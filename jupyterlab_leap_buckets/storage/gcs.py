@@ -12,18 +12,16 @@ import base64
 import logging
 from typing import Optional
 
-import aiohttp
-
-# gcsfs.GCSFileSystem is, by default, an experimental subclass that asks each bucket its
-# type over gRPC first (60 s of retries against an endpoint without gRPC, such as an
-# emulator). The core class speaks the JSON API only, which is all this module uses.
-from gcsfs.core import GCSFileSystem, initiate_upload, quote, upload_chunk
-from gcsfs.retry import HttpError, is_retriable, retry_request, validate_response
+import google_crc32c
+from gcsfs.core import initiate_upload, quote, upload_chunk
+from gcsfs.retry import is_retriable, validate_response
 
 from .base import ObjectInfo, RawPage, parse_time, read_pieces, received
 from .bulk_delete import GCS_BATCH, gcs_batch
+from .checksums import crc32c_b64
 from .errors import Exists, SourceChanged
 from .gcs_composite import COMPOSITE_FROM, composite_upload
+from .gcs_fs import STALL, PacedFileSystem, patient, timeout
 from .pacer import Pacer
 
 log = logging.getLogger(__name__)
@@ -32,32 +30,8 @@ SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one r
 # Resumable-upload chunk: fewer, larger requests, with a large upload's memory at one
 # chunk (docs/benchmarks.md, "GCS upload chunks and composite parts").
 UPLOAD_CHUNK = 32 * 1024 * 1024
-STALL = 15.0  # seconds without a byte after which a request's try fails
 STREAM_TRIES = 4  # tries of a streamed GET before its first byte
 LIST_FIELDS = "items(name,size,updated,timeCreated,etag,generation,md5Hash,crc32c),prefixes,nextPageToken"
-
-
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
-RATE_REFUSALS = (429, 503)
-
-
-class PacedFileSystem(GCSFileSystem):
-    """gcsfs with its writes paced once the bucket refuses some for their rate (pacer.py):
-    every request goes through `_request`, and each try of it through here."""
-
-    @retry_request(retries=GCSFileSystem.retries)  # gcsfs's own tries and backoff
-    async def _request(self, method, path, *args, **kwargs):
-        if method.upper() not in WRITES:
-            return await GCSFileSystem._request.__wrapped__(self, method, path, *args, **kwargs)
-        started = await self.pacer.wait()
-        try:
-            out = await GCSFileSystem._request.__wrapped__(self, method, path, *args, **kwargs)
-        except HttpError as exc:
-            if exc.code in RATE_REFUSALS:
-                self.pacer.refused(started)
-            raise
-        self.pacer.accepted()
-        return out
 
 
 class GcsStore:
@@ -78,7 +52,7 @@ class GcsStore:
             # gcsfs sets none: a service that stops answering held a request for aiohttp's
             # 300 s a try. STALL seconds without a byte fail the try, as s3fs's 15 s read
             # timeout does, and gcsfs retries it; a long download goes on while bytes come.
-            requests_timeout=aiohttp.ClientTimeout(total=None, sock_connect=STALL, sock_read=STALL),
+            requests_timeout=timeout(STALL),
         )
         self.fs.pacer = Pacer()  # one per store: a root is one bucket
 
@@ -219,15 +193,39 @@ class GcsStore:
     async def media_upload(self, key, data: bytes, if_absent=False) -> dict:
         """Write `data` to `key` in one request; the JSON API's resource of what it stored."""
         condition = {"ifGenerationMatch": "0"} if if_absent else {}
-        return await self.fs._call(
-            "POST",
-            f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
-            uploadType="media",
-            name=key,
-            data=data,
-            json_out=True,
-            **condition,
-        )
+        try:
+            return await self.fs._call(
+                "POST",
+                f"{self.fs._location}/upload/storage/v1/b/{quote(self.bucket)}/o",
+                uploadType="media",
+                name=key,
+                data=data,
+                json_out=True,
+                **condition,
+            )
+        except FileExistsError:
+            same = await self.holding(key, len(data), crc32c_b64(google_crc32c.value(data))) if if_absent else None
+            if same is None:
+                raise
+            return same
+
+    async def holding(self, key, size: int, crc32c: Optional[str]) -> Optional[dict]:
+        """The JSON API's resource of the object at `key` if it holds `size` bytes with
+        this CRC32C; None otherwise.
+
+        For a create-only write (ifGenerationMatch=0) answered 412: when a try's answer is
+        lost (a timeout, a dropped connection), gcsfs sends it again, and if the first try
+        had landed, the second meets the object it wrote. Refusing then would call the
+        user's own upload someone else's. The same bytes count as written: if another
+        client put exactly these bytes there meanwhile, nothing of theirs is replaced
+        either; any other object stays refused (Exists)."""
+        if not crc32c:
+            return None
+        try:
+            out = await self.fs._call("GET", "b/{}/o/{}", self.bucket, key, json_out=True)
+        except FileNotFoundError:
+            return None
+        return out if int(out.get("size", -1)) == size and out.get("crc32c") == crc32c else None
 
     def can_copy_to(self, target) -> bool:
         return getattr(target, "provider", None) == "gcs" and target.endpoint == self.endpoint
@@ -243,19 +241,22 @@ class GcsStore:
         token = None
         while True:
             try:
-                out = await self.fs._call(
-                    "POST",
-                    "b/{}/o/{}/rewriteTo/b/{}/o/{}",
-                    self.bucket,
-                    key,
-                    target.bucket,
-                    target_key,
-                    headers={"Content-Type": "application/json"},
-                    json_out=True,
-                    rewriteToken=token,
-                    **conditions,
-                )
+                with patient():  # a rewrite copies for a while before it answers
+                    out = await self.fs._call(
+                        "POST",
+                        "b/{}/o/{}/rewriteTo/b/{}/o/{}",
+                        self.bucket,
+                        key,
+                        target.bucket,
+                        target_key,
+                        headers={"Content-Type": "application/json"},
+                        json_out=True,
+                        rewriteToken=token,
+                        **conditions,
+                    )
             except FileExistsError:
+                if if_absent and await self._copied(key, version, target, target_key):
+                    return  # a try whose answer was lost had copied it (holding)
                 raise Exists(target_key) from None
             except FileNotFoundError:
                 if version:
@@ -264,6 +265,14 @@ class GcsStore:
             if out.get("done"):
                 return
             token = out["rewriteToken"]
+
+    async def _copied(self, key, version, target, target_key) -> bool:
+        """Whether `target_key` holds what `key` (in generation `version`) holds."""
+        try:
+            source = await self.fs._call("GET", "b/{}/o/{}", self.bucket, key, json_out=True, generation=version)
+        except FileNotFoundError:
+            return False
+        return await target.holding(target_key, int(source.get("size", -1)), source.get("crc32c")) is not None
 
     async def delete(self, key, version=None) -> None:
         """Remove one object; with `version`, only in that generation (Google refuses

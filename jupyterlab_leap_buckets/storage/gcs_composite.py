@@ -14,6 +14,10 @@ byte crosses the network twice), and the parts are deleted in one batch request.
   unless "show hidden" is set, so it is found there, or by any other client; in scratch
   it expires with everything else.
 - A composite object has a CRC32C and no MD5 (as on Google); transfers verify CRC32C.
+- Google joins the bytes before it answers a compose, so a compose waits longer for its
+  answer than other requests (gcs_fs.patient). A create-only compose tried again after
+  its answer was lost meets its own object: recognised by the size and CRC32C combined
+  from the parts (`_joined`, GcsStore.holding), not called someone else's.
 - Compose joins at most COMPOSE_LIMIT objects per request; more parts are joined in
   rounds (1 GiB in 16 MiB parts takes three requests; 10 GiB, 21).
 
@@ -22,10 +26,14 @@ resumable chunk (docs/benchmarks.md, "GCS upload chunks and composite parts").
 """
 
 import asyncio
+import base64
 import logging
 import secrets
+from typing import Optional
 
 from .bulk_delete import GCS_BATCH, gcs_batch
+from .checksums import crc32c_b64, crc32c_combine
+from .gcs_fs import patient
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +57,13 @@ async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> 
     JSON API's resource of the composed object."""
     prefix = part_prefix(key)
     written: list = []  # part names that exist (or may: a request in flight when cancelled)
+    landed: dict = {}  # part name: the JSON API's resource of the part
     sending: set = set()
     gate = asyncio.Semaphore(PARTS_IN_FLIGHT)
 
     async def send(name: str, data: bytes):
         try:
-            await store.media_upload(name, data)
+            landed[name] = await store.media_upload(name, data)
         finally:
             gate.release()
 
@@ -79,7 +88,8 @@ async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> 
             await start(b"".join(pieces))
         del pieces
         await asyncio.gather(*sending)
-        out = await _compose(store, written, key, prefix, if_absent)
+        whole = _joined(landed[name] for name in written) if if_absent else None
+        out = await _compose(store, written, key, prefix, whole)
     except BaseException:
         for task in sending:
             task.cancel()
@@ -91,15 +101,28 @@ async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> 
     return out
 
 
-async def _compose(store, names: list, key: str, prefix: str, if_absent: bool = False) -> dict:
+def _joined(parts) -> Optional[tuple]:
+    """(size, CRC32C) of the parts' resources joined in order; None if one lacks a CRC32C."""
+    size, crc = 0, 0
+    for part in parts:
+        if not part.get("crc32c"):
+            return None
+        length = int(part["size"])
+        crc = crc32c_combine(crc, int.from_bytes(base64.b64decode(part["crc32c"]), "big"), length)
+        size += length
+    return size, crc32c_b64(crc)
+
+
+async def _compose(store, names: list, key: str, prefix: str, whole: Optional[tuple] = None) -> dict:
     """Join `names` into `key`, COMPOSE_LIMIT at a time; intermediate objects are added
-    to `names` so that they are deleted with the parts."""
+    to `names` so that they are deleted with the parts. With `whole` (the size and
+    CRC32C of all the parts), the target only if free (create-only)."""
     level = list(names)
     round_ = 0
     while True:
         groups = [level[i : i + COMPOSE_LIMIT] for i in range(0, len(level), COMPOSE_LIMIT)]
         if len(groups) == 1:
-            return await _compose_one(store, groups[0], key, if_absent)
+            return await _compose_one(store, groups[0], key, whole)
         round_ += 1
         joined = [f"{prefix}r{round_}-{i:05d}" for i in range(len(groups))]
         names.extend(joined)
@@ -107,22 +130,30 @@ async def _compose(store, names: list, key: str, prefix: str, if_absent: bool = 
         level = joined
 
 
-async def _compose_one(store, sources: list, key: str, if_absent: bool = False) -> dict:
-    condition = {"ifGenerationMatch": "0"} if if_absent else {}  # the target only if free
-    return await store.fs._call(
-        "POST",
-        "b/{}/o/{}/compose",
-        store.bucket,
-        key,
-        headers={"Content-Type": "application/json"},
-        json_out=True,
-        **condition,
-        json={
-            "kind": "storage#composeRequest",
-            "sourceObjects": [{"name": name} for name in sources],
-            "destination": {"contentType": "application/octet-stream"},
-        },
-    )
+async def _compose_one(store, sources: list, key: str, whole: Optional[tuple] = None) -> dict:
+    condition = {"ifGenerationMatch": "0"} if whole else {}  # the target only if free
+    try:
+        with patient():  # the service joins the bytes before it answers
+            return await store.fs._call(
+                "POST",
+                "b/{}/o/{}/compose",
+                store.bucket,
+                key,
+                headers={"Content-Type": "application/json"},
+                json_out=True,
+                **condition,
+                json={
+                    "kind": "storage#composeRequest",
+                    "sourceObjects": [{"name": name} for name in sources],
+                    "destination": {"contentType": "application/octet-stream"},
+                },
+            )
+    except FileExistsError:
+        # A try whose answer was lost may have composed it (GcsStore.holding).
+        same = await store.holding(key, *whole) if whole else None
+        if same is None:
+            raise
+        return same
 
 
 async def _clean_up(store, names: list, sending: set, prefix: str):

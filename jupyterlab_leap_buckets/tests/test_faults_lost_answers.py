@@ -1,0 +1,159 @@
+"""A create-only write to GCS (ifGenerationMatch=0) whose answer is lost after it landed:
+gcsfs sends it again, and the second try meets the object the first one wrote (412). That
+is the user's own write, not someone else's object (storage/gcs.py, `holding`); another
+writer's different object is still refused.
+
+The answer is lost for real: a Toxiproxy `limit_data` toxic (0 bytes) on the way back
+from fake-gcs-server closes the connection after the request has reached it. A thread
+watching the emulator directly removes the toxic as soon as the object is there, so
+gcsfs's next try (after its 1 to 2 s back-off) gets through.
+
+Why: CI once failed a 1 GiB upload. Its final compose took fake-gcs-server longer than a
+try waited for an answer (15 s); each try cut short was tried again while the service
+still composed the one before. Compose and rewrite now wait longer (gcs_fs.patient), and
+a create-only write tried again after it had landed is not called a conflict."""
+
+import asyncio
+import threading
+import time
+import urllib.parse
+import uuid
+
+import pytest
+import requests
+
+from ..storage import gcs_composite, gcs_fs
+from ..storage.errors import Exists
+from ..storage.gcs import GcsStore
+from .conftest import GCS, gcs_get, gcs_put
+from .faults import GCS_PROXY
+
+BUCKET = "leap-scratch"
+
+
+def exists(name: str) -> bool:
+    quoted = urllib.parse.quote(name, safe="")
+    return requests.get(f"{GCS}/storage/v1/b/{BUCKET}/o/{quoted}", timeout=10).status_code == 200
+
+
+class AnswerLost:
+    """Answers from the GCS proxy cut (the request still arrives) until `name` exists at
+    the emulator, then let through again."""
+
+    def __init__(self, toxi, name: str):
+        self.toxi, self.name = toxi, name
+        self.cut_at = None
+
+    async def __aenter__(self):
+        self.toxic = await self.toxi.add("gcs", "limit_data", bytes=0)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def _watch(self):
+        while not self.stop.is_set():
+            if exists(self.name):
+                self.cut_at = time.monotonic()
+                self.toxi.client.remove("gcs", self.toxic)
+                return
+            time.sleep(0.02)
+
+    async def __aexit__(self, *exc):
+        self.stop.set()
+        await asyncio.to_thread(self.thread.join, 30)
+
+
+def gcs_resource(name: str) -> dict:
+    quoted = urllib.parse.quote(name, safe="")
+    return requests.get(f"{GCS}/storage/v1/b/{BUCKET}/o/{quoted}", timeout=10).json()
+
+
+def stores():
+    """A store straight to the emulator (to set things up) and one through the proxy."""
+    return GcsStore(BUCKET, GCS, "anon"), GcsStore(BUCKET, GCS_PROXY, "anon")
+
+
+async def chunks(data: bytes):
+    yield data
+
+
+async def test_a_create_only_upload_whose_answer_was_lost_lands_once(toxi, fault_case):
+    record = fault_case("answer lost", "create-only media upload to GCS: the answer cut after it landed")
+    key = f"demo/lost-{uuid.uuid4().hex[:8]}/small.bin"
+    data = b"one request " * 1000
+    _, proxied = stores()
+    async with AnswerLost(toxi, key) as lost:
+        landed = await proxied.upload(key, len(data), chunks(data), if_absent=True)
+    assert lost.cut_at is not None, "the toxic never cut an answer: the test tried nothing"
+    assert landed.size == len(data) and gcs_get(BUCKET, key) == data
+    record.check("the retried upload met its own object and said it was written, with its size")
+    record.passed()
+
+
+async def test_a_create_only_compose_whose_answer_was_lost_lands_once(toxi, fault_case):
+    record = fault_case("answer lost", "create-only compose on GCS: the answer cut after it joined the parts")
+    folder = f"demo/lost-{uuid.uuid4().hex[:8]}/"
+    key = folder + "joined.bin"
+    direct, proxied = stores()
+    pieces = [bytes([n]) * (256 * 1024 + n) for n in range(3)]
+    names = [f"{folder}part-{n}" for n in range(3)]
+    parts = [await direct.media_upload(name, piece) for name, piece in zip(names, pieces)]
+    whole = gcs_composite._joined(parts)
+    async with AnswerLost(toxi, key) as lost:
+        out = await gcs_composite._compose_one(proxied, names, key, whole)
+    assert lost.cut_at is not None, "the toxic never cut an answer: the test tried nothing"
+    assert gcs_get(BUCKET, key) == b"".join(pieces)
+    # fake-gcs-server ignores ifGenerationMatch on compose (the retry composes again rather
+    # than answering 412), so what is checked of `holding` here is what it compares: the
+    # size and CRC32C combined from the parts are those the service reports for the whole.
+    assert whole == (int(out["size"]), out["crc32c"]) == (sum(map(len, pieces)), gcs_resource(key)["crc32c"])
+    record.check(
+        "the compose tried again landed the parts joined once; their combined size and CRC32C are the service's"
+    )
+    record.passed()
+
+
+async def test_a_create_only_rewrite_whose_answer_was_lost_lands_once(toxi, fault_case):
+    record = fault_case("answer lost", "create-only rewrite (server-side copy) on GCS: the answer cut after it copied")
+    folder = f"demo/lost-{uuid.uuid4().hex[:8]}/"
+    direct, proxied = stores()
+    gcs_put(BUCKET, folder + "source.bin", b"copied once" * 100)
+    async with AnswerLost(toxi, folder + "copy.bin") as lost:
+        await proxied.server_copy(folder + "source.bin", proxied, folder + "copy.bin", if_absent=True)
+    assert lost.cut_at is not None, "the toxic never cut an answer: the test tried nothing"
+    # fake-gcs-server ignores ifGenerationMatch on rewrite: the retry copies again rather
+    # than answering 412; what `_copied` decides then is tested below.
+    assert gcs_get(BUCKET, folder + "copy.bin") == b"copied once" * 100
+    record.check("the rewrite tried again left one whole copy and said it was copied")
+    record.passed()
+
+
+async def test_another_writers_object_is_still_refused(emulators):
+    """Without a lost answer: an object already at the name with other bytes is refused by
+    a create-only upload and left as it was; `_copied` (what a rewrite answered 412 asks)
+    tells a copy of the source from anything else. (fake-gcs-server ignores ifGenerationMatch
+    on compose and rewrite, so only the upload is refused by the service here.)"""
+    folder = f"demo/lost-{uuid.uuid4().hex[:8]}/"
+    direct, _ = stores()
+    theirs, ours = b"someone else's bytes", b"our bytes, not theirs"
+    gcs_put(BUCKET, folder + "upload.bin", theirs)
+    with pytest.raises(Exists):
+        await direct.upload(folder + "upload.bin", len(ours), chunks(ours), if_absent=True)
+    assert gcs_get(BUCKET, folder + "upload.bin") == theirs
+    gcs_put(BUCKET, folder + "source.bin", ours)
+    gcs_put(BUCKET, folder + "same.bin", ours)
+    assert await direct._copied(folder + "source.bin", None, direct, folder + "same.bin")
+    assert not await direct._copied(folder + "source.bin", None, direct, folder + "upload.bin")
+    assert not await direct._copied(folder + "source.bin", None, direct, folder + "absent.bin")
+    source_generation = (await direct.head(folder + "source.bin")).generation
+    gcs_put(BUCKET, folder + "source.bin", theirs)  # the source changed since: no longer a copy of that generation
+    assert not await direct._copied(folder + "source.bin", source_generation, direct, folder + "same.bin")
+
+
+def test_compose_and_rewrite_wait_longer_for_an_answer_than_other_requests():
+    _, proxied = stores()
+    assert proxied.fs.requests_timeout.sock_read == gcs_fs.STALL
+    with gcs_fs.patient():
+        assert proxied.fs.requests_timeout.sock_read == gcs_fs.SLOW_STALL
+    assert proxied.fs.requests_timeout.sock_read == gcs_fs.STALL
