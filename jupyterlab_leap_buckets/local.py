@@ -136,7 +136,7 @@ class LocalStore:
         listed), SourceChanged when the file is not that version when opened, or was
         changed while it was read."""
         path = self.resolve(key)
-        handle = await asyncio.to_thread(open, path, "rb")
+        handle = await in_thread(open, path, "rb", undo=lambda opened: opened.close())
         try:
             before = identity(os.fstat(handle.fileno()))
             if version and before != version:
@@ -211,7 +211,13 @@ class LocalStore:
         size as the filesystem reports it (never set beforehand: a range left unwritten
         at the end shows as a short file)."""
         path, partial = self._new_file(key, if_absent)
-        fd, named = await asyncio.to_thread(self._open_new, key, path, partial)
+
+        def never_mind(opened: tuple):  # opened after a cancel: closed, and its name removed
+            os.close(opened[0])
+            if opened[1]:
+                partial.unlink(missing_ok=True)
+
+        fd, named = await in_thread(self._open_new, key, path, partial, undo=never_mind)
         handle = os.fdopen(fd, "wb", buffering=0)  # closing it twice closes the file once
         try:
             await fill(fd)
@@ -307,15 +313,19 @@ class LocalStore:
         return removed + _rmdir_if_empty(str(base))
 
 
-async def in_thread(function, *args):
-    """Run `function` in a worker thread; a cancel waits for it to end. For writes to a
-    file that `receive` closes on a cancel: closed while a thread still wrote to it, its
-    descriptor could be reused by another file meanwhile."""
+async def in_thread(function, *args, undo=None):
+    """Run `function` in a worker thread; a cancel waits for it to end, and then, if it
+    succeeded, `undo(result)` is called. For writes to a file that `receive` closes on a
+    cancel: closed while a thread still wrote to it, its descriptor could be reused by
+    another file meanwhile; and for opening it: a file opened after its caller was
+    cancelled is closed (and removed) rather than left open."""
     work = asyncio.ensure_future(asyncio.to_thread(function, *args))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
         await asyncio.wait([work])
+        if undo is not None and not work.cancelled() and work.exception() is None:
+            undo(work.result())
         raise
 
 

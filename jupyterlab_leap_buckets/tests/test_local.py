@@ -189,3 +189,47 @@ def test_a_server_killed_in_the_middle_of_a_download_leaves_nothing_on_the_disk(
     )
     assert run.returncode == -9 and "written" in run.stdout, run.stderr
     assert list((root / "data").iterdir()) == []  # no file, and no partial one either
+
+
+async def test_a_download_cancelled_while_its_file_is_opened_leaves_no_file_open_or_behind(tmp_path, monkeypatch):
+    """A cancel that arrives while the worker thread is still making the file: once the
+    thread has made it, it is closed (and, if it had a name, removed), not left open."""
+    import asyncio
+    import threading
+
+    opening, may_go, opened = threading.Event(), threading.Event(), threading.Event()
+    real_open_new = disk_writer_process.open_new
+
+    def slow_open_new(*args):
+        opening.set()
+        may_go.wait(10)  # the cancel arrives while the file is being made
+        try:
+            return real_open_new(*args)
+        finally:
+            opened.set()
+
+    monkeypatch.setattr(disk_writer_process, "open_new", slow_open_new)
+    root = tmp_path / "root"
+    (root / "d").mkdir(parents=True)
+    store = LocalStore(str(root))
+    filled = []
+
+    async def fill(fd):
+        filled.append(fd)
+
+    for unnamed in (True, False):  # an unnamed file, and one under a partial name
+        monkeypatch.setattr(disk_writer_process, "UNNAMED", unnamed)
+        opening.clear(), may_go.clear(), opened.clear()
+        before = set(os.listdir("/proc/self/fd"))
+        task = asyncio.ensure_future(store.receive("d/file.bin", 10, fill))
+        await asyncio.to_thread(opening.wait, 10)
+        task.cancel()
+        await asyncio.sleep(0.05)
+        may_go.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.to_thread(opened.wait, 10)  # the thread has made the file
+        await asyncio.sleep(0.05)
+        assert not filled, "the download went on after its cancel"
+        assert set(os.listdir("/proc/self/fd")) <= before, f"a descriptor left open (unnamed={unnamed})"
+        assert os.listdir(root / "d") == [], f"left on the disk (unnamed={unnamed})"
