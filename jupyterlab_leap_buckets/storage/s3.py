@@ -7,6 +7,7 @@ on CompleteMultipartUpload, and a failure or cancel aborts the upload, so nothin
 half-written or orphaned is left."""
 
 import asyncio
+import hashlib
 import logging
 import re
 from typing import Optional
@@ -128,7 +129,13 @@ class S3Store:
         if size <= SINGLE_REQUEST:
             # One PutObject: as atomic as a multipart upload, with a third of the requests.
             data = b"".join([chunk async for chunk in chunks])
-            out = await call("put_object", Bucket=self.bucket, Key=key, Body=data, **condition)
+            try:
+                out = await call("put_object", Bucket=self.bucket, Key=key, Body=data, **condition)
+            except FileExistsError:
+                md5 = hashlib.md5(data).hexdigest()
+                if condition and await self.holding(key, len(data), md5):
+                    return _info({"Key": key, "Size": len(data), "ETag": f'"{md5}"'})
+                raise
             # A single PutObject's ETag is the MD5 the service computed of what it stored.
             return _info({"Key": key, "Size": len(data), "ETag": out.get("ETag")})
         abort = {"Bucket": self.bucket, "Key": key}
@@ -143,7 +150,7 @@ class S3Store:
             raise
         upload_id = begun["UploadId"]
         started.append((key, upload_id))
-        parts, sending = [], set()
+        parts, sending, sizes = [], set(), {}
         gate = asyncio.Semaphore(PARTS_IN_FLIGHT)
 
         async def send(number, data):
@@ -158,6 +165,7 @@ class S3Store:
                     ChecksumAlgorithm="CRC32",
                 )
                 parts.append({"PartNumber": number, "ETag": out["ETag"]})
+                sizes[number] = len(data)
             finally:
                 gate.release()
 
@@ -178,14 +186,21 @@ class S3Store:
             if sending:
                 await asyncio.gather(*sending)
             parts.sort(key=lambda part: part["PartNumber"])
-            await call(
-                "complete_multipart_upload",
-                Bucket=self.bucket,
-                Key=key,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-                **condition,
-            )
+            try:
+                await call(
+                    "complete_multipart_upload",
+                    Bucket=self.bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": parts},
+                    **condition,
+                )
+            except (FileExistsError, FileNotFoundError):
+                # Tried again after its answer was lost: 412 (If-None-Match met the object
+                # it made) or NoSuchUpload (the upload is complete). Ours if it holds
+                # these parts (`holding`); the upload is then no longer there to abort.
+                if not await self.holding(key, sum(sizes.values()), _multipart_etag(parts)):
+                    raise
             started.remove((key, upload_id))
             return None  # a multipart ETag is no MD5: the caller reads the object back
         except BaseException:
@@ -260,6 +275,22 @@ class S3Store:
                 raise SourceChanged(str(exc)) from None
             raise
 
+    async def holding(self, key, size: int, etag: str) -> bool:
+        """Whether the object at `key` has `size` bytes and this ETag (an MD5, or a
+        multipart upload's MD5 of its parts' MD5s and their count).
+
+        For a create-only write (If-None-Match: *) answered 412: when a try's answer is
+        lost, botocore sends it again, and if the first try had landed, the second meets
+        the object it wrote. Refusing then would call the user's own upload someone
+        else's. The same bytes count as written: if another client put exactly these
+        bytes there meanwhile, nothing of theirs is replaced either; any other object
+        stays refused (Exists)."""
+        try:
+            out = await self.fs._call_s3("head_object", Bucket=self.bucket, Key=key)
+        except FileNotFoundError:
+            return False
+        return int(out.get("ContentLength", -1)) == size and out.get("ETag", "").strip('"') == etag
+
     async def _copy_if_absent(self, key, target, target_key, version, size):
         call = target.fs._call_s3
         begun = await asyncio.shield(call("create_multipart_upload", Bucket=target.bucket, Key=target_key))
@@ -328,6 +359,13 @@ def _info(item: dict) -> ObjectInfo:
     modified = item.get("LastModified")
     # S3 objects are immutable, so the last modification is the creation.
     return ObjectInfo(item["Key"], int(item["Size"]), modified, modified, etag, md5=md5.group(1) if md5 else None)
+
+
+def _multipart_etag(parts: list) -> str:
+    """The ETag S3 gives the object a multipart upload of these parts completes: the MD5
+    of the parts' MD5s, a dash and their count."""
+    digests = b"".join(bytes.fromhex(part["ETag"].strip('"')) for part in parts)
+    return f"{hashlib.md5(digests).hexdigest()}-{len(parts)}"
 
 
 def _precondition_failed(exc: BaseException) -> bool:

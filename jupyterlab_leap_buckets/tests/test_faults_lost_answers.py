@@ -1,7 +1,7 @@
-"""A create-only write to GCS (ifGenerationMatch=0) whose answer is lost after it landed:
-gcsfs sends it again, and the second try meets the object the first one wrote (412). That
-is the user's own write, not someone else's object (storage/gcs.py, `holding`); another
-writer's different object is still refused.
+"""A create-only write (GCS: ifGenerationMatch=0; S3: If-None-Match: *) whose answer is
+lost after it landed: the library sends it again, and the second try meets the object the
+first one wrote (412). That is the user's own write, not someone else's object (`holding`
+in storage/gcs.py and storage/s3.py); another writer's different object is still refused.
 
 The answer is lost for real: a Toxiproxy `limit_data` toxic (0 bytes) on the way back
 from fake-gcs-server closes the connection after the request has reached it. A thread
@@ -19,16 +19,21 @@ import time
 import urllib.parse
 import uuid
 
+import botocore.exceptions
 import pytest
 import requests
+from botocore.handlers import add_expect_header
 
 from ..storage import gcs_composite, gcs_fs
+from ..storage import s3 as s3_module
 from ..storage.errors import Exists
 from ..storage.gcs import GcsStore
-from .conftest import GCS, gcs_get, gcs_put
-from .faults import GCS_PROXY
+from ..storage.s3 import S3Store
+from .conftest import GCS, S3, gcs_get, gcs_put, s3_client
+from .faults import GCS_PROXY, S3_PROXY
 
 BUCKET = "leap-scratch"
+INBOX = "leap-pangeo-inbox"
 
 
 def exists(name: str) -> bool:
@@ -37,25 +42,41 @@ def exists(name: str) -> bool:
 
 
 class AnswerLost:
-    """Answers from the GCS proxy cut (the request still arrives) until `name` exists at
-    the emulator, then let through again."""
+    """Answers from a proxy cut (the request still arrives) until `name` exists at the
+    emulator, then let through again. `start` adds the toxic (from any thread)."""
 
-    def __init__(self, toxi, name: str):
-        self.toxi, self.name = toxi, name
+    def __init__(self, toxi, name: str, proxy: str = "gcs", start_now: bool = True):
+        self.toxi, self.name, self.proxy, self.start_now = toxi, name, proxy, start_now
         self.cut_at = None
+        self.added = threading.Event()
+
+    def start(self):
+        if not self.added.is_set():
+            self.toxic = self.toxi.client.add(self.proxy, "limit_data", bytes=0)
+            self.added.set()
 
     async def __aenter__(self):
-        self.toxic = await self.toxi.add("gcs", "limit_data", bytes=0)
+        if self.start_now:
+            await asyncio.to_thread(self.start)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
         return self
 
+    def _there(self) -> bool:
+        if self.proxy == "gcs":
+            return exists(self.name)
+        try:
+            s3_client().head_object(Bucket=INBOX, Key=self.name)
+            return True
+        except botocore.exceptions.ClientError:
+            return False
+
     def _watch(self):
         while not self.stop.is_set():
-            if exists(self.name):
+            if self.added.is_set() and self._there():
                 self.cut_at = time.monotonic()
-                self.toxi.client.remove("gcs", self.toxic)
+                self.toxi.client.remove(self.proxy, self.toxic)
                 return
             time.sleep(0.02)
 
@@ -157,3 +178,80 @@ def test_compose_and_rewrite_wait_longer_for_an_answer_than_other_requests():
     with gcs_fs.patient():
         assert proxied.fs.requests_timeout.sock_read == gcs_fs.SLOW_STALL
     assert proxied.fs.requests_timeout.sock_read == gcs_fs.STALL
+
+
+def s3_read(key: str) -> bytes:
+    return s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read()
+
+
+async def test_a_create_only_put_object_whose_answer_was_lost_lands_once(toxi, fault_case):
+    record = fault_case("answer lost", "create-only PutObject to S3 (moto): the answer cut after it landed")
+    key = f"demo/lost-{uuid.uuid4().hex[:8]}/small.bin"
+    data = b"one put " * 1000
+    proxied = S3Store(INBOX, S3_PROXY, False, "testing", "testing")
+    # botocore asks for "100 Continue" before a PutObject's body; the toxic would cut that
+    # and the body would never go. Sent at once, the request arrives whole.
+    await proxied.fs.set_session()
+    proxied.fs.s3.meta.events.unregister("before-call.s3", add_expect_header)
+    async with AnswerLost(toxi, key, proxy="s3") as lost:
+        landed = await proxied.upload(key, len(data), chunks(data), if_absent=True)
+    assert lost.cut_at is not None, "the toxic never cut an answer: the test tried nothing"
+    assert landed.size == len(data) and s3_read(key) == data
+    record.check("the retried PutObject met its own object (size and MD5) and said it was written")
+    record.passed()
+
+
+async def test_a_create_only_multipart_upload_whose_completion_answer_was_lost_lands_once(
+    toxi, fault_case, monkeypatch
+):
+    record = fault_case(
+        "answer lost", "create-only multipart upload to S3 (moto): CompleteMultipartUpload's answer cut"
+    )
+    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
+    key = f"demo/lost-{uuid.uuid4().hex[:8]}/parts.bin"
+    data = b"two parts " * 1000
+    proxied = S3Store(INBOX, S3_PROXY, False, "testing", "testing")
+    lost = AnswerLost(toxi, key, proxy="s3", start_now=False)
+    real_call = proxied.fs._call_s3
+
+    async def call(method, *args, **kwargs):
+        if method == "complete_multipart_upload":  # only this answer is cut
+            await asyncio.to_thread(lost.start)
+        return await real_call(method, *args, **kwargs)
+
+    monkeypatch.setattr(proxied.fs, "_call_s3", call)
+    async with lost:
+        await proxied.upload(key, len(data), chunks(data), if_absent=True)
+    assert lost.cut_at is not None, "the toxic never cut an answer: the test tried nothing"
+    # moto answers a completion tried again with 200, not 412 or NoSuchUpload: what is
+    # checked here is the end (one whole object, no upload left); what `holding` decides
+    # for a multipart object is tested below.
+    assert s3_read(key) == data
+    assert not s3_client().list_multipart_uploads(Bucket=INBOX, Prefix=key).get("Uploads")
+    record.check("the retried completion met its own object (size and multipart ETag) and said it was written")
+    record.passed()
+
+
+async def test_s3_holding_tells_a_multipart_upload_from_other_bytes(emulators, monkeypatch):
+    """The multipart ETag computed from the parts is the one the service gives the object."""
+    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
+    key = f"demo/lost-{uuid.uuid4().hex[:8]}/parts.bin"
+    store = S3Store(INBOX, S3, False, "testing", "testing")
+    sent = []
+    real_call = store.fs._call_s3
+
+    async def call(method, *args, **kwargs):
+        out = await real_call(method, *args, **kwargs)
+        if method == "complete_multipart_upload":
+            sent.append(kwargs["MultipartUpload"]["Parts"])
+        return out
+
+    monkeypatch.setattr(store.fs, "_call_s3", call)
+    data = b"mine " * 100
+    await store.upload(key, len(data), chunks(data), if_absent=True)
+    etag = s3_module._multipart_etag(sent[0])
+    assert s3_client().head_object(Bucket=INBOX, Key=key)["ETag"].strip('"') == etag
+    assert await store.holding(key, len(data), etag)
+    assert not await store.holding(key, len(data) + 1, etag)
+    s3_client().put_object(Bucket=INBOX, Key=key, Body=b"other bytes")
+    assert not await store.holding(key, len(data), etag)

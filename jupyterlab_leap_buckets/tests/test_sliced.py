@@ -47,9 +47,7 @@ def test_crc32c_combines_like_the_whole():
         whole = os.urandom(rng.randrange(0, 5000))
         cut = rng.randrange(0, len(whole) + 1)
         a, b = whole[:cut], whole[cut:]
-        assert crc32c_combine(google_crc32c.value(a), google_crc32c.value(b), len(b)) == google_crc32c.value(
-            whole
-        )
+        assert crc32c_combine(google_crc32c.value(a), google_crc32c.value(b), len(b)) == google_crc32c.value(whole)
 
 
 def test_slices_cover_the_object_once():
