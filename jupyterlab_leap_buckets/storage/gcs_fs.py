@@ -1,11 +1,12 @@
 """gcsfs's file system as the GCS store uses it: its writes paced once the bucket refuses
 some for their rate (pacer.py), and how long each try of a request waits for an answer.
 
-A try that gets no byte for STALL seconds fails and gcsfs tries again. A compose or a
-rewrite works before it answers at all (fake-gcs-server took 10 to 30 s to compose 1 GiB
-on a busy machine), so those wait SLOW_STALL instead (`patient`): cutting them short
-makes the service do the work twice, and a create-only one meets its own object on the
-next try (GcsStore.holding tells that from someone else's)."""
+A try that gets no byte for STALL seconds fails and gcsfs tries again. A compose, a
+rewrite or a batch of deletes works before it answers at all (fake-gcs-server took 10 to
+30 s to compose 1 GiB on a busy machine, and over 15 s for some batches of 100 deletes),
+so those wait SLOW_STALL instead (`patient`): cutting them short makes the service do the
+work twice, a create-only one meets its own object on the next try (GcsStore.holding
+tells that from someone else's), and a batch's deleted parts come back 404."""
 
 import contextlib
 import contextvars
@@ -19,7 +20,7 @@ from gcsfs.core import GCSFileSystem
 from gcsfs.retry import HttpError, retry_request
 
 STALL = 15.0  # seconds without a byte after which a request's try fails
-SLOW_STALL = 180.0  # the same for compose and rewrite requests
+SLOW_STALL = 180.0  # the same for compose, rewrite and batch requests
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 RATE_REFUSALS = (429, 503)
 

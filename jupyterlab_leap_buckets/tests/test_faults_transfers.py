@@ -107,6 +107,8 @@ def check_transfer(job, data: dict, source: Place, target: Place, mode: str, nam
         record.check("copy: every source is still there")
 
 
+PACE = 2000  # KB/s a connection, from the source, for the whole test
+
 CASES = [
     # (source, target, mode, proxy the fault is on, toxic, attributes)
     ("gcs", "s3", "copy", "s3", "reset_peer", {"timeout": 0}),
@@ -133,6 +135,10 @@ async def test_a_folder_transfer_under_a_fault(case, api, send, toxi, quick_retr
     source.put(data)
     if dst == "disk":
         (Path(jp_root_dir) / target.prefix).mkdir(parents=True)
+    # The source read at PACE KB/s a connection: the small objects land in about 0.1 s, the
+    # large ones take seconds, so the fault starts in the middle. Unpaced, a copy to the
+    # disk once landed all 26 objects (23 MB) between two polls and the fault began after it.
+    await toxi.add(src, "bandwidth", rate=PACE)  # the proxies are named for their services
     status, job = await send(
         "transfers", {"source": source.api(), "target": target.api(), "mode": mode, "conflict": "fail"}
     )

@@ -124,7 +124,10 @@ test('a cancelled folder copy says what it left, and Resume finishes it', async 
   await expect(job.locator('.jp-LeapBuckets-jobText')).not.toContainText(
     ` of ${FILES}`
   );
-  await job.scrollIntoViewIfNeeded();
+  // The running job's row re-renders with each progress event: again if it did meanwhile.
+  await expect(() => job.scrollIntoViewIfNeeded({ timeout: 2000 })).toPass({
+    timeout: 15000
+  });
   await screenshotBothThemes(page, panel, 'jobs-listing');
   await job.locator('.jp-LeapBuckets-cancel').click();
   await expect(job).toHaveAttribute('data-state', 'cancelled', {
@@ -141,7 +144,9 @@ test('a cancelled folder copy says what it left, and Resume finishes it', async 
   expect(written).toBeGreaterThan(0);
   expect(written).toBeLessThan(FILES);
   await expect(job.locator('[data-delete-left]')).toBeVisible();
-  await job.scrollIntoViewIfNeeded();
+  await expect(() => job.scrollIntoViewIfNeeded({ timeout: 2000 })).toPass({
+    timeout: 15000
+  });
   await screenshotBothThemes(page, panel, 'jobs-cancelled');
 
   await job.locator('[data-resume]').click();
