@@ -31,6 +31,7 @@ from jupyterlab_leap_buckets.storage.s3 import S3Store
 
 MiB = 1024 * 1024
 SMALL = b"matrix check\n" * 100
+OTHER = b"another writer\n" * 100
 # Larger than SINGLE_REQUEST (8 MiB), so GCS takes a resumable upload and S3 a multipart one.
 LARGE = bytes(range(256)) * (9 * MiB // 256 + 1)
 results = []
@@ -71,7 +72,11 @@ async def gcs_checks(port):
 
     async def uploads():
         await store.upload(small, len(SMALL), chunks(SMALL), if_absent=True)
-        await expect(Exists, store.upload(small, len(SMALL), chunks(SMALL), if_absent=True))
+        # The same bytes again count as written (a try whose answer was lost; `holding`),
+        # other bytes are refused.
+        await store.upload(small, len(SMALL), chunks(SMALL), if_absent=True)
+        await expect(Exists, store.upload(small, len(OTHER), chunks(OTHER), if_absent=True))
+        assert await store.read(small, 0, len(SMALL) + 1) == SMALL
         await store.upload(large, len(LARGE), chunks(LARGE))
         info = await store.head(large)
         assert info.size == len(LARGE) and info.md5 == hashlib.md5(LARGE).hexdigest(), info
@@ -130,7 +135,9 @@ async def s3_checks(port):
 
     async def uploads():
         await store.upload(small, len(SMALL), chunks(SMALL), if_absent=True)
-        await expect(Exists, store.upload(small, len(SMALL), chunks(SMALL), if_absent=True))
+        await store.upload(small, len(SMALL), chunks(SMALL), if_absent=True)  # the same bytes
+        await expect(Exists, store.upload(small, len(OTHER), chunks(OTHER), if_absent=True))
+        assert await store.read(small, 0, len(SMALL) + 1) == SMALL
         started = []
         await store.upload(large, len(LARGE), chunks(LARGE), started=started)
         assert started == [], started
