@@ -85,8 +85,10 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                     if mode == "move" and source.root is not None:
                         guard.check(guard.DELETE, source.root, info.key)
                     work = _one_object(jobs, job, source, info, target, dest, mode, conflict, index)
-                    # A cancel aborts an upload of many requests (nothing of it shows); one
-                    # written by a single data request is let land and counted, below.
+                    # A cancel aborts an upload of many requests (nothing of it shows) unless
+                    # its last request, which makes the object, is on its way: that one is
+                    # let land and counted (storage.base.committed). One written by a single
+                    # data request is let land and counted, below.
                     single = getattr(target.store, "one_request_bytes", CHUNK)
                     if info.size > max(CHUNK, single) and not source.store.can_copy_to(target.store):
                         await work

@@ -1,5 +1,7 @@
 """What every provider module offers the rest of the server, whatever the service."""
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional, Protocol
@@ -140,3 +142,24 @@ def received(content):
         return data
 
     return read
+
+
+async def committed(request):
+    """The answer of the request that makes an object appear whole (a multipart upload's
+    completion, the last compose of a composite upload, a resumable upload's last
+    chunk). Once sent it cannot be taken back, so a cancel meanwhile waits for it, as a
+    one-request write does (transfers.py): if it made the object, its answer is returned
+    and the cancel goes no further here, so the caller counts an object that is there (a
+    cancelled job still stops all its other work, and ends cancelled); if it failed, or
+    was never sent, the cancel goes on. A job that said one object fewer than landed
+    would let a move keep a source it had copied, and a resume copy it again."""
+    task = asyncio.ensure_future(request)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([task])
+        if task.cancelled() or task.exception() is not None:
+            raise
+        return task.result()

@@ -16,7 +16,7 @@ import google_crc32c
 from gcsfs.core import initiate_upload, quote, upload_chunk
 from gcsfs.retry import is_retriable, validate_response
 
-from .base import ObjectInfo, RawPage, parse_time, read_pieces, received
+from .base import ObjectInfo, RawPage, committed, parse_time, read_pieces, received
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .checksums import crc32c_b64
 from .errors import Exists, SourceChanged
@@ -176,9 +176,14 @@ class GcsStore:
                         upload_chunk(self.fs, location, piece, offset, size, "application/octet-stream")
                     )
                     offset += len(piece)
-            out = await sending if sending else None
-            if buffer or offset < size:
-                out = await upload_chunk(self.fs, location, bytes(buffer), offset, size, "application/octet-stream")
+            if not buffer and offset == size:  # the chunk on its way is the last: it makes the object
+                out = await committed(sending) if sending else None
+            else:
+                if sending:
+                    await sending
+                out = await committed(
+                    upload_chunk(self.fs, location, bytes(buffer), offset, size, "application/octet-stream")
+                )
             return _info(out) if out else None
         except BaseException:
             if sending and not sending.done():

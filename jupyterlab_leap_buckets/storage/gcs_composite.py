@@ -31,6 +31,7 @@ import logging
 import secrets
 from typing import Optional
 
+from .base import committed
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .checksums import crc32c_b64, crc32c_combine
 from .gcs_fs import patient
@@ -122,7 +123,7 @@ async def _compose(store, names: list, key: str, prefix: str, whole: Optional[tu
     while True:
         groups = [level[i : i + COMPOSE_LIMIT] for i in range(0, len(level), COMPOSE_LIMIT)]
         if len(groups) == 1:
-            return await _compose_one(store, groups[0], key, whole)
+            return await committed(_compose_one(store, groups[0], key, whole))
         round_ += 1
         joined = [f"{prefix}r{round_}-{i:05d}" for i in range(len(groups))]
         names.extend(joined)

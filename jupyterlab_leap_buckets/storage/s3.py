@@ -14,7 +14,7 @@ from typing import Optional
 
 import s3fs
 
-from .base import ObjectInfo, RawPage, read_pieces
+from .base import ObjectInfo, RawPage, committed, read_pieces
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 
@@ -187,13 +187,15 @@ class S3Store:
                 await asyncio.gather(*sending)
             parts.sort(key=lambda part: part["PartNumber"])
             try:
-                await call(
-                    "complete_multipart_upload",
-                    Bucket=self.bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    MultipartUpload={"Parts": parts},
-                    **condition,
+                await committed(
+                    call(
+                        "complete_multipart_upload",
+                        Bucket=self.bucket,
+                        Key=key,
+                        UploadId=upload_id,
+                        MultipartUpload={"Parts": parts},
+                        **condition,
+                    )
                 )
             except (FileExistsError, FileNotFoundError):
                 # Tried again after its answer was lost: 412 (If-None-Match met the object

@@ -1,0 +1,192 @@
+"""A write of many requests cancelled while its last request is on its way: that request
+(S3's CompleteMultipartUpload, GCS's last compose, a resumable upload's last chunk) makes
+the object whole at the service, and cannot be taken back once sent. The write waits for
+its answer and says the object was written (storage.base.committed); before, it said
+"cancelled" while the object was there, so a job counted one object fewer than had
+landed (a move then kept that source; a resume copied it again).
+
+The answer is late for real: when the last request starts, a Toxiproxy `latency` toxic
+holds everything the emulator sends back for LATE ms. The test cancels only once the
+object is at the emulator (asked directly, not through the proxy), so the request had
+landed: a write that then says "cancelled" is wrong."""
+
+import asyncio
+import json
+import os
+import time
+import uuid
+
+import pytest
+import s3fs
+
+from ..storage import gcs as gcs_module
+from ..storage import gcs_composite
+from ..storage import s3 as s3_module
+from ..storage.gcs import GcsStore
+from ..storage.s3 import S3Store
+from .conftest import GCS, gcs_get, gcs_independent_keys, gcs_put, s3_client
+from .faults import GCS_PROXY, S3_PROXY, ended, wait_job
+from .test_faults_lost_answers import INBOX, exists
+
+BUCKET = "leap-scratch"
+KiB, MiB = 1024, 1024 * 1024
+LATE = 2000  # ms the answers are held once the last request starts
+
+
+async def chunks(data: bytes, size: int = 64 * KiB):
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def s3_there(key: str) -> bool:
+    return bool(s3_client().list_objects_v2(Bucket=INBOX, Prefix=key).get("Contents"))
+
+
+async def cancel_once_there(toxi, write, last_sent: asyncio.Event, there) -> asyncio.Task:
+    """Start `write`; when its last request has started (`last_sent`) and the object is at
+    the emulator, cancel it. The task, once it has ended."""
+    task = asyncio.ensure_future(write)
+    await asyncio.wait_for(last_sent.wait(), 60)
+    deadline = time.monotonic() + LATE / 1000 * 0.75
+    while not await asyncio.to_thread(there):
+        assert time.monotonic() < deadline, "the object never landed while its answer was held"
+        await asyncio.sleep(0.02)
+    assert not task.done(), "the write ended before its answer could have come"
+    task.cancel()
+    await asyncio.wait([task], timeout=60)
+    assert task.done()
+    return task
+
+
+async def test_a_multipart_upload_cancelled_during_its_completion_says_it_landed(toxi, fault_case, monkeypatch):
+    record = fault_case("cancel", "S3 multipart upload cancelled while CompleteMultipartUpload is answered late")
+    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
+    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/parts.bin"
+    data = b"completed " * 20000
+    proxied = S3Store(INBOX, S3_PROXY, False, "testing", "testing")
+    last_sent = asyncio.Event()
+    real_call = proxied.fs._call_s3
+
+    async def call(method, *args, **kwargs):
+        if method == "complete_multipart_upload":
+            await toxi.add("s3", "latency", latency=LATE)
+            last_sent.set()
+        return await real_call(method, *args, **kwargs)
+
+    monkeypatch.setattr(proxied.fs, "_call_s3", call)
+    # One part (S3 wants 5 MiB a part but the last).
+    write = proxied.upload(key, len(data), chunks(data, len(data)), if_absent=True, started=[])
+    task = await cancel_once_there(toxi, write, last_sent, lambda: s3_there(key))
+    assert not task.cancelled(), "the upload said it was cancelled although its object is there"
+    task.result()
+    assert s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read() == data
+    assert not s3_client().list_multipart_uploads(Bucket=INBOX, Prefix=key).get("Uploads")
+    record.check("the completion was waited for; the upload said written, and the object is whole")
+    record.passed()
+
+
+async def test_a_composite_upload_cancelled_during_its_last_compose_says_it_landed(toxi, fault_case, monkeypatch):
+    record = fault_case("cancel", "GCS composite upload cancelled while its last compose is answered late")
+    monkeypatch.setattr(gcs_composite, "PART", 256 * KiB)
+    folder = f"demo/cancel-{uuid.uuid4().hex[:8]}/"
+    key = folder + "joined.bin"
+    data = bytes(range(256)) * (3 * KiB)  # three parts of 256 KiB
+    proxied = GcsStore(BUCKET, GCS_PROXY, "anon")
+    last_sent = asyncio.Event()
+    real_call = proxied.fs._call
+
+    async def call(method, path, *args, **kwargs):
+        if method == "POST" and path.endswith("/compose"):
+            await toxi.add("gcs", "latency", latency=LATE)
+            last_sent.set()
+        return await real_call(method, path, *args, **kwargs)
+
+    monkeypatch.setattr(proxied.fs, "_call", call)
+    write = gcs_composite.composite_upload(proxied, key, chunks(data), if_absent=True)
+    task = await cancel_once_there(toxi, write, last_sent, lambda: exists(key))
+    assert not task.cancelled(), "the upload said it was cancelled although its object is there"
+    assert int(task.result()["size"]) == len(data)
+    await toxi.clear()
+    assert gcs_get(BUCKET, key) == data
+    leftover = [info.key async for info in GcsStore(BUCKET, GCS, "anon").walk(folder) if info.key != key]
+    assert leftover == [], leftover  # the parts went as after any compose
+    record.check("the compose was waited for; the upload said written, the object is whole, its parts gone")
+    record.passed()
+
+
+async def test_a_resumable_upload_cancelled_during_its_last_chunk_says_it_landed(toxi, fault_case, monkeypatch):
+    record = fault_case("cancel", "GCS resumable upload cancelled while its last chunk is answered late")
+    monkeypatch.setattr(gcs_module, "SINGLE_REQUEST", 0)
+    monkeypatch.setattr(gcs_module, "UPLOAD_CHUNK", 256 * KiB)
+    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/resumable.bin"
+    data = b"resumable " * 30000  # 300,000 bytes: a chunk of 256 KiB, then the last
+    proxied = GcsStore(BUCKET, GCS_PROXY, "anon")
+    last_sent = asyncio.Event()
+    real_chunk = gcs_module.upload_chunk
+
+    async def upload_chunk(fs, location, piece, offset, size, content_type):
+        if offset + len(piece) == size:
+            await toxi.add("gcs", "latency", latency=LATE)
+            last_sent.set()
+        return await real_chunk(fs, location, piece, offset, size, content_type)
+
+    monkeypatch.setattr(gcs_module, "upload_chunk", upload_chunk)
+    write = proxied.upload(key, len(data), chunks(data), if_absent=True)
+    task = await cancel_once_there(toxi, write, last_sent, lambda: exists(key))
+    assert not task.cancelled(), "the upload said it was cancelled although its object is there"
+    assert task.result().size == len(data)
+    assert gcs_get(BUCKET, key) == data
+    record.check("the last chunk was waited for; the upload said written, and the object is whole")
+    record.passed()
+
+
+@pytest.fixture
+def jp_server_config(proxied_server_config):
+    return proxied_server_config
+
+
+async def test_a_move_cancelled_during_a_completion_counts_the_object_and_deletes_its_source(
+    api, jp_fetch, toxi, fault_case, monkeypatch
+):
+    """Through the API: a move of one object above a chunk (a multipart upload), GCS to
+    the OSN inbox, cancelled once the object is there but its completion's answer is not.
+    The job ends cancelled, counting the object as moved: its source is deleted (under
+    the same rules as a delete), and nothing is at either place that the job did not say."""
+    record = fault_case("cancel", "a move GCS to S3 cancelled while the completion of its multipart upload is late")
+    run = uuid.uuid4().hex[:6]
+    source, target = f"demo/cancel-src-{run}/", f"demo/cancel-dst-{run}/"
+    data = os.urandom(9 * MiB)
+    gcs_put(BUCKET, source + "big.bin", data)
+    last_sent = asyncio.Event()
+    real_call = s3fs.S3FileSystem._call_s3
+
+    async def call(self, method, *args, **kwargs):
+        if method == "complete_multipart_upload":
+            await toxi.add("s3", "latency", latency=LATE)
+            last_sent.set()
+        return await real_call(self, method, *args, **kwargs)
+
+    monkeypatch.setattr(s3fs.S3FileSystem, "_call_s3", call)
+    body = {
+        "source": {"root": "scratch", "path": source},
+        "target": {"root": "osn-inbox", "path": target},
+        "mode": "move",
+        "conflict": "fail",
+    }
+    response = await jp_fetch("leap-buckets", "api", "transfers", method="POST", body=json.dumps(body))
+    job = json.loads(response.body)
+    await asyncio.wait_for(last_sent.wait(), 60)
+    key = f"{target}cancel-src-{run}/big.bin"
+    deadline = time.monotonic() + LATE / 1000 * 0.75
+    while not await asyncio.to_thread(s3_there, key):
+        assert time.monotonic() < deadline, "the object never landed while its answer was held"
+        await asyncio.sleep(0.02)
+    await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
+    job = await wait_job(api, job, ended)
+    assert job["state"] == "cancelled", job
+    assert s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read() == data
+    assert job["objectsDone"] == 1 and job["objectsFailed"] == 0, job
+    assert gcs_independent_keys(BUCKET, source) == [], "the moved object's source was kept"
+    assert not s3_client().list_multipart_uploads(Bucket=INBOX, Prefix=target).get("Uploads")
+    record.check("cancelled, with the object that landed counted moved and its source deleted")
+    record.passed()
