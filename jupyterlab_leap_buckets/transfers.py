@@ -33,6 +33,7 @@ from .errors import ApiError
 from .jobs import SAMPLE, Job
 from .object_copy import CHUNK, ahead, stream_copy, verify
 from .places import Place
+from .storage.base import through_cancels
 from .storage.errors import Exists, SourceChanged
 from .storage.gcs_composite import part_prefix
 from .translate import translate
@@ -100,13 +101,9 @@ async def run(jobs, job: Job, source: Place, target: Place, mode: str, conflict:
                         try:
                             await asyncio.shield(task)
                         except asyncio.CancelledError:
-                            # Cancelled twice when the job was cancelled while it awaited
-                            # the objects in flight (by that gather, then by run's
-                            # handler): the request is waited for whatever, or the job
-                            # would end with copies still landing and sources going.
-                            while not task.done():
-                                with contextlib.suppress(asyncio.CancelledError):
-                                    await asyncio.wait([task])
+                            # Waited for whatever, or the job would end with copies
+                            # still landing and sources going.
+                            await through_cancels(task)
                             if not task.cancelled() and task.exception() is not None:
                                 err = translate(task.exception(), named, f"Copying {info.key}")
                                 _failed(job, info.key, err.code, err.message)

@@ -157,9 +157,16 @@ async def committed(request):
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        while not task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait([task])
+        await through_cancels(task)
         if task.cancelled() or task.exception() is not None:
             raise
         return task.result()
+
+
+async def through_cancels(task) -> None:
+    """Wait until `task` has ended, however often the waiter is cancelled meanwhile (a job
+    cancelled while it awaited its objects in flight is cancelled twice: by that gather,
+    then by its own handler)."""
+    while not task.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait([task])

@@ -42,15 +42,27 @@ def s3_there(key: str) -> bool:
     return bool(s3_client().list_objects_v2(Bucket=INBOX, Prefix=key).get("Contents"))
 
 
-async def cancel_once_there(toxi, write, last_sent: asyncio.Event, there) -> asyncio.Task:
-    """Start `write`; when its last request has started (`last_sent`) and the object is at
-    the emulator, cancel it. The task, once it has ended."""
-    task = asyncio.ensure_future(write)
+async def hold_answers(toxi, proxy: str, last_sent: asyncio.Event):
+    """Called as the last request starts: the proxy's answers come LATE ms late from now."""
+    await toxi.add(proxy, "latency", latency=LATE)
+    last_sent.set()
+
+
+async def landed(last_sent: asyncio.Event, there):
+    """Once the last request has started, wait until `there()` sees the object at the
+    emulator, within the first three quarters of the answer's delay."""
     await asyncio.wait_for(last_sent.wait(), 60)
     deadline = time.monotonic() + LATE / 1000 * 0.75
     while not await asyncio.to_thread(there):
         assert time.monotonic() < deadline, "the object never landed while its answer was held"
         await asyncio.sleep(0.02)
+
+
+async def cancel_once_there(write, last_sent: asyncio.Event, there) -> asyncio.Task:
+    """Start `write`; when its last request has started (`last_sent`) and the object is at
+    the emulator, cancel it. The task, once it has ended."""
+    task = asyncio.ensure_future(write)
+    await landed(last_sent, there)
     assert not task.done(), "the write ended before its answer could have come"
     task.cancel()
     await asyncio.wait([task], timeout=60)
@@ -69,14 +81,13 @@ async def test_a_multipart_upload_cancelled_during_its_completion_says_it_landed
 
     async def call(method, *args, **kwargs):
         if method == "complete_multipart_upload":
-            await toxi.add("s3", "latency", latency=LATE)
-            last_sent.set()
+            await hold_answers(toxi, "s3", last_sent)
         return await real_call(method, *args, **kwargs)
 
     monkeypatch.setattr(proxied.fs, "_call_s3", call)
     # One part (S3 wants 5 MiB a part but the last).
     write = proxied.upload(key, len(data), chunks(data, len(data)), if_absent=True, started=[])
-    task = await cancel_once_there(toxi, write, last_sent, lambda: s3_there(key))
+    task = await cancel_once_there(write, last_sent, lambda: s3_there(key))
     assert not task.cancelled(), "the upload said it was cancelled although its object is there"
     task.result()
     assert s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read() == data
@@ -97,13 +108,12 @@ async def test_a_composite_upload_cancelled_during_its_last_compose_says_it_land
 
     async def call(method, path, *args, **kwargs):
         if method == "POST" and path.endswith("/compose"):
-            await toxi.add("gcs", "latency", latency=LATE)
-            last_sent.set()
+            await hold_answers(toxi, "gcs", last_sent)
         return await real_call(method, path, *args, **kwargs)
 
     monkeypatch.setattr(proxied.fs, "_call", call)
     write = gcs_composite.composite_upload(proxied, key, chunks(data), if_absent=True)
-    task = await cancel_once_there(toxi, write, last_sent, lambda: exists(key))
+    task = await cancel_once_there(write, last_sent, lambda: exists(key))
     assert not task.cancelled(), "the upload said it was cancelled although its object is there"
     assert int(task.result()["size"]) == len(data)
     await toxi.clear()
@@ -126,13 +136,12 @@ async def test_a_resumable_upload_cancelled_during_its_last_chunk_says_it_landed
 
     async def upload_chunk(fs, location, piece, offset, size, content_type):
         if offset + len(piece) == size:
-            await toxi.add("gcs", "latency", latency=LATE)
-            last_sent.set()
+            await hold_answers(toxi, "gcs", last_sent)
         return await real_chunk(fs, location, piece, offset, size, content_type)
 
     monkeypatch.setattr(gcs_module, "upload_chunk", upload_chunk)
     write = proxied.upload(key, len(data), chunks(data), if_absent=True)
-    task = await cancel_once_there(toxi, write, last_sent, lambda: exists(key))
+    task = await cancel_once_there(write, last_sent, lambda: exists(key))
     assert not task.cancelled(), "the upload said it was cancelled although its object is there"
     assert task.result().size == len(data)
     assert gcs_get(BUCKET, key) == data
@@ -162,8 +171,7 @@ async def test_a_move_cancelled_during_a_completion_counts_the_object_and_delete
 
     async def call(self, method, *args, **kwargs):
         if method == "complete_multipart_upload":
-            await toxi.add("s3", "latency", latency=LATE)
-            last_sent.set()
+            await hold_answers(toxi, "s3", last_sent)
         return await real_call(self, method, *args, **kwargs)
 
     monkeypatch.setattr(s3fs.S3FileSystem, "_call_s3", call)
@@ -175,12 +183,8 @@ async def test_a_move_cancelled_during_a_completion_counts_the_object_and_delete
     }
     response = await jp_fetch("leap-buckets", "api", "transfers", method="POST", body=json.dumps(body))
     job = json.loads(response.body)
-    await asyncio.wait_for(last_sent.wait(), 60)
     key = f"{target}cancel-src-{run}/big.bin"
-    deadline = time.monotonic() + LATE / 1000 * 0.75
-    while not await asyncio.to_thread(s3_there, key):
-        assert time.monotonic() < deadline, "the object never landed while its answer was held"
-        await asyncio.sleep(0.02)
+    await landed(last_sent, lambda: s3_there(key))
     await jp_fetch("leap-buckets", "api", "jobs", job["id"], method="DELETE")
     job = await wait_job(api, job, ended)
     assert job["state"] == "cancelled", job

@@ -204,8 +204,8 @@ async def test_without_a_path_the_home_is_measured(api):
 
 @pytest.mark.usage_config(root_overrides={"osn-inbox": {"bucket": "no-such-bucket"}})
 async def test_a_storage_failure_is_reported(api):
-    # The first GET waits FIRST_ANSWER_WAIT for the scan; on a loaded machine making the
-    # S3 client can outlast it, and the GET answers the running scan (complete: false).
+    # The first GET waits FIRST_ANSWER_WAIT for the scan; on a loaded machine the scan's
+    # listing can outlast it, and the GET answers the running scan (complete: false).
     # The failure is then the answer of a later GET.
     deadline = time.monotonic() + 60
     status, body = await api("usage", root="osn-inbox", path="")
