@@ -7,7 +7,8 @@ each an object of its own uploaded in one request, PARTS_IN_FLIGHT at once; one
 byte crosses the network twice), and the parts are deleted in one batch request.
 
 - Nothing half-written: the target appears only when compose succeeds, complete. A
-  failure or cancel deletes the parts already written; nothing appears at the target.
+  failure or cancel lets the parts in flight end, then deletes every part; nothing
+  appears at the target, and the job ends only once its parts are gone.
 - The parts live beside the target in a folder named PARTS_FOLDER, inside the same
   writable prefix. If the server process dies in the middle, that folder stays (gcloud
   leaves its parts under `gcloud/tmp/` in the same way): the panel hides dot-names
@@ -31,10 +32,10 @@ import logging
 import secrets
 from typing import Optional
 
-from .base import committed
+from .base import committed, through_cancels
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .checksums import crc32c_b64, crc32c_combine
-from .gcs_fs import patient
+from .gcs_fs import STALL, patient
 
 log = logging.getLogger(__name__)
 
@@ -88,15 +89,15 @@ async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> 
         if pieces or not written:
             await start(b"".join(pieces))
         del pieces
-        await asyncio.gather(*sending)
-        whole = _joined(landed[name] for name in written) if if_absent else None
-        out = await _compose(store, written, key, prefix, whole)
-    except BaseException:
+        await asyncio.wait(sending)  # not gather: a cancel here must not cut them (_clean_up)
         for task in sending:
-            task.cancel()
-        # Shielded: a cancelled job still removes its parts before it ends. A part
-        # whose request was cut may still land, so what is under the prefix is swept.
-        await asyncio.shield(_clean_up(store, written, sending, prefix))
+            task.result()
+        whole = _joined(landed[name] for name in written) if if_absent else None
+        out = await _compose(store, written, key, prefix, sending, whole)
+    except BaseException:
+        # A cancelled job still removes its parts before it ends, however often it is
+        # cancelled meanwhile (through_cancels): the job, and a DELETE of it, end clean.
+        await through_cancels(asyncio.ensure_future(_clean_up(store, written, sending, prefix)))
         raise
     await asyncio.shield(_delete_parts(store, written))
     return out
@@ -114,10 +115,10 @@ def _joined(parts) -> Optional[tuple]:
     return size, crc32c_b64(crc)
 
 
-async def _compose(store, names: list, key: str, prefix: str, whole: Optional[tuple] = None) -> dict:
+async def _compose(store, names: list, key: str, prefix: str, sending: set, whole: Optional[tuple] = None) -> dict:
     """Join `names` into `key`, COMPOSE_LIMIT at a time; intermediate objects are added
-    to `names` so that they are deleted with the parts. With `whole` (the size and
-    CRC32C of all the parts), the target only if free (create-only)."""
+    to `names` so that they are deleted with the parts, and their requests to `sending`.
+    With `whole` (the size and CRC32C of all the parts), the target only if free."""
     level = list(names)
     round_ = 0
     while True:
@@ -127,7 +128,11 @@ async def _compose(store, names: list, key: str, prefix: str, whole: Optional[tu
         round_ += 1
         joined = [f"{prefix}r{round_}-{i:05d}" for i in range(len(groups))]
         names.extend(joined)
-        await asyncio.gather(*(_compose_one(store, g, j) for g, j in zip(groups, joined)))
+        rounds = {asyncio.ensure_future(_compose_one(store, g, j)) for g, j in zip(groups, joined)}
+        sending.update(rounds)  # a cancel lets them end too (_clean_up)
+        await asyncio.wait(rounds)
+        for task in rounds:
+            task.result()
         level = joined
 
 
@@ -158,6 +163,14 @@ async def _compose_one(store, sources: list, key: str, whole: Optional[tuple] = 
 
 
 async def _clean_up(store, names: list, sending: set, prefix: str):
+    """Delete every part of a failed or cancelled upload. A part (or an intermediate
+    compose) whose request was sent whole lands whether or not its answer is awaited (as in `committed`), so the parts
+    in flight are let end first, for up to STALL seconds; those still going then are cut
+    (a request cut in its body makes no object), and the prefix is swept for strays."""
+    if sending:
+        _, going = await asyncio.wait(sending, timeout=STALL)
+        for task in going:
+            task.cancel()
     await asyncio.gather(*sending, return_exceptions=True)
     await _delete_parts(store, names)
     try:

@@ -149,6 +149,43 @@ async def test_a_resumable_upload_cancelled_during_its_last_chunk_says_it_landed
     record.passed()
 
 
+async def test_a_composite_upload_cancelled_while_its_parts_are_on_their_way_leaves_no_part(
+    toxi, fault_case, monkeypatch
+):
+    """The parts' requests are sent whole, but reach the emulator LATE ms later (a latency
+    toxic on the requests, through the proxy; the rest of the upload goes direct). A
+    cancel meanwhile cannot take them back: they land after it. The upload lets them end
+    before it deletes its parts, so none is left behind, now or once the late ones would
+    have landed. (Before, the clean-up deleted and swept the parts folder while the parts
+    were still on their way, and they landed after it.)"""
+    record = fault_case("cancel", "GCS composite upload cancelled while its parts' requests are on their way")
+    monkeypatch.setattr(gcs_composite, "PART", 256 * KiB)
+    folder = f"demo/cancel-{uuid.uuid4().hex[:8]}/"
+    data = os.urandom(3 * 256 * KiB)  # three parts, all in flight at once
+    store = GcsStore(BUCKET, GCS, "anon")
+    proxied = GcsStore(BUCKET, GCS_PROXY, "anon")
+    await toxi.add("gcs", "latency", stream="upstream", latency=LATE)
+    first_sent = asyncio.Event()
+
+    async def media_upload(name, part):
+        first_sent.set()
+        return await proxied.media_upload(name, part)
+
+    monkeypatch.setattr(store, "media_upload", media_upload)
+    task = asyncio.ensure_future(gcs_composite.composite_upload(store, folder + "joined.bin", chunks(data)))
+    await asyncio.wait_for(first_sent.wait(), 60)
+    await asyncio.sleep(LATE / 1000 / 4)  # the bodies have gone into the proxy; none has arrived
+    assert gcs_independent_keys(BUCKET, folder) == [], "a part arrived before its requests were held"
+    task.cancel()
+    await asyncio.wait([task], timeout=60)
+    assert task.cancelled()
+    assert gcs_independent_keys(BUCKET, folder) == [], "the upload ended with parts left"
+    await asyncio.sleep(LATE / 1000 + 1)  # past when a held request would have landed
+    assert gcs_independent_keys(BUCKET, folder) == [], "a part landed after the upload's clean-up"
+    record.check("the parts in flight were let end, then deleted: nothing left, then or later")
+    record.passed()
+
+
 @pytest.fixture
 def jp_server_config(proxied_server_config):
     return proxied_server_config
