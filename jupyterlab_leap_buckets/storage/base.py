@@ -170,3 +170,16 @@ async def through_cancels(task) -> None:
     while not task.done():
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait([task])
+
+
+async def let_end(requests: set, wait: float) -> None:
+    """Let the requests in flight of a write that failed or was cancelled end, for up to
+    `wait` seconds, before it cleans up: one sent whole is acted on whether or not its
+    answer is awaited (as in `committed`), so a clean-up that ran first would miss what
+    it makes. Those still going after `wait` are cut (a request cut in its body makes
+    nothing). Exceptions are the caller's to find in the tasks."""
+    if requests:
+        _, going = await asyncio.wait(requests, timeout=wait)
+        for task in going:
+            task.cancel()
+        await asyncio.gather(*requests, return_exceptions=True)

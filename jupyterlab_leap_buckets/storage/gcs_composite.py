@@ -32,7 +32,7 @@ import logging
 import secrets
 from typing import Optional
 
-from .base import committed, through_cancels
+from .base import committed, let_end, through_cancels
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .checksums import crc32c_b64, crc32c_combine
 from .gcs_fs import STALL, patient
@@ -167,11 +167,7 @@ async def _clean_up(store, names: list, sending: set, prefix: str):
     compose) whose request was sent whole lands whether or not its answer is awaited (as in `committed`), so the parts
     in flight are let end first, for up to STALL seconds; those still going then are cut
     (a request cut in its body makes no object), and the prefix is swept for strays."""
-    if sending:
-        _, going = await asyncio.wait(sending, timeout=STALL)
-        for task in going:
-            task.cancel()
-    await asyncio.gather(*sending, return_exceptions=True)
+    await let_end(sending, STALL)
     await _delete_parts(store, names)
     try:
         stray = [info.key async for info in store.walk(prefix)]

@@ -14,13 +14,16 @@ from typing import Optional
 
 import s3fs
 
-from .base import ObjectInfo, RawPage, committed, read_pieces
+from .base import ObjectInfo, RawPage, committed, let_end, read_pieces, through_cancels
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
 log = logging.getLogger(__name__)
+# How long a failed or cancelled multipart upload lets its parts in flight end before
+# it aborts: s3fs's own read timeout (15 s), after which it gives a try up.
+PART_WAIT = float(s3fs.S3FileSystem.read_timeout)
 
 COPY_LIMIT = 5 * 1024**3  # S3's largest CopyObject (and UploadPartCopy part)
 COPY_PART = 1024**3  # parts of a conditional copy larger than COPY_LIMIT
@@ -184,7 +187,9 @@ class S3Store:
                 await gate.acquire()
                 await send(1, b"")
             if sending:
-                await asyncio.gather(*sending)
+                await asyncio.wait(sending)  # not gather: a cancel here must not cut them
+                for task in sending:
+                    task.result()
             parts.sort(key=lambda part: part["PartNumber"])
             try:
                 await committed(
@@ -206,8 +211,9 @@ class S3Store:
             started.remove((key, upload_id))
             return None  # a multipart ETag is no MD5: the caller reads the object back
         except BaseException:
-            for task in sending:
-                task.cancel()
+            # A part sent whole may be stored after an abort that came first, and kept
+            # (AWS says to abort again); so the parts in flight end first.
+            await through_cancels(asyncio.ensure_future(let_end(sending, PART_WAIT)))
             try:
                 await call("abort_multipart_upload", Bucket=self.bucket, Key=key, UploadId=upload_id)
                 started.remove((key, upload_id))
