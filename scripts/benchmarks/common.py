@@ -18,9 +18,10 @@ Run = namedtuple("Run", "seconds rss out err cpu emulators")
 def emulators_cpu() -> float:
     """CPU seconds fake-gcs-server and moto have spent so far (from `scripts/stack`'s pid files)."""
     total = 0
-    # `scripts/stack` names them by port, so that worktrees' stacks keep apart.
+    # `scripts/stack` names them by port, but for the default ports (gcs.pid, s3.pid).
     gcs, s3 = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443"), os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
-    for name in (f"gcs-{gcs}.pid", f"s3-{s3}.pid"):
+    names = ("gcs.pid" if gcs == "4443" else f"gcs-{gcs}.pid", "s3.pid" if s3 == "5555" else f"s3-{s3}.pid")
+    for name in names:
         try:
             pid = (STACK / name).read_text().strip()
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

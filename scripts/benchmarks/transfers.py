@@ -14,7 +14,8 @@ user and system time over the same span (for ours, its disk writer's included), 
 emulators' over the tool's whole run: on a machine whose cores the emulators share, what
 each tool costs the machine besides how long it takes. `--scale full` uses the issue's
 sizes (10,000 x 64 KiB, 1,000 x 2 MiB, 2 x 1 GiB); the default `small` scale runs in a
-few minutes."""
+few minutes. Uploads and downloads also show `floor` (bare.py): a bare client that only
+lists, GETs and PUTs, how fast any client could be against these emulators here."""
 
 import argparse
 import json
@@ -86,6 +87,12 @@ def ours(local_root, source, target, env=None):
         env={"PYTHONPATH": str(REPO), **(env or {})},
     )
 
+
+# Uploads and downloads also run bare.py: the least any Python client can do against this
+# emulator and network (no checks, no job). Not a tool: never the "best other", but the
+# ratio it would reach against the best other is printed, the most any client could show.
+NOT_COMPARED = {"floor"}
+BARE = REPO / "scripts/benchmarks/bare.py"
 
 # Ours with small files written in the server's event loop instead of by its writer
 # process (local.py, disk_writer.py): shown beside ours downloading, not compared with.
@@ -250,6 +257,13 @@ def bench(args):
                         [PY, "-c", GCSFS, "put", str(data), f"leap-scratch/{at(f'{base}/gcsfs', rep)}/{name}", GCSFS_AT]
                     ),
                 ),
+                (
+                    "floor",
+                    lambda rep, data=data, base=base, name=name: run(
+                        [PY, str(BARE), "put", GCSFS_AT, "leap-scratch", f"{at(f'{base}/floor', rep)}/{name}/"]
+                        + [str(data)]
+                    ),
+                ),
             ],
         )
         # GCS -> disk, each run into an empty folder
@@ -284,6 +298,12 @@ def bench(args):
                         [PY, "-c", GCSFS, "get", source, str(fresh(rep, "gcsfs")), GCSFS_AT]
                     ),
                 ),
+                (
+                    "floor",
+                    lambda rep, source=source: run(
+                        [PY, str(BARE), "get", GCSFS_AT, *source.split("/", 1)] + [str(fresh(rep, "floor"))]
+                    ),
+                ),
             ],
         )
         shutil.rmtree(work / "down" / run_id, ignore_errors=True)
@@ -312,11 +332,14 @@ def bench(args):
         )
         free_s3(f"{base}/")
         for direction, times in results.items():
-            best = min((t, tool) for tool, t in times.items() if not tool.startswith("ours"))
-            summary.append((name, direction, best[0] / times["ours"], best[1]))
+            others = {tool: t for tool, t in times.items() if tool not in NOT_COMPARED and not tool.startswith("ours")}
+            best = min((t, tool) for tool, t in others.items())
+            floor = best[0] / times["floor"] if "floor" in times else None
+            summary.append((name, direction, best[0] / times["ours"], best[1], floor))
     print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
-    for name, direction, ratio, tool in summary:
-        print(f"  {name:<8} {direction:<10} {ratio:5.2f}x vs {tool}")
+    for name, direction, ratio, tool, floor in summary:
+        bound = f"; the floor (bare.py) {floor:5.2f}x" if floor else ""
+        print(f"  {name:<8} {direction:<10} {ratio:5.2f}x vs {tool}{bound}")
 
 
 if __name__ == "__main__":
