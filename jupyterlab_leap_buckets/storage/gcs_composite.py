@@ -164,9 +164,10 @@ async def _compose_one(store, sources: list, key: str, whole: Optional[tuple] = 
 
 async def _clean_up(store, names: list, sending: set, prefix: str):
     """Delete every part of a failed or cancelled upload. A part (or an intermediate
-    compose) whose request was sent whole lands whether or not its answer is awaited (as in `committed`), so the parts
-    in flight are let end first, for up to STALL seconds; those still going then are cut
-    (a request cut in its body makes no object), and the prefix is swept for strays."""
+    compose) whose request was sent whole lands whether or not its answer is awaited (as
+    in `committed`), so the requests in flight are let end first, for up to STALL
+    seconds; those still going then are cut (a request cut in its body makes no object),
+    and the prefix is swept for strays."""
     await let_end(sending, STALL)
     await _delete_parts(store, names)
     try:
