@@ -16,11 +16,15 @@ Run = namedtuple("Run", "seconds rss out err cpu emulators")
 
 
 def emulators_cpu() -> float:
-    """CPU seconds fake-gcs-server and moto have spent so far (from `scripts/stack`'s pid files)."""
+    """CPU seconds fake-gcs-server and the S3 server (moto, or versitygw under
+    --s3-server) have spent so far (from `scripts/stack`'s pid files)."""
     total = 0
     # `scripts/stack` names them by port, but for the default ports (gcs.pid, s3.pid).
     gcs, s3 = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443"), os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
-    names = ("gcs.pid" if gcs == "4443" else f"gcs-{gcs}.pid", "s3.pid" if s3 == "5555" else f"s3-{s3}.pid")
+    names = ["gcs.pid" if gcs == "4443" else f"gcs-{gcs}.pid", "s3.pid" if s3 == "5555" else f"s3-{s3}.pid"]
+    if os.environ.get("LEAP_BUCKETS_BENCH_S3_SERVER") == "versitygw":
+        port = os.environ.get("LEAP_BUCKETS_VERSITY_PORT") or str(7070 + int(s3) - 5555)
+        names[1] = "versitygw.pid" if port == "7070" else f"versitygw-{port}.pid"
     for name in names:
         try:
             pid = (STACK / name).read_text().strip()

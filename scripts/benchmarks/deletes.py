@@ -35,7 +35,6 @@ from common import measure  # noqa: E402
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
 S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 GCS = f"http://127.0.0.1:{GCS_PORT}"
-S3 = f"http://127.0.0.1:{S3_PORT}"
 PY = sys.executable
 
 
@@ -96,8 +95,15 @@ async def seed_gcs(keys):
 def seed_s3(keys):
     from concurrent.futures import ThreadPoolExecutor
 
+    # Straight to the S3 server (moto, or versitygw under --s3-server), never the proxy.
+    server = os.environ.get("LEAP_BUCKETS_BENCH_S3_SERVER", "moto")
+    endpoint = f"http://127.0.0.1:{network.S3_SERVERS[server]}"
     s3 = boto3.client(
-        "s3", endpoint_url=S3, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
     )
     with ThreadPoolExecutor(32) as pool:
         list(pool.map(lambda k: s3.put_object(Bucket="leap-pangeo-inbox", Key=k, Body=b"c" * 128), keys))
@@ -176,23 +182,32 @@ def main():
         choices=sorted(network.PROFILES),
         help="every tool through Toxiproxy with this profile (network.py)",
     )
+    parser.add_argument(
+        "--s3-server",
+        choices=sorted(network.S3_SERVERS),
+        default="moto",
+        help="the S3 server every tool deletes from (both started and seeded by scripts/stack up)",
+    )
     parser.add_argument("--think", type=float, default=5.0, help="seconds ours-think waits before confirming")
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per tool, in rotated order; each tool's fastest counts"
     )
     args = parser.parse_args()
     run_id = uuid.uuid4().hex[:6]
+    if args.s3_server != "moto":
+        network.use_s3(args.s3_server)
     if args.network:
         network.apply(args.network)
     try:
         bench(args, run_id)
     finally:
-        if args.network:
+        if args.network or args.s3_server != "moto":
             network.clear()
 
 
 def bench(args, run_id):
-    print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT}); {network.describe(args.network)}")
+    s3_port = network.S3_SERVERS[args.s3_server]
+    print(f"deletes benchmark, run {run_id} (GCS :{GCS_PORT}, S3 :{s3_port}); {network.describe(args.network)}")
     print(
         f"{'objects':>8} {'provider':<8} {'tool':<10} {'seconds':>8} {'req/obj':>8} {'in flight':>9} {'1st del s':>9}"
         f" {'peak MiB':>9}  notes"

@@ -40,6 +40,21 @@ PROFILES = {
 
 DIRECT = {"gcs": f"http://127.0.0.1:{GCS_PORT}", "s3": f"http://127.0.0.1:{S3_PORT}"}
 PROXIED = {"gcs": f"http://127.0.0.1:{GCS_PORT + 1000}", "s3": f"http://127.0.0.1:{S3_PORT + 1000}"}
+# The two S3 servers `scripts/stack up` starts and seeds alike (`--s3-server`).
+S3_SERVERS = {"moto": S3_PORT, "versitygw": int(os.environ.get("LEAP_BUCKETS_VERSITY_PORT") or 7070 + S3_PORT - 5555)}
+
+
+def use_s3(server: str) -> str:
+    """Send S3 requests to `server` (moto or versitygw): the direct endpoint (for seeding
+    and checking, and the tools without --network) and the upstream of Toxiproxy's s3
+    proxy (put back to moto by `clear`). Call before `apply`. Answers the direct endpoint;
+    the processes the benchmark starts learn it from the environment."""
+    port = S3_SERVERS[server]
+    DIRECT["s3"] = f"http://127.0.0.1:{port}"
+    os.environ["LEAP_BUCKETS_BENCH_S3"] = DIRECT["s3"]
+    os.environ["LEAP_BUCKETS_BENCH_S3_SERVER"] = server
+    _call("POST", "/proxies/s3", {"upstream": f"127.0.0.1:{port}"})
+    return DIRECT["s3"]
 
 
 def _call(method: str, path: str, body=None):
@@ -94,11 +109,15 @@ def apply(profile: str) -> dict:
 
 
 def clear():
-    """Remove the benchmark's toxics (what the fault tests expect to find: none)."""
+    """Remove the benchmark's toxics, and lead the s3 proxy to moto again (what the fault
+    tests expect to find)."""
     proxies = _call("GET", "/proxies")
     for service in ("gcs", "s3"):
         for toxic in proxies.get(service, {}).get("toxics", []):
             _call("DELETE", f"/proxies/{service}/toxics/{toxic['name']}")
+    moto = f"127.0.0.1:{S3_PORT}"
+    if "s3" in proxies and proxies["s3"].get("upstream") != moto:
+        _call("POST", "/proxies/s3", {"upstream": moto})
 
 
 def tool_endpoints() -> dict:
@@ -111,6 +130,11 @@ def tool_endpoints() -> dict:
 
 
 def describe(profile) -> str:
+    server = os.environ.get("LEAP_BUCKETS_BENCH_S3_SERVER", "moto")
+    return f"S3 on {server}; " + _describe(profile)
+
+
+def _describe(profile) -> str:
     if not profile:
         return "emulators on loopback, no proxy"
     shape = PROFILES[profile]

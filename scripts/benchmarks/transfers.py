@@ -31,7 +31,6 @@ import network  # noqa: E402
 from common import measure, settle  # noqa: E402
 
 GCS_PORT = os.environ.get("LEAP_BUCKETS_GCS_PORT", "4443")
-S3_PORT = os.environ.get("LEAP_BUCKETS_S3_PORT", "5555")
 KiB, MiB = 1024, 1024 * 1024
 SCALES = {
     "small": [("small", 500, 64 * KiB), ("medium", 50, 2 * MiB), ("large", 1, 256 * MiB)],
@@ -129,7 +128,7 @@ def free_s3(prefix):
 
     s3 = boto3.client(
         "s3",
-        endpoint_url=f"http://127.0.0.1:{S3_PORT}",
+        endpoint_url=network.DIRECT["s3"],
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         region_name="us-east-1",
@@ -177,16 +176,24 @@ def main():
         choices=sorted(network.PROFILES),
         help="every tool through Toxiproxy with this profile (network.py)",
     )
+    parser.add_argument(
+        "--s3-server",
+        choices=sorted(network.S3_SERVERS),
+        default="moto",
+        help="the S3 server of the GCS to S3 direction (both started and seeded by scripts/stack up)",
+    )
     args = parser.parse_args()
     global GCSFS_AT, NETWORK
     NETWORK = args.network
+    if args.s3_server != "moto":
+        network.use_s3(args.s3_server)
     if args.network:
         network.apply(args.network)
     GCSFS_AT = network.tool_endpoints()["gcs"]
     try:
         bench(args)
     finally:
-        if args.network:
+        if args.network or args.s3_server != "moto":
             network.clear()
 
 
@@ -199,7 +206,7 @@ def bench(args):
     work = REPO / ".stack" / "bench"
     run_id = uuid.uuid4().hex[:6]
     print(
-        f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{S3_PORT}); "
+        f"transfers benchmark, scale {args.scale}, run {run_id} (GCS :{GCS_PORT}, S3 :{network.DIRECT['s3']}); "
         f"{network.describe(args.network)}"
     )
     print(
@@ -234,6 +241,7 @@ def bench(args):
             if args.directions and direction not in args.directions:
                 if direction == "up":  # the other directions read ours' first upload
                     runs[0][1](0)
+                    MODELLED.pop(name, None)  # not timed, so not modelled either
                 return
             best = {}
             for rep in range(args.repeat):
