@@ -234,7 +234,7 @@ def bench(args):
                 flush=True,
             )
 
-        def compare(direction, runs, *, results=results):
+        def compare(direction, runs, *, results=results, name=name):
             """Each tool `--repeat` times, the order rotated each round (the emulators'
             state changes as they fill); each tool's fastest run counts, its highest
             memory, requests from its first run, and the CPU seconds of its fastest."""
