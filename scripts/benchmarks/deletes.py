@@ -168,14 +168,15 @@ def main():
         "--sizes", type=int, nargs="+", default=[10_000], help="objects per store (the issue: 10000 100000)"
     )
     parser.add_argument("--providers", nargs="+", default=["gcs", "s3"], choices=["gcs", "s3"])
-    tools = ["ours", "fsspec", "rclone", "rclone-count", "ours-think"]
+    tools = ["ours", "fsspec", "rclone", "rclone-count", "ours-think", "bare"]
     parser.add_argument(
         "--tools",
         nargs="+",
         default=tools[:4],
         choices=tools,
         help="rclone-count: a second rclone run, with its headers dumped, to count requests; "
-        "ours-think: ours confirmed --think seconds after the plan answered (not run unless named)",
+        "ours-think: ours confirmed --think seconds after the plan answered (not run unless named); "
+        "bare: bare_delete.py, a client that lists and deletes behind the listing, checks nothing (never ranked)",
     )
     parser.add_argument(
         "--network",
@@ -274,6 +275,12 @@ def bench(args, run_id):
                     requests, first = rclone_counted(f"{remote}{bucket}/{prefix}rclone-counted.zarr")
                 return {**timed, "requests": requests, "first_delete": first}
 
+            def bare(rep, *, prefix=prefix, provider=provider, n=n, bucket=bucket):
+                store = f"{prefix}bare-{rep}.zarr/"
+                seed(provider, store, n)
+                endpoint = network.tool_endpoints()[provider]
+                return run([PY, str(REPO / "scripts/benchmarks/bare_delete.py"), provider, endpoint, bucket, store])
+
             tools = [
                 (name, go)
                 for name, go in [
@@ -281,6 +288,7 @@ def bench(args, run_id):
                     ("ours-think", ours_think),
                     (fsspec_name, fsspec),
                     ("rclone", rclone),
+                    ("bare", bare),
                 ]
                 if (name if name != fsspec_name else "fsspec") in args.tools
             ]
@@ -305,14 +313,16 @@ def bench(args, run_id):
             for tool, _ in tools:
                 # ours-think is not ranked: its wait includes a person's reading time.
                 record(tool, best[tool], rank=tool != "ours-think")
-            others = [(t, tool) for tool, t in results.items() if tool != "ours"]
+            others = [(t, tool) for tool, t in results.items() if tool not in ("ours", "bare")]
             if "ours" not in results or not others:
                 continue
             fastest = min(others)
-            summary.append((n, provider, fastest[0] / results["ours"], fastest[1]))
+            bound = fastest[0] / results["bare"] if "bare" in results else None
+            summary.append((n, provider, fastest[0] / results["ours"], fastest[1], bound))
     print("\nours vs the best other tool (speed ratio; above 1 = ours faster)")
-    for n, provider, ratio, tool in summary:
-        print(f"  {n:8d} {provider:<4} {ratio:5.2f}x vs {tool}")
+    for n, provider, ratio, tool, bound in summary:
+        bare = f"; the bare client (bare_delete.py) {bound:5.2f}x" if bound else ""
+        print(f"  {n:8d} {provider:<4} {ratio:5.2f}x vs {tool}{bare}")
 
 
 if __name__ == "__main__":
