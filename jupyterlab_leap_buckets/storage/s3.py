@@ -191,9 +191,10 @@ class S3Store:
                 for task in sending:
                     task.result()
             parts.sort(key=lambda part: part["PartNumber"])
-            try:
-                await committed(
-                    call(
+
+            async def complete():
+                try:
+                    await call(
                         "complete_multipart_upload",
                         Bucket=self.bucket,
                         Key=key,
@@ -201,13 +202,15 @@ class S3Store:
                         MultipartUpload={"Parts": parts},
                         **condition,
                     )
-                )
-            except (FileExistsError, FileNotFoundError):
-                # Tried again after its answer was lost: 412 (If-None-Match met the object
-                # it made) or NoSuchUpload (the upload is complete). Ours if it holds
-                # these parts (`holding`); the upload is then no longer there to abort.
-                if not await self.holding(key, sum(sizes.values()), _multipart_etag(parts)):
-                    raise
+                except (FileExistsError, FileNotFoundError):
+                    # Tried again after its answer was lost: 412 (If-None-Match met the
+                    # object it made) or NoSuchUpload (the upload is complete). Ours if it
+                    # holds these parts (`holding`); the upload is then no longer there to
+                    # abort. Asked inside `committed`, so a cancel meanwhile waits for it too.
+                    if not await self.holding(key, sum(sizes.values()), _multipart_etag(parts)):
+                        raise
+
+            await committed(complete())
             started.remove((key, upload_id))
             return None  # a multipart ETag is no MD5: the caller reads the object back
         except BaseException:

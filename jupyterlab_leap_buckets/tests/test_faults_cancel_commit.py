@@ -24,7 +24,7 @@ from ..storage import gcs_composite
 from ..storage import s3 as s3_module
 from ..storage.gcs import GcsStore
 from ..storage.s3 import S3Store
-from .conftest import GCS, gcs_get, gcs_independent_keys, gcs_put, s3_client
+from .conftest import GCS, S3, gcs_get, gcs_independent_keys, gcs_put, s3_client
 from .faults import GCS_PROXY, S3_PROXY, ended, wait_job
 from .test_faults_lost_answers import INBOX, exists
 
@@ -93,6 +93,47 @@ async def test_a_multipart_upload_cancelled_during_its_completion_says_it_landed
     assert s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read() == data
     assert not s3_client().list_multipart_uploads(Bucket=INBOX, Prefix=key).get("Uploads")
     record.check("the completion was waited for; the upload said written, and the object is whole")
+    record.passed()
+
+
+async def test_a_multipart_upload_cancelled_while_its_lost_completion_is_checked_says_it_landed(
+    fault_case, monkeypatch
+):
+    """The completion lands but its answer is lost: the library's next try is refused
+    (412: the create-only condition met the object the first try made), and the upload
+    asks `holding` whether that object is its own. A cancel in between waits for that
+    answer too: the object is the upload's, so it says written. (Before, the check ran
+    outside `committed`, and the cancel skipped it: the upload said cancelled while its
+    object was there.) The lost answer is played by the call: the completion is sent
+    for real, and its outcome replaced by the refusal a second try would get."""
+    record = fault_case("cancel", "S3 multipart upload cancelled while a lost completion's answer is checked")
+    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
+    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/lost.bin"
+    data = b"lost answer " * 20000
+    store = S3Store(INBOX, S3, False, "testing", "testing")
+    landed_now = asyncio.Event()
+    real_call = store.fs._call_s3
+
+    async def call(method, *args, **kwargs):
+        out = await real_call(method, *args, **kwargs)
+        if method == "complete_multipart_upload":
+            landed_now.set()
+            await asyncio.sleep(LATE / 1000)  # the answer is lost; the library tries again
+            raise FileExistsError(f"412 Precondition Failed: {kwargs['Key']} exists")
+        return out
+
+    monkeypatch.setattr(store.fs, "_call_s3", call)
+    started: list = []
+    task = asyncio.ensure_future(store.upload(key, len(data), chunks(data, len(data)), if_absent=True, started=started))
+    await asyncio.wait_for(landed_now.wait(), 60)
+    assert s3_there(key)
+    task.cancel()
+    await asyncio.wait([task], timeout=60)
+    assert not task.cancelled(), "the upload said it was cancelled although its object is there"
+    task.result()
+    assert started == []
+    assert s3_client().get_object(Bucket=INBOX, Key=key)["Body"].read() == data
+    record.check("the lost completion's check was waited for; the upload said written")
     record.passed()
 
 
