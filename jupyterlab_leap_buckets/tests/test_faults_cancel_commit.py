@@ -70,14 +70,19 @@ async def cancel_once_there(write, last_sent: asyncio.Event, there) -> asyncio.T
     return task
 
 
+def s3_case(monkeypatch, endpoint: str, name: str) -> tuple:
+    """An S3 upload in parts of any size (SINGLE_REQUEST 0): its key, a store reaching
+    S3 at `endpoint`, and that store's own call, for a test to wrap."""
+    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
+    store = S3Store(INBOX, endpoint, False, "testing", "testing")
+    return f"demo/cancel-{uuid.uuid4().hex[:8]}/{name}", store, store.fs._call_s3
+
+
 async def test_a_multipart_upload_cancelled_during_its_completion_says_it_landed(toxi, fault_case, monkeypatch):
     record = fault_case("cancel", "S3 multipart upload cancelled while CompleteMultipartUpload is answered late")
-    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
-    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/parts.bin"
+    key, proxied, real_call = s3_case(monkeypatch, S3_PROXY, "parts.bin")
     data = b"completed " * 20000
-    proxied = S3Store(INBOX, S3_PROXY, False, "testing", "testing")
     last_sent = asyncio.Event()
-    real_call = proxied.fs._call_s3
 
     async def call(method, *args, **kwargs):
         if method == "complete_multipart_upload":
@@ -107,12 +112,9 @@ async def test_a_multipart_upload_cancelled_while_its_lost_completion_is_checked
     object was there.) The lost answer is played by the call: the completion is sent
     for real, and its outcome replaced by the refusal a second try would get."""
     record = fault_case("cancel", "S3 multipart upload cancelled while a lost completion's answer is checked")
-    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
-    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/lost.bin"
+    key, store, real_call = s3_case(monkeypatch, S3, "lost.bin")
     data = b"lost answer " * 20000
-    store = S3Store(INBOX, S3, False, "testing", "testing")
     landed_now = asyncio.Event()
-    real_call = store.fs._call_s3
 
     async def call(method, *args, **kwargs):
         out = await real_call(method, *args, **kwargs)
@@ -239,12 +241,9 @@ async def test_a_multipart_upload_cancelled_while_its_parts_are_on_their_way_lea
     # proxy holds each piece of a request in turn, so a part takes several HELD to arrive.
     HELD = 500
     record = fault_case("cancel", "S3 multipart upload cancelled while its parts' requests are on their way")
-    monkeypatch.setattr(s3_module, "SINGLE_REQUEST", 0)
-    key = f"demo/cancel-{uuid.uuid4().hex[:8]}/parts.bin"
+    key, store, real_call = s3_case(monkeypatch, S3_PROXY, "parts.bin")
     data = os.urandom(3 * 256 * KiB)  # three parts (never completed: S3's 5 MiB least is not asked)
-    store = S3Store(INBOX, S3_PROXY, False, "testing", "testing")
     first_sent = asyncio.Event()
-    real_call = store.fs._call_s3
 
     cut = []  # parts whose requests were cancelled rather than let end
 
