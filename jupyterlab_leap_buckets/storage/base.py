@@ -172,6 +172,15 @@ async def through_cancels(task) -> None:
             await asyncio.wait([task])
 
 
+async def all_ended(tasks) -> None:
+    """Wait until every task has ended, then raise a failed one's exception, if any.
+    Unlike gather, a cancel of the waiter cuts none of them: a write that is cancelled
+    lets its requests in flight end before it cleans up (`let_end`)."""
+    await asyncio.wait(tasks)
+    for task in tasks:
+        task.result()
+
+
 async def let_end(requests: set, wait: float) -> None:
     """Let the requests in flight of a write that failed or was cancelled end, for up to
     `wait` seconds, before it cleans up: one sent whole is acted on whether or not its

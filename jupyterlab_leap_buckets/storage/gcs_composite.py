@@ -32,7 +32,7 @@ import logging
 import secrets
 from typing import Optional
 
-from .base import committed, let_end, through_cancels
+from .base import all_ended, committed, let_end, through_cancels
 from .bulk_delete import GCS_BATCH, gcs_batch
 from .checksums import crc32c_b64, crc32c_combine
 from .gcs_fs import STALL, patient
@@ -89,9 +89,7 @@ async def composite_upload(store, key: str, chunks, if_absent: bool = False) -> 
         if pieces or not written:
             await start(b"".join(pieces))
         del pieces
-        await asyncio.wait(sending)  # not gather: a cancel here must not cut them (_clean_up)
-        for task in sending:
-            task.result()
+        await all_ended(sending)
         whole = _joined(landed[name] for name in written) if if_absent else None
         out = await _compose(store, written, key, prefix, sending, whole)
     except BaseException:
@@ -130,9 +128,7 @@ async def _compose(store, names: list, key: str, prefix: str, sending: set, whol
         names.extend(joined)
         rounds = {asyncio.ensure_future(_compose_one(store, g, j)) for g, j in zip(groups, joined)}
         sending.update(rounds)  # a cancel lets them end too (_clean_up)
-        await asyncio.wait(rounds)
-        for task in rounds:
-            task.result()
+        await all_ended(rounds)
         level = joined
 
 

@@ -14,7 +14,7 @@ from typing import Optional
 
 import s3fs
 
-from .base import ObjectInfo, RawPage, committed, let_end, read_pieces, through_cancels
+from .base import ObjectInfo, RawPage, all_ended, committed, let_end, read_pieces, through_cancels
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 
@@ -187,9 +187,7 @@ class S3Store:
                 await gate.acquire()
                 await send(1, b"")
             if sending:
-                await asyncio.wait(sending)  # not gather: a cancel here must not cut them
-                for task in sending:
-                    task.result()
+                await all_ended(sending)
             parts.sort(key=lambda part: part["PartNumber"])
 
             async def complete():
