@@ -1,9 +1,13 @@
 """A delete plan and its spool: what `POST delete/plan` listed, one JSON line per object
-(key, size, generation or ETag, modification time, and when it was listed), written to a
-file on disk so that a plan of a million objects costs no memory, and read back by the
-delete job in batches, while the listing may still be writing it (see deletes.py)."""
+(key, size, generation or ETag, modification time, when it was listed, and `prev`: the
+key its listing page started after or the object listed before it), written to a file on
+disk so that a plan of a million objects costs no memory, and read back by the delete job
+in batches of keys listed one after another, while the listing may still be writing it
+(see deletes.py). S3 lists key ranges side by side (storage/key_ranges.py), so the spool
+holds their pages interleaved; `prev` tells where each run of keys begins."""
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -78,14 +82,16 @@ class Plan:
 
 
 async def single(store, key):
-    """The object at `key`, as a listing of one."""
+    """The object at `key`, as a listing of one page."""
     info = await store.head(key)
     if info is not None:
-        yield info
+        yield None, [info], time.monotonic()
 
 
-def spool_line(plan: Plan, info) -> str:
-    """One object's line in the spool, with when it was listed (time.monotonic()), signed."""
+def spool_line(plan: Plan, info, prev, listed: float) -> str:
+    """One object's line in the spool, signed: `prev` is the key (or string) its listing
+    page started after, or the object listed before it; `listed` is when the page's
+    answer came back (time.monotonic())."""
     entry = json.dumps(
         {
             "key": info.key,
@@ -93,7 +99,8 @@ def spool_line(plan: Plan, info) -> str:
             "generation": info.generation,
             "etag": info.etag,
             "modified": info.modified.isoformat() if info.modified else None,
-            "listed": round(time.monotonic(), 3),
+            "listed": round(listed, 3),
+            "prev": prev,
         }
     )
     return entry + "\t" + _mac(plan, entry) + "\n"
@@ -131,7 +138,10 @@ def read_entry(plan: Plan, line: str) -> dict:
 
 async def batches(plan: Plan, size: int):
     """The plan's entries, `size` at a time, read from the spool as they are needed and,
-    while the listing still runs, as it writes them."""
+    while the listing still runs, as it writes them. A batch holds keys listed one after
+    another (each entry's `prev` is the key before it), so the keys of a batch are all
+    there is in (its first entry's `prev`, its last key]: the range an S3 batch lists
+    again before its delete (storage/bulk_delete.py)."""
     batch, partial = [], ""
 
     def hand_out():
@@ -145,8 +155,12 @@ async def batches(plan: Plan, size: int):
             finished = plan.complete or plan.error is not None
             line = lines.readline()
             if line.endswith("\n"):
-                batch.append(read_entry(plan, partial + line))
+                entry = read_entry(plan, partial + line)
                 partial = ""
+                if batch and entry["prev"] != batch[-1]["key"]:
+                    yield hand_out()  # another range's keys
+                    batch = []
+                batch.append(entry)
                 if len(batch) == size:
                     yield hand_out()
                     batch = []
@@ -173,30 +187,37 @@ async def list_into_spool(plan: Plan, store):
     cutoff = (
         plan.started + timedelta(microseconds=1) if plan.root.provider == "gcs" else plan.started.replace(microsecond=0)
     )
+
+    async def gate():
+        # Held before a page's request, not after its answer: a page listed ahead and
+        # kept waiting would be old by the time its batch is deleted (deletes.FRESH_S3).
+        while plan.used and plan.objects - plan.handed_out > LIST_AHEAD:
+            plan.taken.clear()
+            await plan.taken.wait()
+
     try:
-        with open(plan.spool, "a", encoding="utf-8") as out:
-            infos = store.walk(path) if path.endswith("/") else single(store, path)
-            async for info in infos:
-                if info.created and info.created >= cutoff:
-                    plan.newer += 1
-                    continue
-                out.write(spool_line(plan, info))
-                plan.objects += 1
-                plan.bytes += info.size
-                if len(plan.sample) < SAMPLE_KEYS:
-                    plan.sample.append(info.key)
-                if info.created and (earliest is None or info.created < earliest):
-                    earliest = info.created
-                    if plan.root.expiry_days:
-                        expiry = earliest + timedelta(days=plan.root.expiry_days)
-                        plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
-                if plan.objects % 1000 == 0:
-                    out.flush()
+        pages = store.walk_pages(path, gate) if path.endswith("/") else single(store, path)
+        async with contextlib.aclosing(pages):  # its listings stop when this does
+            with open(plan.spool, "a", encoding="utf-8") as out:
+                async for prev, infos, listed in pages:
+                    for info in infos:
+                        if info.created and info.created >= cutoff:
+                            plan.newer += 1
+                            continue
+                        out.write(spool_line(plan, info, prev, listed))
+                        prev = info.key
+                        plan.objects += 1
+                        plan.bytes += info.size
+                        if len(plan.sample) < SAMPLE_KEYS:
+                            plan.sample.append(info.key)
+                        if info.created and (earliest is None or info.created < earliest):
+                            earliest = info.created
+                            if plan.root.expiry_days:
+                                expiry = earliest + timedelta(days=plan.root.expiry_days)
+                                plan.earliest_expiry = expiry.isoformat().replace("+00:00", "Z")
+                    out.flush()  # a page at a time: a running delete follows
                     plan.progressed.set()
                     plan.progressed = asyncio.Event()
-                    while plan.used and plan.objects - plan.handed_out > LIST_AHEAD:
-                        plan.taken.clear()
-                        await plan.taken.wait()
     except asyncio.CancelledError:
         plan.error = ApiError(410, "plan-expired", "The listing of this plan was stopped; plan the delete again.")
         raise

@@ -61,6 +61,7 @@ MAX_PLANS = 16  # plans open at once (each holds a listing task and a spool file
 PLAN_WAIT = 1.0  # seconds at most a plan request waits for its first page before answering
 # (the project's rule: anything slower than a second shows that it is working)
 PARALLEL_BATCHES = 8
+FIRST_PAGE = 1000  # objects counted before the plan answers while its listing goes on
 FRESH_S3 = 1.0  # seconds since its listing within which an S3 batch needs no second one
 
 
@@ -119,7 +120,7 @@ class Deletes:
             plan.kind = "zarr" if await is_zarr(store, path) else "folder"
         plan.spool.touch()
         plan.task = asyncio.ensure_future(list_into_spool(plan, store))
-        first_page = asyncio.ensure_future(plan.progressed.wait())  # set at 1,000 objects
+        first_page = asyncio.ensure_future(counted(plan, FIRST_PAGE))
         await asyncio.wait([plan.task, first_page], timeout=PLAN_WAIT, return_when=asyncio.FIRST_COMPLETED)
         first_page.cancel()
         if plan.error:
@@ -220,7 +221,6 @@ class Deletes:
         started, state, error = now_iso(), "failed", None
         try:
             try:
-                after = None
                 async for batch in batches(plan, size):
                     while len(in_flight) >= PARALLEL_BATCHES:
                         done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
@@ -229,8 +229,9 @@ class Deletes:
                     # key range first, unless the plan's own listing is that recent.
                     listed = batch[0]["listed"]  # its oldest entry
                     fresh = not gcs and listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
-                    task = store.delete_batch(batch, prefix=plan.path, after=after, check=not fresh)
-                    after = batch[-1]["key"]
+                    # The batch's keys are all there is in (its first entry's `prev`, its
+                    # last key]: the range S3 lists again (delete_plan.batches).
+                    task = store.delete_batch(batch, prefix=plan.path, after=batch[0]["prev"], check=not fresh)
                     in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task, errors)))
             finally:
                 # Whatever stopped the loop (the end, a cancel, a plan that cannot be read),
@@ -291,6 +292,12 @@ class Deletes:
                 if len(job.failed) < SAMPLE:
                     job.failed.append({"path": entry["key"], "code": code, "message": reason})
         self.jobs.progress(job)
+
+
+async def counted(plan: Plan, objects: int):
+    """Return once the plan's listing has counted `objects` objects (or has ended)."""
+    while plan.objects < objects and not plan.complete and plan.error is None:
+        await plan.progressed.wait()  # set at each page, then replaced
 
 
 def _collect(done):

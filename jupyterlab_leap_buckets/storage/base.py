@@ -62,6 +62,13 @@ class Store(Protocol):
     async def walk(self, prefix: str):
         """Every object under `prefix`, recursively, page by page (an async iterator)."""
 
+    async def walk_pages(self, prefix: str, gate=None):
+        """Every object under `prefix`, recursively, as pages (after, infos, listed): a page
+        holds exactly the objects whose keys lie in (after, its last key] (after None: from
+        the first), and `listed` is time.monotonic() when its answer came back. Pages may
+        come out of key order (S3 lists key ranges side by side: key_ranges.py). `gate()`,
+        if given, is awaited before each page's request (a caller's pacing)."""
+
     async def upload(self, key: str, size: int, chunks, if_absent=False, started=None) -> Optional[ObjectInfo]:
         """Write `size` bytes from the async iterator `chunks` as one object, made visible
         only when complete; a failure or cancel aborts it and leaves nothing. Returns the

@@ -10,6 +10,7 @@ that looks complete."""
 import asyncio
 import base64
 import logging
+import time
 from typing import Optional
 
 import google_crc32c
@@ -73,8 +74,15 @@ class GcsStore:
         return RawPage(files, list(out.get("prefixes", [])), bool(out.get("nextPageToken")))
 
     async def walk(self, prefix):
-        token = None
+        async for _, infos, _ in self.walk_pages(prefix):
+            for info in infos:
+                yield info
+
+    async def walk_pages(self, prefix, gate=None):
+        token, after = None, None
         while True:
+            if gate is not None:
+                await gate()
             out = await self.fs._call(
                 "GET",
                 "b/{}/o",
@@ -85,8 +93,10 @@ class GcsStore:
                 pageToken=token,
                 fields=LIST_FIELDS,
             )
-            for item in out.get("items", []):
-                yield _info(item)
+            infos = [_info(item) for item in out.get("items", [])]
+            if infos:
+                yield after, infos, time.monotonic()
+                after = infos[-1].key
             token = out.get("nextPageToken")
             if not token:
                 return

@@ -7,6 +7,7 @@ on CompleteMultipartUpload, and a failure or cancel aborts the upload, so nothin
 half-written or orphaned is left."""
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import re
@@ -17,6 +18,7 @@ import s3fs
 from .base import ObjectInfo, RawPage, all_ended, committed, let_end, read_pieces, through_cancels
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
+from .key_ranges import ranged_pages
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
@@ -85,6 +87,19 @@ class S3Store:
             if not out.get("IsTruncated"):
                 return
             kwargs["ContinuationToken"] = out["NextContinuationToken"]
+
+    async def walk_pages(self, prefix, gate=None):
+        async def list_page(after):
+            kwargs = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": 1000}
+            if after is not None:
+                kwargs["StartAfter"] = after
+            out = await self.fs._call_s3("list_objects_v2", **kwargs)
+            return [_info(item) for item in out.get("Contents", [])], bool(out.get("IsTruncated"))
+
+        # Closed with this generator: a reader that stops stops the ranges' listings.
+        async with contextlib.aclosing(ranged_pages(list_page, prefix, gate)) as pages:
+            async for page in pages:
+                yield page
 
     async def head(self, key) -> Optional[ObjectInfo]:
         try:

@@ -331,8 +331,10 @@ async def test_deleting_starts_while_the_plan_is_still_listing(plan, delete, fin
     """A large store: the plan answers before its listing ends, the delete confirmed at
     once follows the listing, and an object written after the plan started (at a key the
     listing reaches later) is not deleted. On S3, batches listed after the confirmation
-    are deleted without a second listing of their keys (deletes.FRESH_S3)."""
+    are deleted without a second listing of their keys (deletes.FRESH_S3, made long here:
+    on a busy machine a batch can take more than a second to go out)."""
     monkeypatch.setattr(deletes_module, "PLAN_WAIT", 0.0)
+    monkeypatch.setattr(deletes_module, "FRESH_S3", 60.0)
     checks = []
     from jupyterlab_leap_buckets.storage.s3 import S3Store
 

@@ -40,15 +40,21 @@ class SyntheticStore:
         self.count, self.listed = count, False
 
     async def walk(self, prefix):
+        async for _, infos, _ in self.walk_pages(prefix):
+            for info in infos:
+                yield info
+
+    async def walk_pages(self, prefix, gate=None):
         if self.listed:  # what remains after the delete: nothing
             return
         self.listed = True
-        for i in range(self.count):
-            if i % 1000 == 0:
-                await asyncio.sleep(0)  # a page's answer
-            yield ObjectInfo(
-                f"{prefix}t/c/{i // 1000}/{i % 1000}", 128, OLD, OLD, generation=str(1_700_000_000_000_000 + i)
-            )
+        after = None
+        for start in range(0, self.count, 1000):
+            await asyncio.sleep(0)  # a page's answer
+            numbers = range(start, min(start + 1000, self.count))
+            page = [ObjectInfo(f"{prefix}t/c/{i // 1000}/{i % 1000}", 128, OLD, OLD, None, str(i)) for i in numbers]
+            yield after, page, time.monotonic()
+            after = page[-1].key
 
     async def head(self, key):
         return ObjectInfo(key, 300, OLD, OLD, generation="1") if key.endswith("zarr.json") else None

@@ -1,0 +1,94 @@
+"""The S3 listing cut into key ranges listed side by side (storage/key_ranges.py), against
+moto and versitygw, checked with boto3: every key once, each page exactly the keys of its
+range, and nothing left running when the reader stops or a range fails."""
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from jupyterlab_leap_buckets.storage import key_ranges
+from jupyterlab_leap_buckets.storage.key_ranges import split_points
+from jupyterlab_leap_buckets.storage.s3 import S3Store
+
+from .conftest import s3_client, s3_now
+
+INBOX = "leap-pangeo-inbox"
+
+
+@pytest.mark.parametrize(
+    "last,hi,points",
+    [
+        ("p/t/0.99", None, [f"p/t/{d}" for d in "123456789"]),
+        ("p/t/3.5", None, [f"p/t/{d}" for d in "456789"]),
+        ("p/t/3.5", "p/t/6", ["p/t/4", "p/t/5"]),
+        ("p/t/c/0/7", None, sorted([f"p/t/c/{d}" for d in "123456789"] + [f"p/t/c/0/{d}" for d in "89"])),
+        ("p/zz", None, []),  # past every digit at every level
+        ("p/.zgroup", "p/2", ["p/1"]),
+    ],
+)
+def test_split_points(last, hi, points):
+    assert split_points("p/", last, hi) == points
+
+
+def _layout(prefix: str) -> list:
+    """Keys at and around the cuts: a key equal to a cut, keys past the digits, another
+    folder, a name that is not ASCII, and more than two pages of chunks."""
+    chunks = [f"{prefix}t/{i // 100}.{i % 100}" for i in range(2300)]
+    odd = ["t/1", "t/5", "t/9~", "t/é.txt", "t/10/x", "t/.zarray", ".zgroup", "u/0", "u/10", "zz", "0", "9/9"]
+    return sorted(chunks + [prefix + k for k in odd])
+
+
+@pytest.fixture
+def seeded(s3_server):
+    prefix = f"demo/ranges-{uuid.uuid4().hex[:8]}/"
+    client = s3_client(s3_now())
+    keys = _layout(prefix)
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda k: client.put_object(Bucket=INBOX, Key=k, Body=b"x"), keys))
+    return S3Store(INBOX, s3_now(), False, "testing", "testing"), prefix, keys
+
+
+async def test_every_key_once_and_each_page_exactly_its_range(seeded):
+    store, prefix, keys = seeded
+    pages = [page async for page in store.walk_pages(prefix)]
+    listed = [info.key for _, infos, _ in pages for info in infos]
+    assert sorted(listed) == keys  # every key, once
+    for after, infos, _ in pages:
+        page = [info.key for info in infos]
+        expected = [k for k in keys if (after is None or k > after) and k <= page[-1]]
+        assert page == expected, after  # the page is all there is in (after, last]
+    starts = {after for after, _, _ in pages}
+    assert len(pages) > 4 and f"{prefix}t/5" in starts  # ranges were listed, one from a cut
+
+
+async def test_a_reader_that_stops_leaves_no_listing_running(seeded):
+    store, prefix, _ = seeded
+    pages = store.walk_pages(prefix)
+    await pages.__anext__()
+    await pages.__anext__()
+    await pages.aclose()
+    await asyncio.sleep(0)
+    assert [t for t in asyncio.all_tasks() if "list_range" in repr(t) or "drive" in repr(t)] == []
+
+
+async def test_a_range_that_fails_ends_the_walk_with_its_error(seeded, monkeypatch):
+    store, prefix, _ = seeded
+    original = key_ranges.ranged_pages
+
+    def failing(list_page, prefix, gate=None, ways=key_ranges.RANGES_IN_FLIGHT):
+        async def flaky(after):
+            if after == f"{prefix}t/4":
+                raise OSError("the range starting at t/4 could not be listed")
+            return await list_page(after)
+
+        return original(flaky, prefix, gate, ways)
+
+    monkeypatch.setattr("jupyterlab_leap_buckets.storage.s3.ranged_pages", failing)
+    with pytest.raises(OSError, match="t/4"):
+        async for _ in store.walk_pages(prefix):
+            pass
+    await asyncio.sleep(0)
+    assert [t for t in asyncio.all_tasks() if "list_range" in repr(t)] == []
