@@ -7,7 +7,8 @@ On LEAP, Google lets any user delete anyone's objects, so this guard is the only
   deletable prefix (`<username>/` on scratch and persistent; none on OSN by default).
 - `POST delete/plan` lists what lies under the path and writes each object's key and
   generation (GCS) or ETag, size and modification time (S3) to a spool file on disk,
-  so a plan of a million objects costs no memory. It answers with counts, bytes, whether
+  so a plan of a million objects costs no memory (on S3 it lists key ranges side by side,
+  storage/key_ranges.py). It answers with counts, bytes, whether
   the path is a Zarr store, a sample of keys and a token that belongs to this user, root
   and path, lasts PLAN_TTL seconds and can be used once. It answers when the listing is
   done, or when its first page of 1,000 is in and more follow, or after PLAN_WAIT,
@@ -20,8 +21,9 @@ On LEAP, Google lets any user delete anyone's objects, so this guard is the only
     `ifGenerationMatch=G`: an object rewritten since the plan has another generation and
     is refused by Google itself (412, or 404), so it survives. Exact.
   - S3 (OSN's Ceph, moto): S3 has no precondition on DeleteObject that these endpoints
-    honour, so the closest equivalent: for each batch of S3_BATCH keys, one listing of
-    that key range right before one DeleteObjects; keys whose ETag, size or modification
+    honour, so the closest equivalent: for each batch of up to S3_BATCH keys listed one
+    after another, one listing of that key range (from the `prev` of its first entry,
+    delete_plan.batches) right before one DeleteObjects; keys whose ETag, size or modification
     time differ from the plan are left alone. The window between that listing and the
     delete is milliseconds, not the minutes between plan and confirm. A batch whose
     keys the plan's own listing returned after the confirmation and less than FRESH_S3

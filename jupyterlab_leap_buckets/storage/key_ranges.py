@@ -63,6 +63,12 @@ async def ranged_pages(list_page, prefix: str, gate=None, ways: int = RANGES_IN_
             infos, more = await list_page(after)
             listed = time.monotonic()
             page = [info for info in infos if hi is None or info.key <= hi]
+            while len(page) < len(infos) and (following := next((r for r in pending if r[0] == hi), None)):
+                # The page ran on into the next range, not yet begun: this listing takes
+                # it over, rather than leave the keys it has listed to be listed again.
+                pending.remove(following)
+                hi = following[1]
+                page = [info for info in infos if hi is None or info.key <= hi]
             if page:
                 await queue.put((after, page, listed))
             if not more or not infos or len(page) < len(infos):

@@ -26,6 +26,7 @@ from jupyterlab_leap_buckets.storage import gcs, s3  # noqa: F401
 
 COUNT = {"requests": 0, "first_delete": None, "flight": 0, "inflight": 0}
 STARTED = time.perf_counter()
+TRACE = bool(os.environ.get("LEAP_BUCKETS_BENCH_TRACE"))  # print every request (stderr)
 
 
 def count_requests():
@@ -38,10 +39,13 @@ def count_requests():
             COUNT["first_delete"] = time.perf_counter() - STARTED
         COUNT["flight"] += 1
         COUNT["inflight"] = max(COUNT["inflight"], COUNT["flight"])
+        began = time.perf_counter() - STARTED
         try:
             return await original(self, method, url, *args, **kwargs)
         finally:
             COUNT["flight"] -= 1
+            if TRACE:  # each request's start and end, to stderr
+                print(f"{began:8.3f} {time.perf_counter() - STARTED:8.3f} {method} {text[-90:]}", file=sys.stderr)
 
     aiohttp.ClientSession._request = counted
 
