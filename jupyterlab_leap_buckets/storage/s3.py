@@ -11,17 +11,15 @@ import contextlib
 import hashlib
 import logging
 import re
-from datetime import datetime
 from typing import Optional
 
-import aiobotocore.session
-import botocore.utils
 import s3fs
 
 from .base import ObjectInfo, RawPage, all_ended, committed, let_end, read_pieces, through_cancels
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 from .key_ranges import ranged_pages
+from .s3_times import session_reading_times
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
 PARTS_IN_FLIGHT = 4  # parts of one multipart upload sent at once
@@ -42,7 +40,7 @@ class S3Store:
         self.bucket = bucket
         self.endpoint = endpoint
         options = dict(
-            session=_session(),
+            session=session_reading_times(),
             anon=anonymous,
             key=None if anonymous else key,
             secret=None if anonymous else secret,
@@ -379,27 +377,6 @@ class S3Store:
             if version and _precondition_failed(exc):
                 raise SourceChanged(f"{key} was changed just before its delete") from None
             raise
-
-
-def _session():
-    """An aiobotocore session whose responses read ISO 8601 times (every listed object's
-    LastModified) with the standard library: botocore's default, dateutil, took about a
-    third of this process's CPU in a delete of 10,000 objects, 0.2 ms a key
-    (docs/benchmarks.md, "Deletes with the listing in key ranges")."""
-    session = aiobotocore.session.AioSession()
-    session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
-    return session
-
-
-def _timestamp(value):
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed
-    return botocore.utils.parse_timestamp(value)  # HTTP dates, epoch numbers, the rest
 
 
 def _info(item: dict) -> ObjectInfo:

@@ -107,13 +107,13 @@ async def test_a_range_that_fails_ends_the_walk_with_its_error(seeded, monkeypat
     ],
 )
 def test_times_are_read_as_botocore_reads_them(value):
-    """s3.py reads ISO 8601 times with the standard library (dateutil cost a third of a
+    """s3_times.py reads ISO 8601 times with the standard library (dateutil cost a third of a
     delete's CPU); every form botocore meets must come out as botocore's own parser has it."""
     import botocore.utils
 
-    from jupyterlab_leap_buckets.storage.s3 import _timestamp
+    from jupyterlab_leap_buckets.storage.s3_times import timestamp
 
-    ours, theirs = _timestamp(value), botocore.utils.parse_timestamp(value)
+    ours, theirs = timestamp(value), botocore.utils.parse_timestamp(value)
     assert ours == theirs and (ours.tzinfo is None) == (theirs.tzinfo is None)
     assert ours.utcoffset() == theirs.utcoffset()
 
