@@ -118,10 +118,14 @@ class Deletes:
             time.monotonic() + PLAN_TTL,
             started=datetime.now(timezone.utc),
         )
-        if path.endswith("/"):
-            plan.kind = "zarr" if await is_zarr(store, path) else "folder"
         plan.spool.touch()
         plan.task = asyncio.ensure_future(list_into_spool(plan, store))
+        if path.endswith("/"):  # looked up while the listing's first page is on its way
+            try:
+                plan.kind = "zarr" if await is_zarr(store, path) else "folder"
+            except BaseException:
+                self._discard(plan)
+                raise
         first_page = asyncio.ensure_future(counted(plan, FIRST_PAGE))
         await asyncio.wait([plan.task, first_page], timeout=PLAN_WAIT, return_when=asyncio.FIRST_COMPLETED)
         first_page.cancel()

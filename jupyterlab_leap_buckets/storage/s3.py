@@ -91,8 +91,8 @@ class S3Store:
             kwargs["ContinuationToken"] = out["NextContinuationToken"]
 
     async def walk_pages(self, prefix, gate=None):
-        async def list_page(after):
-            kwargs = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": 1000}
+        async def list_page(after, under):
+            kwargs = {"Bucket": self.bucket, "Prefix": under, "MaxKeys": 1000}
             if after is not None:
                 kwargs["StartAfter"] = after
             out = await self.fs._call_s3("list_objects_v2", **kwargs)

@@ -1,6 +1,7 @@
 """The S3 listing cut into key ranges listed side by side (storage/key_ranges.py), against
 moto and versitygw, checked with boto3: every key once, each page exactly the keys of its
-range, and nothing left running when the reader stops or a range fails."""
+range, no key sent twice by the service, and nothing left running when the reader stops
+or a range fails."""
 
 import asyncio
 import uuid
@@ -9,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jupyterlab_leap_buckets.storage import key_ranges
-from jupyterlab_leap_buckets.storage.key_ranges import split_points
+from jupyterlab_leap_buckets.storage.key_ranges import before, range_prefix, split_points
 from jupyterlab_leap_buckets.storage.s3 import S3Store
 
 from .conftest import s3_client, s3_now
@@ -30,6 +31,26 @@ INBOX = "leap-pangeo-inbox"
 )
 def test_split_points(last, hi, points):
     assert split_points("p/", last, hi) == points
+
+
+@pytest.mark.parametrize(
+    "lowest,hi,narrow",
+    [
+        ("p/t/2", "p/t/3", "p/t/2"),  # a range between two cuts of one folder
+        ("p/t/0.99", "p/t/1", "p/t/0"),  # the rest of a first page's range
+        ("p/t/.zarray", "p/t/1", None),  # keys of t/ that are not t/0...
+        ("p/t/c/0/9", "p/t/c/1", "p/t/c/0"),  # a range from a deeper folder's last cut
+        ("p/t/9", None, None),  # to the end of the listing
+        (None, "p/t/1", None),
+    ],
+)
+def test_range_prefix(lowest, hi, narrow):
+    assert range_prefix(lowest, hi) == narrow
+
+
+def test_before_a_cut_comes_after_every_key_below_it():
+    cut = "p/t/3"
+    assert "p/t/2" < "p/t/2\uffff~" < before(cut) < cut < "p/t/3.0"
 
 
 def _layout(prefix: str) -> list:
@@ -61,8 +82,30 @@ async def test_every_key_once_and_each_page_exactly_its_range(seeded):
         expected = [k for k in keys if (after is None or k > after) and k <= page[-1]]
         assert page == expected, after  # the page is all there is in (after, last]
     starts = {after for after, _, _ in pages}
-    cuts = {f"{prefix}t/{digit}" for digit in "23456789"}
+    cuts = {before(f"{prefix}t/{digit}") for digit in "23456789"}
     assert len(pages) > 4 and len(starts & cuts) >= 2  # ranges listed from cuts, not keys
+
+
+async def test_no_key_is_sent_twice(seeded, monkeypatch):
+    """A range that ends at a cut is listed with the prefix it holds, so no page asks past
+    its end for keys of the range after it (as each range's last page did before)."""
+    store, prefix, keys = seeded
+    original, sent, requests = key_ranges.ranged_pages, [], []
+
+    def counting(list_page, prefix, gate=None, ways=key_ranges.RANGES_IN_FLIGHT):
+        async def counted(after, under):
+            infos, more = await list_page(after, under)
+            sent.extend(info.key for info in infos)
+            requests.append(under)
+            return infos, more
+
+        return original(counted, prefix, gate, ways)
+
+    monkeypatch.setattr("jupyterlab_leap_buckets.storage.s3.ranged_pages", counting)
+    listed = [info.key for _, infos, _ in [page async for page in store.walk_pages(prefix)] for info in infos]
+    assert sorted(listed) == keys
+    assert sorted(sent) == keys  # each key came from the service once
+    assert f"{prefix}t/2" in requests and f"{prefix}t/1" in requests  # listed by their prefixes
 
 
 async def test_a_reader_that_stops_leaves_no_listing_running(seeded):
@@ -80,10 +123,10 @@ async def test_a_range_that_fails_ends_the_walk_with_its_error(seeded, monkeypat
     original = key_ranges.ranged_pages
 
     def failing(list_page, prefix, gate=None, ways=key_ranges.RANGES_IN_FLIGHT):
-        async def flaky(after):
-            if after == f"{prefix}t/4":
+        async def flaky(after, under):
+            if under == f"{prefix}t/4":
                 raise OSError("the range starting at t/4 could not be listed")
-            return await list_page(after)
+            return await list_page(after, under)
 
         return original(flaky, prefix, gate, ways)
 
