@@ -386,3 +386,28 @@ async def test_a_dropped_plan_cannot_be_used(plan, delete, send, jp_fetch):
     status, answer = await delete(body["plan"], prefix.rstrip("/").rsplit("/", 1)[1])
     assert (status, answer["error"]["code"]) == (410, "plan-expired")
     assert gcs_independent_keys("leap-scratch", prefix) == [prefix + "a.txt"]
+
+
+async def test_an_s3_delete_takes_every_key_around_the_cuts_and_nothing_beside(plan, delete, finish, s3_server):
+    """Attacked from outside: a store whose keys lie at, just below and just past the
+    strings its listing is cut at (storage/key_ranges.py: `t/2`, the range `[t/2, t/3)`
+    listed under the prefix `t/2` from `t/1` and U+10FFFF), deleted through the API on
+    each S3 server; boto3 says every key of the store went and every neighbour stayed."""
+    bucket, last = "leap-pangeo-inbox", chr(0x10FFFF)
+    store = f"demo/cuts-{uuid.uuid4().hex[:6]}.zarr/"
+    odd = ["t/1", "t/2", "t/9", "t/9~", "t/1" + last, "t/1" + last + "z", "t/8" + last + "0", "t/é", "t/ 1", "~", "0"]
+    keys = [f"{store}t/{i // 100}.{i % 100}" for i in range(2300)] + [store + k for k in odd] + [store + ".zgroup"]
+    base = store.rstrip("/")
+    beside = [f"{base}-old/t/1", f"{base}0", base[:-1], f"{base}{last}", "demo/t/2.0"]
+    await asyncio.to_thread(seed_s3, bucket, keys + beside)
+    before = await asyncio.to_thread(every_key)
+    status, body = await plan("osn-inbox", store)
+    assert status == 200 and body["objects"] == len(keys), body
+    status, job = await delete(body["plan"], base.rsplit("/", 1)[1])
+    assert status == 202, job
+    job = await finish(job, timeout=300)
+    assert job["state"] == "done" and job["objectsDone"] == len(keys) and not job["objectsSkipped"], job
+    after = await asyncio.to_thread(every_key)
+    assert after[bucket] == sorted(set(before[bucket]) - set(keys))  # the store's keys, and only those
+    assert all(k in after[bucket] for k in beside)
+    assert {b: v for b, v in after.items() if b != bucket} == {b: v for b, v in before.items() if b != bucket}
