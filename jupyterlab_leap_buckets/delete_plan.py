@@ -1,6 +1,6 @@
 """A delete plan and its spool: what `POST delete/plan` listed, one JSON line per object
 (key, size, generation or ETag, modification time, when it was listed, and `prev`: the
-key its listing page started after or the object listed before it), written to a file on
+key or string its listing page started after, or the object listed before it), written to a file on
 disk so that a plan of a million objects costs no memory, and read back by the delete job
 in batches of keys listed one after another, while the listing may still be writing it
 (see deletes.py). S3 lists key ranges side by side (storage/key_ranges.py), so the spool
@@ -140,8 +140,9 @@ async def batches(plan: Plan, size: int):
     """The plan's entries, `size` at a time, read from the spool as they are needed and,
     while the listing still runs, as it writes them. A batch holds keys listed one after
     another (each entry's `prev` is the key before it), so the keys of a batch are all
-    there is in (its first entry's `prev`, its last key]: the range an S3 batch lists
-    again before its delete (storage/bulk_delete.py)."""
+    there is in (its first entry's `prev`, its last key], but for keys holding the last
+    Unicode character that another range lists (storage/key_ranges.py): the range an S3
+    batch lists again before its delete (storage/bulk_delete.py), looking up its own keys."""
     batch, partial = [], ""
 
     def hand_out():

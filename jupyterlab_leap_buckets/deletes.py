@@ -235,8 +235,8 @@ class Deletes:
                     # key range first, unless the plan's own listing is that recent.
                     listed = batch[0]["listed"]  # its oldest entry
                     fresh = not gcs and listed >= plan.confirmed and time.monotonic() - listed < FRESH_S3
-                    # The batch's keys are all there is in (its first entry's `prev`, its
-                    # last key]: the range S3 lists again (delete_plan.batches).
+                    # The batch's keys lie in (its first entry's `prev`, its last key]:
+                    # the range S3 lists again (delete_plan.batches).
                     task = store.delete_batch(batch, prefix=plan.path, after=batch[0]["prev"], check=not fresh)
                     in_flight.add(asyncio.ensure_future(self._account(job, plan, batch, task, errors)))
             finally:
