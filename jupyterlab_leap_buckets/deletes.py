@@ -20,12 +20,14 @@ On LEAP, Google lets any user delete anyone's objects, so this guard is the only
   - GCS: JSON API batches of GCS_BATCH deletes, each with `generation=G` and
     `ifGenerationMatch=G`: an object rewritten since the plan has another generation and
     is refused by Google itself (412, or 404), so it survives. Exact.
-  - S3 (OSN's Ceph, moto): S3 has no precondition on DeleteObject that these endpoints
-    honour, so the closest equivalent: for each batch of up to S3_BATCH keys listed one
+  - S3 (OSN's Ceph, moto, versitygw): for each batch of up to S3_BATCH keys listed one
     after another, one listing of that key range (from the `prev` of its first entry,
     delete_plan.batches) right before one DeleteObjects; keys whose ETag, size or modification
     time differ from the plan are left alone. The window between that listing and the
-    delete is milliseconds, not the minutes between plan and confirm. A batch whose
+    delete is milliseconds, not the minutes between plan and confirm. Each key is sent
+    with its planned ETag, which AWS and Ceph's gateway (since ceph#63348) compare
+    themselves, closing that window where honoured; moto and versitygw ignore it
+    (docs/s3-servers.md). A batch whose
     keys the plan's own listing returned after the confirmation and less than FRESH_S3
     seconds ago (a large store, confirmed while its listing goes on) skips that second
     listing: no one saw those keys before, the listing left out every object modified

@@ -3,6 +3,7 @@ in the state it had when planned (see deletes.py for why and how). Called throug
 stores' `delete_batch` (gcs.py, s3.py): nothing outside storage/ speaks to a provider."""
 
 import asyncio
+import logging
 import re
 import urllib.parse
 from datetime import datetime
@@ -13,6 +14,8 @@ from gcsfs.retry import validate_response
 
 from . import backoff
 from .gcs_fs import patient
+
+log = logging.getLogger(__name__)
 
 GCS_BATCH = 100  # the JSON API's limit per batch request
 S3_BATCH = 1000  # DeleteObjects' limit
@@ -135,6 +138,13 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
     listing is that recent). A DeleteObjects is sent once (store.once: no retries by the
     libraries); before any other try the keys are listed again, since the request may
     have been applied, and an object written at a key meanwhile must survive.
+
+    Each key goes with its planned ETag, S3's condition for a bulk delete (AWS since
+    2025-09, Ceph's gateway since ceph#63348): where the service honours it, an object
+    rewritten between the listing and the delete is refused by the service itself and
+    counted as skipped, which closes the window the listing leaves. moto and versitygw
+    ignore it (docs/s3-servers.md), and there the listing alone guards. A service that
+    refuses the element (MalformedXML) is sent the keys alone from then on.
     Returns (status, reason) per entry."""
     results = [None] * len(batch)
     keys = await _unchanged(store, prefix, after, batch, results) if check else list(range(len(batch)))
@@ -146,13 +156,18 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
             keys = await _unchanged(store, prefix, after, batch, results, keys)
             if not keys:
                 break
+        with_etags = await _takes_etags(store)
         try:
             out = await store.once._call_s3(
                 "delete_objects",
                 Bucket=store.bucket,
-                Delete={"Objects": [{"Key": batch[i]["key"]} for i in keys], "Quiet": True},
+                Delete={"Objects": [_identifier(batch[i], with_etags) for i in keys], "Quiet": True},
             )
-        except Exception:
+        except Exception as exc:
+            if with_etags and _refused_etags(exc):
+                # Refused whole, so nothing was deleted; the next try sends keys alone.
+                store.delete_etags = False
+                log.warning("leap-buckets: %s refuses ETags in DeleteObjects (%s); keys alone now", store.endpoint, exc)
             if attempt == RETRIES - 1:
                 raise
             continue  # listed again first
@@ -162,12 +177,45 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
             error = errors.get(batch[i]["key"])
             if error is None:
                 results[i] = ("deleted", None)
+            elif _condition_failed(error):
+                results[i] = ("skipped", "changed since the plan")  # the service compared the ETag
             elif error.get("Code") in ("SlowDown", "InternalError", "ServiceUnavailable") and attempt < RETRIES - 1:
                 retry.append(i)
             else:
                 results[i] = ("failed", f"{error.get('Code')}: {error.get('Message')}")
         keys = retry
     return results
+
+
+async def _takes_etags(store) -> bool:
+    """Whether DeleteObjects carries ETags: unless the service refused them, when the
+    installed botocore knows the element (an older one would refuse the parameter)."""
+    if store.delete_etags is None:
+        client = await store.once.set_session()
+        shape = client.meta.service_model.shape_for("ObjectIdentifier")
+        store.delete_etags = "ETag" in shape.members
+    return store.delete_etags
+
+
+def _identifier(entry: dict, with_etag: bool) -> dict:
+    """One key of a DeleteObjects, with its planned ETag (unquoted, as AWS documents it)."""
+    if with_etag and entry.get("etag"):
+        return {"Key": entry["key"], "ETag": entry["etag"].strip('"')}
+    return {"Key": entry["key"]}
+
+
+def _condition_failed(error: dict) -> bool:
+    """A key of a DeleteObjects refused for its ETag: `PreconditionFailed` on AWS's general
+    purpose buckets and Ceph, `412 Precondition Failed` on AWS's directory buckets."""
+    code = str(error.get("Code", ""))
+    return code == "PreconditionFailed" or code.startswith("412")
+
+
+def _refused_etags(exc: BaseException) -> bool:
+    """A DeleteObjects refused whole for its form (a service that does not know the ETag
+    element), read from the botocore error s3fs wraps."""
+    response = getattr(exc.__cause__, "response", None) or getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code") in ("MalformedXML", "InvalidArgument", "NotImplemented")
 
 
 async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list, only=None) -> list:

@@ -39,6 +39,7 @@ class S3Store:
     def __init__(self, bucket, endpoint, anonymous, key=None, secret=None):
         self.bucket = bucket
         self.endpoint = endpoint
+        self.delete_etags = None  # whether DeleteObjects carries ETags (bulk_delete.s3_batch)
         options = dict(
             session=session_reading_times(),
             anon=anonymous,

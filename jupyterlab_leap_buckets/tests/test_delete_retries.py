@@ -1,9 +1,14 @@
 """The retry path of bulk deletes, which the emulators never take by themselves: a
 proxy on loopback (recording_proxy.py: Toxiproxy cannot answer HTTP) stands between our
 server and the real emulator, answers the first bulk requests with 503s (whole requests,
-then every part or key), and passes everything else through. Deletes must still remove exactly the planned objects."""
+then every part or key), and passes everything else through. Deletes must still remove exactly the planned objects.
+
+Also the answers of S3 services that honour DeleteObjects' per-key ETags (AWS, Ceph),
+which moto and versitygw ignore: a key refused for its ETag, and a service that refuses
+the element itself."""
 
 import asyncio
+import re
 import time
 import uuid
 
@@ -106,9 +111,10 @@ async def _plan_and_delete(config_kwargs, tmp_path, root, path, name):
     return job
 
 
-async def _s3_delete_through(tmp_path, prefix, count, answers):
+async def _s3_delete_through(tmp_path, prefix, count, answers, bodies=None):
     """Plan and delete `count` fresh objects under `prefix` in the OSN inbox (of the
-    test's S3 server) through a proxy whose first bulk requests get `answers`."""
+    test's S3 server) through a proxy whose first bulk requests get `answers`; the
+    bodies of the bulk requests are added to `bodies`, if given."""
     client = s3_client()
     keys = [f"{prefix}part-{i:04d}" for i in range(count)]
     for key in keys:
@@ -119,7 +125,16 @@ async def _s3_delete_through(tmp_path, prefix, count, answers):
         "s3_secret": "testing",
         "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
     }
-    with RecordingProxy(s3_now(), throttling(s3_bulk, answers)) as proxy:
+    answer = throttling(s3_bulk, answers)
+    if bodies is not None:
+        inner = answer
+
+        def answer(seen, body):
+            if s3_bulk(seen):
+                bodies.append(body.decode())
+            return inner(seen, body)
+
+    with RecordingProxy(s3_now(), answer) as proxy:
         config["s3_endpoint"] = proxy.url
         job = await _plan_and_delete(config, tmp_path, "osn-inbox", prefix, prefix.split("/")[-2])
     return client, keys, job, proxy
@@ -182,3 +197,101 @@ async def test_a_batch_that_stays_throttled_fails_its_objects_and_says_so(emulat
     assert job.state == "failed" and job.objectsFailed == len(keys) and job.objectsDone == 0
     assert "503" in job.failed[0]["message"]
     assert gcs_independent_keys("leap-scratch", prefix) == sorted(keys)  # nothing deleted
+
+
+def _objects(body: str) -> list:
+    """(key, ETag or None) of each object of a DeleteObjects body."""
+    found = []
+    for part in re.findall(r"<Object>(.*?)</Object>", body, re.S):
+        etag = re.search(r"<ETag>(.*?)</ETag>", part)
+        found.append((re.search(r"<Key>(.*?)</Key>", part).group(1), etag.group(1) if etag else None))
+    return found
+
+
+def _delete_result(deleted: list, refused: list) -> web.Response:
+    done = "".join(f"<Deleted><Key>{k}</Key></Deleted>" for k in deleted)
+    errors = "".join(
+        f"<Error><Key>{k}</Key><Code>PreconditionFailed</Code>"
+        "<Message>At least one of the pre-conditions you specified did not hold</Message></Error>"
+        for k in refused
+    )
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="{S3_XMLNS}">{done}{errors}</DeleteResult>'
+    return web.Response(status=200, text=xml, content_type="application/xml")
+
+
+S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+
+async def test_delete_objects_carries_each_keys_planned_etag(s3_server, tmp_path):
+    """Each key of a DeleteObjects goes with the ETag the plan listed (what AWS and Ceph
+    compare before deleting; moto and versitygw ignore it, and delete)."""
+    prefix = f"demo/etags-{uuid.uuid4().hex[:6]}/"
+    client = s3_client()
+    bodies: list = []
+    etags = {}
+    for i in range(12):
+        key = f"{prefix}part-{i:04d}"
+        etags[key] = client.put_object(Bucket="leap-pangeo-inbox", Key=key, Body=f"x{i}".encode())["ETag"]
+    _, keys, job, _ = await _s3_delete_through(tmp_path, prefix, 0, [], bodies)
+    assert job.state == "done" and job.objectsDone == len(etags), (job.error, job.failed)
+    sent = [pair for body in bodies for pair in _objects(body)]
+    assert sorted(sent) == sorted((k, e.strip('"')) for k, e in etags.items())
+
+
+async def test_a_key_refused_for_its_etag_is_skipped_and_kept(s3_server, tmp_path):
+    """A service that honours the ETags (AWS, Ceph) refuses a key rewritten between the
+    batch's listing and its DeleteObjects. The proxy plays that service on the real
+    emulator: it rewrites one key there, then deletes the keys whose ETag still matches
+    and answers PreconditionFailed for the other, as AWS does. The job counts that key
+    as skipped, not failed, and it keeps its new bytes."""
+    prefix = f"demo/refused-{uuid.uuid4().hex[:6]}/"
+    client = s3_client()
+    rewritten = f"{prefix}part-0003"
+
+    def honouring(body: bytes) -> web.Response:
+        client.put_object(Bucket="leap-pangeo-inbox", Key=rewritten, Body=b"written meanwhile")
+        current = {}
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket="leap-pangeo-inbox", Prefix=prefix):
+            current.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+        objects = _objects(body.decode())
+        assert objects and all(etag for _, etag in objects), body  # sent with ETags
+        deleted = [k for k, etag in objects if current.get(k) == etag]
+        for key in deleted:
+            client.delete_object(Bucket="leap-pangeo-inbox", Key=key)
+        return _delete_result(deleted, [k for k, _ in objects if k not in deleted])
+
+    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 8, [honouring])
+    assert job.state == "done", (job.error, job.failed)
+    assert (job.objectsDone, job.objectsSkipped, job.objectsFailed) == (len(keys) - 1, 1, 0)
+    assert [(s["path"], s["reason"]) for s in job.skipped] == [(rewritten, "changed since the plan")]
+    assert [o["Key"] for o in client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix)["Contents"]] == [
+        rewritten
+    ]
+    body = client.get_object(Bucket="leap-pangeo-inbox", Key=rewritten)["Body"].read()
+    assert body == b"written meanwhile"
+
+
+def malformed(body: bytes) -> web.Response:
+    """S3's answer to a DeleteObjects whose XML it does not take."""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>MalformedXML</Code><Message>The XML you provided was '
+        "not well-formed or did not validate against our published schema</Message></Error>"
+    )
+    return web.Response(status=400, text=xml, content_type="application/xml")
+
+
+async def test_a_service_that_refuses_etags_is_sent_keys_alone(s3_server, tmp_path, quick_retries):
+    """A service older than conditional deletes may refuse the ETag element whole
+    (MalformedXML): nothing was deleted, and the keys are listed again and sent alone."""
+    prefix = f"demo/no-etags-{uuid.uuid4().hex[:6]}/"
+    bodies: list = []
+    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 10, [malformed], bodies)
+    assert job.state == "done", (job.error, job.failed)
+    assert (job.objectsDone, job.objectsFailed, job.objectsSkipped) == (len(keys), 0, 0)
+    sent = [_objects(body) for body in bodies]
+    assert len(sent) == 2 and all(etag for _, etag in sent[0]) and not any(etag for _, etag in sent[1])
+    assert sorted(k for k, _ in sent[1]) == keys
+    order = bulk_and_lists(proxy, s3_bulk)
+    bulk = [i for i, what in enumerate(order) if what == "bulk"]
+    assert "list" in order[bulk[0] + 1 : bulk[1]], order  # listed again before the second
+    assert client.list_objects_v2(Bucket="leap-pangeo-inbox", Prefix=prefix).get("KeyCount", 0) == 0
