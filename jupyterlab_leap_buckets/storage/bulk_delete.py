@@ -212,10 +212,13 @@ def _condition_failed(error: dict) -> bool:
 
 
 def _refused_etags(exc: BaseException) -> bool:
-    """A DeleteObjects refused whole for its form (a service that does not know the ETag
-    element), read from the botocore error s3fs wraps."""
+    """A DeleteObjects refused whole for its form, as a service that does not know the
+    ETag element may (MalformedXML, or any 400 or 501), read from the botocore error
+    s3fs wraps."""
     response = getattr(exc.__cause__, "response", None) or getattr(exc, "response", None) or {}
-    return response.get("Error", {}).get("Code") in ("MalformedXML", "InvalidArgument", "NotImplemented")
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    code = response.get("Error", {}).get("Code")
+    return status in (400, 501) or code in ("MalformedXML", "InvalidArgument", "InvalidRequest", "NotImplemented")
 
 
 async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list, only=None) -> list:

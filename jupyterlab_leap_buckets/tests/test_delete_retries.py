@@ -271,21 +271,27 @@ async def test_a_key_refused_for_its_etag_is_skipped_and_kept(s3_server, tmp_pat
     assert body == b"written meanwhile"
 
 
-def malformed(body: bytes) -> web.Response:
-    """S3's answer to a DeleteObjects whose XML it does not take."""
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>MalformedXML</Code><Message>The XML you provided was '
-        "not well-formed or did not validate against our published schema</Message></Error>"
-    )
-    return web.Response(status=400, text=xml, content_type="application/xml")
+def refusing(code: str, status: int = 400):
+    """A service's answer to a DeleteObjects whose form it does not take."""
+
+    def answer(body: bytes) -> web.Response:
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code><Message>The XML you provided was '
+            "not well-formed or did not validate against our published schema</Message></Error>"
+        )
+        return web.Response(status=status, text=xml, content_type="application/xml")
+
+    return answer
 
 
-async def test_a_service_that_refuses_etags_is_sent_keys_alone(s3_server, tmp_path, quick_retries):
+@pytest.mark.parametrize("code,status", [("MalformedXML", 400), ("InvalidRequest", 400), ("NotImplemented", 501)])
+async def test_a_service_that_refuses_etags_is_sent_keys_alone(s3_server, tmp_path, quick_retries, code, status):
     """A service older than conditional deletes may refuse the ETag element whole
-    (MalformedXML): nothing was deleted, and the keys are listed again and sent alone."""
+    (MalformedXML, or another 400 or 501): nothing was deleted, and the keys are listed
+    again and sent alone."""
     prefix = f"demo/no-etags-{uuid.uuid4().hex[:6]}/"
     bodies: list = []
-    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 10, [malformed], bodies)
+    client, keys, job, proxy = await _s3_delete_through(tmp_path, prefix, 10, [refusing(code, status)], bodies)
     assert job.state == "done", (job.error, job.failed)
     assert (job.objectsDone, job.objectsFailed, job.objectsSkipped) == (len(keys), 0, 0)
     sent = [_objects(body) for body in bodies]
