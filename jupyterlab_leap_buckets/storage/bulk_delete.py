@@ -14,6 +14,7 @@ from gcsfs.retry import validate_response
 
 from . import backoff
 from .gcs_fs import patient
+from .s3_answers import answer
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ async def s3_batch(store, prefix: str, after: Optional[str], batch: list, check:
     rewritten between the listing and the delete is refused by the service itself and
     counted as skipped, which closes the window the listing leaves. moto and versitygw
     ignore it (docs/s3-servers.md), and there the listing alone guards. A service that
-    refuses the element (MalformedXML) is sent the keys alone from then on.
+    refuses the element (MalformedXML, or any 400 or 501) is sent keys alone from then on.
     Returns (status, reason) per entry."""
     results = [None] * len(batch)
     keys = await _unchanged(store, prefix, after, batch, results) if check else list(range(len(batch)))
@@ -213,12 +214,8 @@ def _condition_failed(error: dict) -> bool:
 
 def _refused_etags(exc: BaseException) -> bool:
     """A DeleteObjects refused whole for its form, as a service that does not know the
-    ETag element may (MalformedXML, or any 400 or 501), read from the botocore error
-    s3fs wraps."""
-    response = getattr(exc.__cause__, "response", None) or getattr(exc, "response", None) or {}
-    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    code = response.get("Error", {}).get("Code")
-    return status in (400, 501) or code in ("MalformedXML", "InvalidArgument", "InvalidRequest", "NotImplemented")
+    ETag element may (MalformedXML, or any 400 or 501)."""
+    return answer(exc)[0] in (400, 501)
 
 
 async def _unchanged(store, prefix: str, after: Optional[str], batch: list, results: list, only=None) -> list:

@@ -45,11 +45,16 @@ def split_points(prefix: str, last: str, hi: Optional[str]) -> list:
     return sorted(point for point in points if point > last and (hi is None or point < hi))
 
 
+def _one_lower(cut: str) -> str:
+    """The cut with its last character (a digit 1-9) one lower: `var/3` -> `var/2`."""
+    return cut[:-1] + chr(ord(cut[-1]) - 1)
+
+
 def before(cut: str) -> str:
     """A string to list a range from (StartAfter) so that its first key `cut` is listed:
     below `cut`, and above every key that does not contain the last Unicode character
     (a page keeps only its range's keys, so a key that does is still listed once)."""
-    return cut[:-1] + chr(ord(cut[-1]) - 1) + _LAST_CHARACTER
+    return _one_lower(cut) + _LAST_CHARACTER
 
 
 def range_prefix(lowest: Optional[str], hi: Optional[str]) -> Optional[str]:
@@ -58,8 +63,13 @@ def range_prefix(lowest: Optional[str], hi: Optional[str]) -> Optional[str]:
     lower, when `lowest` is not below it."""
     if lowest is None or hi is None:
         return None
-    narrow = hi[:-1] + chr(ord(hi[-1]) - 1)
+    narrow = _one_lower(hi)
     return narrow if lowest >= narrow else None
+
+
+def _past(infos: list, hi: Optional[str]) -> bool:
+    """Whether a page ran on past its range's end (`hi`, not included)."""
+    return hi is not None and bool(infos) and infos[-1].key >= hi
 
 
 async def ranged_pages(list_page, prefix: str, gate=None, ways: int = RANGES_IN_FLIGHT):
@@ -84,29 +94,23 @@ async def ranged_pages(list_page, prefix: str, gate=None, ways: int = RANGES_IN_
         while pending and len(running) < ways:
             running.add(asyncio.ensure_future(list_range(*pending.pop(0))))
 
-    def inside(info, lo, hi):
-        return (lo is None or info.key >= lo) and (hi is None or info.key < hi)
-
     async def list_range(lo, hi):
         first, after = True, (before(lo) if lo is not None else None)
         while True:
             if gate is not None:
                 await gate()
-            lowest = after if lo is None or (after is not None and after > lo) else lo
+            lowest = max((bound for bound in (after, lo) if bound is not None), default=None)
             infos, more = await list_page(after, range_prefix(lowest, hi) or prefix)
             listed = time.monotonic()
-            page = [info for info in infos if inside(info, lo, hi)]
-            past = hi is not None and bool(infos) and infos[-1].key >= hi
-            while past and (following := next((r for r in pending if r[0] == hi), None)):
+            while _past(infos, hi) and (following := next((r for r in pending if r[0] == hi), None)):
                 # The page ran on into the next range, not yet begun: this listing takes
                 # it over, rather than leave the keys it has listed to be listed again.
                 pending.remove(following)
                 hi = following[1]
-                page = [info for info in infos if inside(info, lo, hi)]
-                past = hi is not None and infos[-1].key >= hi
+            page = [info for info in infos if (lo is None or info.key >= lo) and (hi is None or info.key < hi)]
             if page:
                 await queue.put((after, page, listed))
-            if not more or not infos or past:
+            if not more or not infos or _past(infos, hi):
                 return
             last = infos[-1].key
             if first and page:  # its first page of keys in it: last is in the range

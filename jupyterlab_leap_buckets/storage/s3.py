@@ -19,6 +19,7 @@ from .base import ObjectInfo, RawPage, all_ended, committed, let_end, read_piece
 from .bulk_delete import S3_BATCH, s3_batch
 from .errors import Exists, SourceChanged
 from .key_ranges import ranged_pages
+from .s3_answers import precondition_failed
 from .s3_times import session_reading_times
 
 SINGLE_REQUEST = 8 * 1024 * 1024  # objects up to this size are written in one request
@@ -126,7 +127,7 @@ class S3Store:
         try:
             out = await self.fs._call_s3("get_object", Bucket=self.bucket, Key=key, **condition)
         except (OSError, FileNotFoundError) as exc:
-            if version and (_precondition_failed(exc) or isinstance(exc, FileNotFoundError)):
+            if version and (precondition_failed(exc) or isinstance(exc, FileNotFoundError)):
                 raise SourceChanged(f"{key} no longer has ETag {version}") from None
             raise
         async with out["Body"] as body:
@@ -298,7 +299,7 @@ class S3Store:
                 **conditions,
             )
         except OSError as exc:
-            if _precondition_failed(exc):
+            if precondition_failed(exc):
                 raise SourceChanged(str(exc)) from None
             raise
 
@@ -346,9 +347,9 @@ class S3Store:
             await call("complete_multipart_upload", MultipartUpload={"Parts": parts}, IfNoneMatch="*", **upload)
         except BaseException as exc:
             await asyncio.shield(self._abort_quietly(call, upload))
-            if isinstance(exc, FileExistsError) or (completing and _precondition_failed(exc)):
+            if isinstance(exc, FileExistsError) or (completing and precondition_failed(exc)):
                 raise Exists(target_key) from None
-            if isinstance(exc, OSError) and _precondition_failed(exc):
+            if isinstance(exc, OSError) and precondition_failed(exc):
                 raise SourceChanged(str(exc)) from None
             raise
 
@@ -375,7 +376,7 @@ class S3Store:
         try:
             await self.fs._call_s3("delete_object", Bucket=self.bucket, Key=key, **condition)
         except OSError as exc:
-            if version and _precondition_failed(exc):
+            if version and precondition_failed(exc):
                 raise SourceChanged(f"{key} was changed just before its delete") from None
             raise
 
@@ -393,13 +394,3 @@ def _multipart_etag(parts: list) -> str:
     of the parts' MD5s, a dash and their count."""
     digests = b"".join(bytes.fromhex(part["ETag"].strip('"')) for part in parts)
     return f"{hashlib.md5(digests).hexdigest()}-{len(parts)}"
-
-
-def _precondition_failed(exc: BaseException) -> bool:
-    """The service refused a condition (HTTP 412). s3fs turns it into an OSError whose
-    text is the service's ("At least one of the pre-conditions you specified did not
-    hold" on AWS, Ceph and moto), so the code of the botocore error it wraps is read."""
-    response = getattr(exc.__cause__, "response", None) or {}
-    code = response.get("Error", {}).get("Code")
-    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return code == "PreconditionFailed" or status == 412

@@ -29,12 +29,15 @@ def s3_bulk(seen: Seen) -> bool:
     return seen.method == "POST" and seen.has_param("delete")
 
 
-def throttling(is_bulk, throttled_answers) -> Answer:
+def throttling(is_bulk, throttled_answers, bodies=None) -> Answer:
     """Answers the first bulk-delete requests itself, as a throttled service would, with
-    `throttled_answers` (callables(body) -> web.Response) in turn; the rest go through."""
+    `throttled_answers` (callables(body) -> web.Response) in turn; the rest go through.
+    The bodies of the bulk requests are added to `bodies`, if given."""
     left = list(throttled_answers)
 
     def answer(seen: Seen, body: bytes):
+        if bodies is not None and is_bulk(seen):
+            bodies.append(body.decode())
         return left.pop(0)(body) if is_bulk(seen) and left else None
 
     return answer
@@ -125,16 +128,7 @@ async def _s3_delete_through(tmp_path, prefix, count, answers, bodies=None):
         "s3_secret": "testing",
         "root_overrides": {"osn-inbox": {"deletable": "{username}/"}},
     }
-    answer = throttling(s3_bulk, answers)
-    if bodies is not None:
-        inner = answer
-
-        def answer(seen, body):
-            if s3_bulk(seen):
-                bodies.append(body.decode())
-            return inner(seen, body)
-
-    with RecordingProxy(s3_now(), answer) as proxy:
+    with RecordingProxy(s3_now(), throttling(s3_bulk, answers, bodies)) as proxy:
         config["s3_endpoint"] = proxy.url
         job = await _plan_and_delete(config, tmp_path, "osn-inbox", prefix, prefix.split("/")[-2])
     return client, keys, job, proxy
